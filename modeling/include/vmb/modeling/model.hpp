@@ -1,0 +1,33 @@
+#pragma once
+// A 2D velocity model on a regular grid: nz rows (depth, row 0 at the surface) by nx columns,
+// stored [nz][nx] with x fastest. The model owns its samples.
+
+#include <cstddef>
+#include <vector>
+
+namespace vmb {
+
+struct VelocityModel {
+  int nz = 0;                   // grid rows (depth)
+  int nx = 0;                   // grid columns (horizontal)
+  double dz = 0.0;              // row spacing, m
+  double dx = 0.0;              // column spacing, m
+  std::vector<float> velocity;  // m/s, [nz][nx], x fastest
+
+  VelocityModel() = default;
+  // A model of constant velocity_m_s.
+  VelocityModel(int nz, int nx, double dz, double dx, float velocity_m_s = 0.0f);
+
+  float& at(int iz, int ix) { return velocity[static_cast<std::size_t>(iz) * nx + ix]; }
+  float at(int iz, int ix) const { return velocity[static_cast<std::size_t>(iz) * nx + ix]; }
+  double width_m() const { return (nx - 1) * dx; }
+  double depth_m() const { return (nz - 1) * dz; }
+  float min_velocity() const;
+  float max_velocity() const;
+};
+
+// Throws ModelingError unless the model is non-empty, its sizes agree, the spacings are positive
+// and finite, and every velocity is finite and positive.
+void validate(const VelocityModel& model);
+
+}  // namespace vmb

@@ -1,0 +1,47 @@
+#include "vmb/modeling/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "vmb/modeling/error.hpp"
+
+namespace vmb {
+
+VelocityModel::VelocityModel(int nz_, int nx_, double dz_, double dx_, float velocity_m_s)
+    : nz(nz_), nx(nx_), dz(dz_), dx(dx_) {
+  if (nz_ <= 0 || nx_ <= 0) throw ModelingError("velocity model is empty (nz or nx not positive)");
+  velocity.assign(static_cast<std::size_t>(nz_) * nx_, velocity_m_s);
+}
+
+float VelocityModel::min_velocity() const {
+  return velocity.empty() ? 0.0f : *std::min_element(velocity.begin(), velocity.end());
+}
+
+float VelocityModel::max_velocity() const {
+  return velocity.empty() ? 0.0f : *std::max_element(velocity.begin(), velocity.end());
+}
+
+void validate(const VelocityModel& model) {
+  if (model.nz <= 0 || model.nx <= 0 || model.velocity.empty())
+    throw ModelingError("velocity model is empty");
+  if (model.velocity.size() != static_cast<std::size_t>(model.nz) * model.nx) {
+    std::ostringstream msg;
+    msg << "velocity model holds " << model.velocity.size() << " samples, not nz * nx = "
+        << model.nz << " * " << model.nx;
+    throw ModelingError(msg.str());
+  }
+  if (!(std::isfinite(model.dx) && model.dx > 0) || !(std::isfinite(model.dz) && model.dz > 0))
+    throw ModelingError("grid spacing dx and dz must be positive and finite");
+  for (std::size_t i = 0; i < model.velocity.size(); ++i) {
+    const float v = model.velocity[i];
+    if (!std::isfinite(v) || v <= 0.0f) {
+      std::ostringstream msg;
+      msg << "velocity " << v << " m/s at (iz " << i / model.nx << ", ix " << i % model.nx
+          << ") is not finite and positive";
+      throw ModelingError(msg.str());
+    }
+  }
+}
+
+}  // namespace vmb
