@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
+#include <memory>
 #include <new>
 #include <sstream>
 
@@ -27,21 +29,64 @@ namespace {
 constexpr double kPmlReflection = 1e-7;
 constexpr int kPmlPower = 3;
 
-// The padded grid: the model, the absorbing layers around it, and a halo of order / 2 zero
-// (Dirichlet) nodes so that stencils need no bounds checks. Row r, column c of the padded grid
-// holds model node (r - halo - top, c - halo - left).
+// Row alignment of the wavefields, in floats: one 64-byte cache line, one AVX-512 register.
+constexpr int kAlign = 16;
+
+inline std::int64_t round_up(std::int64_t n, std::int64_t m) { return (n + m - 1) / m * m; }
+
+// The padded grid: the model, the absorbing layers around it, and zero (Dirichlet) nodes around
+// those so that stencils need no bounds checks. Rows start on cache lines: the first interior
+// column is kAlign and the row stride a multiple of kAlign. Padded row r, column c holds model node
+// (r - halo - top, c - kAlign - left).
+//
+// Each row is updated in three column segments whose widths are multiples of kAlign: the left
+// absorbing strip, the interior, and the right strip. The strips reach order / 2 nodes into the
+// interior, where the derivative of the CPML memory variable still acts, and the right one runs on
+// into the zero nodes, whose velocity and CPML coefficients are zero, so they stay zero. Rows are
+// grouped the same way (z strips and the rest) into tiles.
+struct Tile {
+  enum Kind { kInterior, kStripX, kStripZ, kCorner };  // which CPML terms act in the tile
+  std::int64_t r0 = 0, r1 = 0;
+  int j0 = 0, j1 = 0;
+  Kind kind = kInterior;
+};
+
 struct Grid {
-  int halo = 0;
+  int halo = 0;  // zero rows above and below: order / 2
   int nz = 0, nx = 0;
   int top = 0, bottom = 0, left = 0, right = 0;  // absorbing cells per side
   int nzp = 0, nxp = 0;                          // model plus absorbing layers
   std::int64_t stride = 0, rows = 0;
+  int x_left_end = 0;   // end of the left strip segment, start of the interior segment
+  int x_right = 0;      // start of the right strip segment
+  int x_end = 0;        // end of the right strip segment
   bool free_surface = false;
+  std::vector<Tile> tiles;  // cover every updated node once
 
   std::size_t size() const { return static_cast<std::size_t>(rows * stride); }
   std::size_t index(int iz, int ix) const {
-    return static_cast<std::size_t>((iz + top + halo) * stride + (ix + left + halo));
+    return static_cast<std::size_t>((iz + top + halo) * stride + (ix + left + kAlign));
   }
+};
+
+// A float buffer whose start lies on a cache line.
+struct AlignedFree {
+  void operator()(float* p) const { std::free(p); }
+};
+class AlignedBuffer {
+ public:
+  explicit AlignedBuffer(std::size_t n)
+      : data_(static_cast<float*>(std::aligned_alloc(64, round_up(n * sizeof(float), 64)))), n_(n) {
+    if (!data_) throw std::bad_alloc();
+    std::fill_n(data_.get(), n_, 0.0f);
+  }
+  float* data() { return data_.get(); }
+  const float* data() const { return data_.get(); }
+  void zero() { std::fill_n(data_.get(), n_, 0.0f); }
+
+ private:
+  std::unique_ptr<float, AlignedFree> data_;
+  std::size_t n_;
 };
 
 // Stencil coefficients scaled by the grid spacing.
@@ -52,17 +97,18 @@ struct Coefficients {
 
 // Read-only state shared by all shots.
 struct Medium {
-  std::vector<float> vdt2;    // v^2 dt^2 over the padded grid
+  explicit Medium(std::size_t n) : vdt2(n) {}
+  AlignedBuffer vdt2;         // v^2 dt^2 over the padded grid
   std::vector<float> ax, bx;  // CPML recursion coefficients per padded column
   std::vector<float> az, bz;  // per padded row
 };
 
 // Wavefields owned by one thread while it runs a shot.
 struct Workspace {
-  std::vector<float> p, q, psi_x, zeta_x, psi_z, zeta_z;
+  AlignedBuffer p, q, psi_x, zeta_x, psi_z, zeta_z;
   explicit Workspace(std::size_t n) : p(n), q(n), psi_x(n), zeta_x(n), psi_z(n), zeta_z(n) {}
   void reset() {
-    for (auto* v : {&p, &q, &psi_x, &zeta_x, &psi_z, &zeta_z}) std::fill(v->begin(), v->end(), 0.f);
+    for (auto* v : {&p, &q, &psi_x, &zeta_x, &psi_z, &zeta_z}) v->zero();
   }
 };
 
@@ -110,6 +156,26 @@ void validate_inputs(const VelocityModel& model, const Survey& survey,
     check(survey.receivers[i], "receiver", i);
 }
 
+// Native vector types for the kernels (GCC vector extensions: the widest the target has;
+// kAlign is a multiple of every width).
+#if defined(__AVX512F__)
+constexpr int kVec = 16;
+#elif defined(__AVX__)
+constexpr int kVec = 8;
+#else
+constexpr int kVec = 4;
+#endif
+typedef float Vec __attribute__((vector_size(kVec * sizeof(float)), may_alias));
+typedef float VecUnaligned
+    __attribute__((vector_size(kVec * sizeof(float)), may_alias, aligned(alignof(float))));
+inline Vec load(const float* a) { return *reinterpret_cast<const Vec*>(a); }
+inline Vec loadu(const float* a) { return *reinterpret_cast<const VecUnaligned*>(a); }
+inline void store(float* a, Vec v) { *reinterpret_cast<Vec*>(a) = v; }
+
+// Rows per tile: long enough that reloading the register window at a tile's start costs little,
+// short enough that a tile's rows of p, q and v^2 dt^2 stay in L2 on large grids.
+constexpr int kRowBlock = 64;
+
 Grid make_grid(const VelocityModel& model, const SolverOptions& options) {
   Grid g;
   g.halo = options.order / 2;
@@ -120,12 +186,45 @@ Grid make_grid(const VelocityModel& model, const SolverOptions& options) {
   g.bottom = g.left = g.right = options.pml_width;
   const std::int64_t nzp = std::int64_t{model.nz} + g.top + g.bottom;
   const std::int64_t nxp = std::int64_t{model.nx} + g.left + g.right;
-  if (nzp + 2 * g.halo > (1 << 30) || nxp + 2 * g.halo > (1 << 30))
-    fail("grid is too large to allocate");
+  if (nzp > (1 << 28) || nxp > (1 << 28)) fail("grid too large to allocate");
   g.nzp = static_cast<int>(nzp);
   g.nxp = static_cast<int>(nxp);
-  g.stride = nxp + 2 * g.halo;
+  const int reach = g.halo;
+  const int interior_end = kAlign + g.nxp;
+  g.x_left_end = kAlign + (g.left > 0 ? static_cast<int>(round_up(g.left + reach, kAlign)) : 0);
+  g.x_left_end = std::min(g.x_left_end, interior_end);
+  if (g.right > 0) {
+    const int wanted = interior_end - g.right - reach;
+    g.x_right = std::max(g.x_left_end,
+                         g.x_left_end + static_cast<int>((wanted - g.x_left_end) / kAlign * kAlign));
+    g.x_end = g.x_right + static_cast<int>(round_up(interior_end - g.x_right, kAlign));
+  } else {
+    g.x_right = g.x_end = interior_end;
+  }
+  g.stride = round_up(std::max(g.x_end, interior_end) + reach, kAlign);
   g.rows = nzp + 2 * g.halo;
+
+  // Rows of the z strips (reaching R rows into the interior, like the x strips) and the rest, in
+  // blocks of kRowBlock rows. Row 0 of a free surface stays zero.
+  const std::int64_t h = g.halo;
+  const std::int64_t r_first = h + (g.free_surface ? 1 : 0), r_end = h + nzp;
+  const std::int64_t zt_end = std::max(r_first, g.top > 0 ? std::min(h + g.top + reach, r_end) : h);
+  const std::int64_t zb_begin =
+      std::max(zt_end, g.bottom > 0 ? h + nzp - g.bottom - reach : r_end);
+  auto add_rows = [&](std::int64_t r0, std::int64_t r1, bool z_strip) {
+    for (std::int64_t a = r0; a < r1; a += kRowBlock) {
+      const std::int64_t b = std::min(a + kRowBlock, r1);
+      const auto x_kind = z_strip ? Tile::kCorner : Tile::kStripX;
+      const auto mid_kind = z_strip ? Tile::kStripZ : Tile::kInterior;
+      for (Tile t : {Tile{a, b, kAlign, g.x_left_end, x_kind},
+                     Tile{a, b, g.x_left_end, g.x_right, mid_kind},
+                     Tile{a, b, g.x_right, g.x_end, x_kind}})
+        if (t.j1 > t.j0) g.tiles.push_back(t);
+    }
+  };
+  add_rows(r_first, zt_end, true);
+  add_rows(zt_end, zb_begin, false);
+  add_rows(zb_begin, r_end, true);
   return g;
 }
 
@@ -144,7 +243,7 @@ Coefficients make_coefficients(int order, double dx, double dz) {
 
 // CPML coefficients a, b of the recursion psi <- b psi + a (derivative) along one axis of the
 // padded grid; zero outside the absorbing layers.
-void pml_profile(int n_model, int width_lo, int width_hi, int halo, double spacing, double vmax,
+void pml_profile(int n_model, int width_lo, int width_hi, int offset, double spacing, double vmax,
                  double f_pml, double dt, std::vector<float>& a, std::vector<float>& b,
                  std::size_t length) {
   a.assign(length, 0.0f);
@@ -166,25 +265,24 @@ void pml_profile(int n_model, int width_lo, int width_hi, int halo, double spaci
     const double d = d0 * std::pow(frac, kPmlPower);
     const double alpha = M_PI * f_pml * (1.0 - frac);
     const double bb = std::exp(-(d + alpha) * dt);
-    a[j + halo] = static_cast<float>(d / (d + alpha) * (bb - 1.0));
-    b[j + halo] = static_cast<float>(bb);
+    a[j + offset] = static_cast<float>(d / (d + alpha) * (bb - 1.0));
+    b[j + offset] = static_cast<float>(bb);
   }
 }
 
 Medium make_medium(const VelocityModel& model, const Grid& g, double dt_internal, double f_pml) {
-  Medium m;
-  m.vdt2.assign(g.size(), 0.0f);
+  Medium m(g.size());
   const double dt2 = dt_internal * dt_internal;
   for (int r = 0; r < g.nzp; ++r) {
     const int iz = std::clamp(r - g.top, 0, g.nz - 1);
     for (int c = 0; c < g.nxp; ++c) {
       const int ix = std::clamp(c - g.left, 0, g.nx - 1);
       const double v = model.at(iz, ix);
-      m.vdt2[(r + g.halo) * g.stride + c + g.halo] = static_cast<float>(v * v * dt2);
+      m.vdt2.data()[(r + g.halo) * g.stride + c + kAlign] = static_cast<float>(v * v * dt2);
     }
   }
   const double vmax = model.max_velocity();
-  pml_profile(g.nx, g.left, g.right, g.halo, model.dx, vmax, f_pml, dt_internal, m.ax, m.bx,
+  pml_profile(g.nx, g.left, g.right, kAlign, model.dx, vmax, f_pml, dt_internal, m.ax, m.bx,
               g.stride);
   pml_profile(g.nz, g.top, g.bottom, g.halo, model.dz, vmax, f_pml, dt_internal, m.az, m.bz,
               g.rows);
@@ -214,80 +312,93 @@ PointOperator point_operator(const Position& pos, const VelocityModel& model, co
   return op;
 }
 
-// One time step of rows [r0, r1) of the padded grid for one column segment [j0, j1).
-// q holds p^{n-1} on entry and p^{n+1} on exit. PX / PZ add the CPML terms of each axis.
+// psi <- b psi + a dp/dx over the x strips and psi <- b psi + a dp/dz over the z strips of one
+// tile; outside the absorbing layers a = b = 0 keeps psi zero.
 template <int R, bool PX, bool PZ>
-inline void update_segment(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w,
-                           const float* __restrict p, float* __restrict q, std::int64_t r, int j0,
-                           int j1) {
+void update_psi_tile(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w,
+                     const float* __restrict p, const Tile& t) {
   const std::int64_t s = g.stride;
-  const std::size_t base = static_cast<std::size_t>(r * s);
-  const float* __restrict pr = p + base;
-  float* __restrict qr = q + base;
-  const float* __restrict vr = m.vdt2.data() + base;
-  const float* __restrict psx = w.psi_x.data() + base;
-  float* __restrict zx = w.zeta_x.data() + base;
-  const float* __restrict psz = w.psi_z.data() + base;
-  float* __restrict zz = w.zeta_z.data() + base;
-  const float* __restrict ax = m.ax.data();
-  const float* __restrict bx = m.bx.data();
-  const float az = m.az[r], bz = m.bz[r];
-#pragma omp simd
-  for (int j = j0; j < j1; ++j) {
-    float d2x = c.cx[0] * pr[j];
-    float d2z = c.cz[0] * pr[j];
-    for (int k = 1; k <= R; ++k) {
-      d2x += c.cx[k] * (pr[j - k] + pr[j + k]);
-      d2z += c.cz[k] * (pr[j - k * s] + pr[j + k * s]);
+  float* __restrict psx = w.psi_x.data();
+  float* __restrict psz = w.psi_z.data();
+  for (int j = t.j0; j < t.j1; j += kVec) {
+    const Vec ax = PX ? loadu(m.ax.data() + j) : Vec{};
+    const Vec bx = PX ? loadu(m.bx.data() + j) : Vec{};
+    for (std::int64_t r = t.r0; r < t.r1; ++r) {
+      const std::int64_t i = r * s + j;
+      if constexpr (PX) {
+        Vec d = c.gx[1] * (loadu(p + i + 1) - loadu(p + i - 1));
+        for (int k = 2; k <= R; ++k) d += c.gx[k] * (loadu(p + i + k) - loadu(p + i - k));
+        store(psx + i, bx * load(psx + i) + ax * d);
+      }
+      if constexpr (PZ) {
+        Vec d = c.gz[1] * (load(p + i + s) - load(p + i - s));
+        for (int k = 2; k <= R; ++k) d += c.gz[k] * (load(p + i + k * s) - load(p + i - k * s));
+        store(psz + i, m.bz[r] * load(psz + i) + m.az[r] * d);
+      }
     }
-    if constexpr (PX) {
-      float dpsi = 0.0f;
-      for (int k = 1; k <= R; ++k) dpsi += c.gx[k] * (psx[j + k] - psx[j - k]);
-      const float zeta = bx[j] * zx[j] + ax[j] * (d2x + dpsi);
-      zx[j] = zeta;
-      d2x += dpsi + zeta;
-    }
-    if constexpr (PZ) {
-      float dpsi = 0.0f;
-      for (int k = 1; k <= R; ++k) dpsi += c.gz[k] * (psz[j + k * s] - psz[j - k * s]);
-      const float zeta = bz * zz[j] + az * (d2z + dpsi);
-      zz[j] = zeta;
-      d2z += dpsi + zeta;
-    }
-    qr[j] = 2.0f * pr[j] - qr[j] + vr[j] * (d2x + d2z);
   }
 }
 
-// psi <- b psi + a dp/dx on the x absorbing strips and psi <- b psi + a dp/dz on the z strips,
-// for the rows of this thread.
 template <int R>
 void update_psi(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w,
-                const float* __restrict p) {
-  const std::int64_t s = g.stride;
-  const int h = g.halo;
-  const int xl0 = h, xl1 = h + g.left, xr0 = h + g.nxp - g.right, xr1 = h + g.nxp;
+                const float* p) {
+  const std::int64_t tiles = static_cast<std::int64_t>(g.tiles.size());
 #pragma omp for schedule(static)
-  for (std::int64_t r = h; r < h + g.nzp; ++r) {
-    const std::size_t base = static_cast<std::size_t>(r * s);
-    const float* __restrict pr = p + base;
-    float* __restrict psx = w.psi_x.data() + base;
-    for (auto [j0, j1] : {std::pair{xl0, xl1}, std::pair{xr0, xr1}}) {
-#pragma omp simd
-      for (int j = j0; j < j1; ++j) {
-        float d = 0.0f;
-        for (int k = 1; k <= R; ++k) d += c.gx[k] * (pr[j + k] - pr[j - k]);
-        psx[j] = m.bx[j] * psx[j] + m.ax[j] * d;
-      }
+  for (std::int64_t k = 0; k < tiles; ++k) {
+    const Tile& t = g.tiles[k];
+    switch (t.kind) {
+      case Tile::kInterior: break;
+      case Tile::kStripX: update_psi_tile<R, true, false>(c, m, g, w, p, t); break;
+      case Tile::kStripZ: update_psi_tile<R, false, true>(c, m, g, w, p, t); break;
+      case Tile::kCorner: update_psi_tile<R, true, true>(c, m, g, w, p, t); break;
     }
-    if (m.az[r] != 0.0f) {
-      float* __restrict psz = w.psi_z.data() + base;
-      const float az = m.az[r], bz = m.bz[r];
-#pragma omp simd
-      for (int j = h; j < h + g.nxp; ++j) {
-        float d = 0.0f;
-        for (int k = 1; k <= R; ++k) d += c.gz[k] * (pr[j + k * s] - pr[j - k * s]);
-        psz[j] = bz * psz[j] + az * d;
+  }
+}
+
+// One time step over the tile rows [t.r0, t.r1) x columns [t.j0, t.j1) (aligned, whole
+// vectors); q holds p^{n-1} on entry and p^{n+1} on exit. PX and PZ add the CPML terms of each
+// axis. Each column vector marches down the rows holding its 2R + 1 z-neighbours in registers, so
+// a node costs one new z load instead of 2R; the x-neighbours come from unaligned loads.
+template <int R, bool PX, bool PZ>
+void update_tile(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w,
+                 const float* __restrict p, float* __restrict q, const Tile& t) {
+  const std::int64_t s = g.stride;
+  const float* __restrict vdt2 = m.vdt2.data();
+  const float* __restrict psx = w.psi_x.data();
+  float* __restrict zx = w.zeta_x.data();
+  const float* __restrict psz = w.psi_z.data();
+  float* __restrict zz = w.zeta_z.data();
+  for (int j = t.j0; j < t.j1; j += kVec) {
+    Vec window[2 * R + 1];
+    for (int k = 0; k < 2 * R; ++k) window[k + 1] = load(p + (t.r0 - R + k) * s + j);
+    const Vec ax = PX ? loadu(m.ax.data() + j) : Vec{};
+    const Vec bx = PX ? loadu(m.bx.data() + j) : Vec{};
+    for (std::int64_t r = t.r0; r < t.r1; ++r) {
+      const std::int64_t i = r * s + j;
+      for (int k = 0; k < 2 * R; ++k) window[k] = window[k + 1];
+      window[2 * R] = load(p + i + R * s);
+      Vec d2x = c.cx[0] * window[R];
+      Vec d2z = c.cz[0] * window[R];
+      for (int k = 1; k <= R; ++k) {
+        d2x += c.cx[k] * (loadu(p + i - k) + loadu(p + i + k));
+        d2z += c.cz[k] * (window[R - k] + window[R + k]);
       }
+      if constexpr (PX) {
+        Vec dpsi = c.gx[1] * (loadu(psx + i + 1) - loadu(psx + i - 1));
+        for (int k = 2; k <= R; ++k) dpsi += c.gx[k] * (loadu(psx + i + k) - loadu(psx + i - k));
+        const Vec zeta = bx * load(zx + i) + ax * (d2x + dpsi);
+        store(zx + i, zeta);
+        d2x += dpsi + zeta;
+      }
+      if constexpr (PZ) {
+        const float az = m.az[r], bz = m.bz[r];
+        Vec dpsi = c.gz[1] * (load(psz + i + s) - load(psz + i - s));
+        for (int k = 2; k <= R; ++k) dpsi += c.gz[k] * (load(psz + i + k * s) - load(psz + i - k * s));
+        const Vec zeta = bz * load(zz + i) + az * (d2z + dpsi);
+        store(zz + i, zeta);
+        d2z += dpsi + zeta;
+      }
+      store(q + i, 2.0f * window[R] - load(q + i) + load(vdt2 + i) * (d2x + d2z));
     }
   }
 }
@@ -295,24 +406,15 @@ void update_psi(const Coefficients& c, const Medium& m, const Grid& g, Workspace
 template <int R>
 void update_wavefield(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w,
                       const float* p, float* q) {
-  const int h = g.halo;
-  // CPML terms reach R nodes beyond the strips through the derivative of psi.
-  const int xl_end = g.left > 0 ? std::min(h + g.left + R, h + g.nxp) : h;
-  const int xr_begin = g.right > 0 ? std::max(h + g.nxp - g.right - R, xl_end) : h + g.nxp;
-  const std::int64_t zt_end = g.top > 0 ? h + g.top + R : h;
-  const std::int64_t zb_begin = g.bottom > 0 ? h + g.nzp - g.bottom - R : h + g.nzp;
-  // Row 0 of a free surface stays zero.
-  const std::int64_t r_first = h + (g.free_surface ? 1 : 0);
+  const std::int64_t tiles = static_cast<std::int64_t>(g.tiles.size());
 #pragma omp for schedule(static)
-  for (std::int64_t r = r_first; r < h + g.nzp; ++r) {
-    if (r < zt_end || r >= zb_begin) {
-      update_segment<R, true, true>(c, m, g, w, p, q, r, h, xl_end);
-      update_segment<R, false, true>(c, m, g, w, p, q, r, xl_end, xr_begin);
-      update_segment<R, true, true>(c, m, g, w, p, q, r, xr_begin, h + g.nxp);
-    } else {
-      update_segment<R, true, false>(c, m, g, w, p, q, r, h, xl_end);
-      update_segment<R, false, false>(c, m, g, w, p, q, r, xl_end, xr_begin);
-      update_segment<R, true, false>(c, m, g, w, p, q, r, xr_begin, h + g.nxp);
+  for (std::int64_t k = 0; k < tiles; ++k) {
+    const Tile& t = g.tiles[k];
+    switch (t.kind) {
+      case Tile::kInterior: update_tile<R, false, false>(c, m, g, w, p, q, t); break;
+      case Tile::kStripX: update_tile<R, true, false>(c, m, g, w, p, q, t); break;
+      case Tile::kStripZ: update_tile<R, false, true>(c, m, g, w, p, q, t); break;
+      case Tile::kCorner: update_tile<R, true, true>(c, m, g, w, p, q, t); break;
     }
   }
 }
@@ -340,7 +442,6 @@ class FlushDenormals {
 };
 
 struct ShotSetup {
-  const VelocityModel* model;
   const Grid* grid;
   const Coefficients* coefficients;
   const Medium* medium;
@@ -509,7 +610,7 @@ Gathers simulate(const VelocityModel& model, const Survey& survey, const std::ve
       sources.push_back(point_operator(pos, model, grid));
       // The solver adds v^2 dt^2 f / (dx dz) at the source nodes.
       for (std::size_t k = 0; k < sources.back().index.size(); ++k)
-        sources.back().weight[k] *= medium.vdt2[sources.back().index[k]];
+        sources.back().weight[k] *= medium.vdt2.data()[sources.back().index[k]];
     }
     for (const auto& pos : survey.receivers) receivers.push_back(point_operator(pos, model, grid));
 
@@ -520,7 +621,7 @@ Gathers simulate(const VelocityModel& model, const Survey& survey, const std::ve
     work.reserve(workspaces);
     for (int i = 0; i < workspaces; ++i) work.emplace_back(grid.size());
 
-    const ShotSetup setup{&model,     &grid,           &coefficients, &medium,
+    const ShotSetup setup{&grid,           &coefficients, &medium,
                           &receivers, &source_function, out.substeps,  time.nt,
                           options.snapshot_every, out.nsnapshots};
     auto traces = [&](int s) { return out.data.data() + std::size_t(s) * time.nt * nrec; };
