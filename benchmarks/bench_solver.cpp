@@ -3,7 +3,7 @@
 //   build/benchmarks/bench_solver [--repeat N] [--threads T] [--case fcnvmb|large|all]
 //
 // (a) fcnvmb: the FCNVMB geometry: 201 x 301 at 10 m, 29 shots, 301 receivers, 2000 steps of
-//     1 ms, order 8, CPML 20, a layered model with salt up to 4500 m/s.
+//     1 ms, order 8, CPML 20, vmb::demo_model (layers and salt, 2000 to 4500 m/s).
 // (b) large: one 2000 x 2000 shot, 10 m, 1000 steps of 1 ms, order 8, CPML 20.
 // Prints the best of N runs (default 3) with its wall time.
 
@@ -19,18 +19,6 @@
 #include "vmb/modeling/wavelet.hpp"
 
 namespace {
-
-vmb::VelocityModel layered_salt(int nz, int nx) {
-  vmb::VelocityModel model(nz, nx, 10.0, 10.0);
-  for (int iz = 0; iz < nz; ++iz)
-    for (int ix = 0; ix < nx; ++ix) {
-      float v = 2000.0f + 2000.0f * iz / nz;
-      const double bx = (ix - nx / 2.0) / (nx / 5.0), bz = (iz - 0.7 * nz) / (nz / 4.0);
-      if (bx * bx + bz * bz < 1.0) v = 4500.0f;
-      model.at(iz, ix) = v;
-    }
-  return model;
-}
 
 void run_case(const char* name, const vmb::VelocityModel& model, int nshots, int nt, int repeat,
               int threads) {
@@ -73,8 +61,8 @@ int main(int argc, char** argv) {
     }
   }
   if (which == "all" || which == "fcnvmb")
-    run_case("fcnvmb", layered_salt(201, 301), 29, 2000, repeat, threads);
+    run_case("fcnvmb", vmb::demo_model(201, 301, 10.0), 29, 2000, repeat, threads);
   if (which == "all" || which == "large")
-    run_case("large", layered_salt(2000, 2000), 1, 1000, repeat, threads);
+    run_case("large", vmb::demo_model(2000, 2000, 10.0), 1, 1000, repeat, threads);
   return 0;
 }

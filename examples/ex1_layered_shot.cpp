@@ -8,6 +8,7 @@
 //
 // Steps:
 //   1. A 201 x 301 model at 10 m: five layers from 2000 to 4000 m/s and a 4500 m/s salt dome.
+//      (vmb::demo_model; writing your own is a loop over model.at(iz, ix).)
 //   2. Sources evenly along the surface at 10 m depth; a receiver at every column, 10 m deep.
 //   3. A 15 Hz Ricker wavelet, 2000 samples of 1 ms.
 //   4. Simulate all shots (in parallel over shots) with the default order 8 and CPML 20.
@@ -27,18 +28,8 @@ int main(int argc, char** argv) {
     const int nshots = argc > 1 ? std::atoi(argv[1]) : 5;
     if (nshots <= 0) throw vmb::ModelingError("nshots must be positive");
 
-    // 1. The model, [nz][nx] with x fastest, m/s.
-    vmb::VelocityModel model(201, 301, 10.0, 10.0);
-    for (int iz = 0; iz < model.nz; ++iz)
-      for (int ix = 0; ix < model.nx; ++ix) {
-        const double z = iz * model.dz, x = ix * model.dx;
-        const double undulation = 30.0 * std::sin(x / 400.0);
-        const int layer = static_cast<int>((z + undulation) / 400.0);
-        float v = 2000.0f + 500.0f * std::min(layer, 4);
-        const double salt_top = 1400.0 + 0.0012 * (x - 1500.0) * (x - 1500.0);
-        if (z > salt_top) v = 4500.0f;
-        model.at(iz, ix) = v;
-      }
+    // 1. The model, [nz][nx] with x fastest, m/s: the toolkit's layered demo model.
+    const vmb::VelocityModel model = vmb::demo_model(201, 301, 10.0);
 
     // 2. The survey, positions in metres.
     const vmb::Survey survey{vmb::evenly_spaced(nshots, 0.0, model.width_m(), 10.0),

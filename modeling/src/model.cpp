@@ -22,6 +22,23 @@ float VelocityModel::max_velocity() const {
   return velocity.empty() ? 0.0f : *std::max_element(velocity.begin(), velocity.end());
 }
 
+VelocityModel demo_model(int nz, int nx, double spacing_m) {
+  VelocityModel model(nz, nx, spacing_m, spacing_m);
+  const double depth = model.depth_m(), width = model.width_m();
+  for (int iz = 0; iz < nz; ++iz)
+    for (int ix = 0; ix < nx; ++ix) {
+      const double z = iz * spacing_m / depth, x = ix * spacing_m / width;  // fractions
+      const double undulation = 0.015 * std::sin(2 * M_PI * 1.5 * x) * z;
+      int layer = 0;
+      for (double top : {0.25, 0.42, 0.58, 0.74})
+        if (z + undulation > top) ++layer;
+      float v = 2000.0f + 500.0f * layer;
+      if (z > 0.55 + 1.6 * (x - 0.5) * (x - 0.5) + 0.15) v = 4500.0f;  // the dome
+      model.at(iz, ix) = v;
+    }
+  return model;
+}
+
 void validate(const VelocityModel& model) {
   if (model.nz <= 0 || model.nx <= 0 || model.velocity.empty())
     throw ModelingError("velocity model is empty");

@@ -26,6 +26,12 @@ struct VelocityModel {
   float max_velocity() const;
 };
 
+// A layered model with a salt dome, for demos, benchmarks and as vmb-simulate's built-in model:
+// five gently undulating layers from 2000 to 4000 m/s (the top one a quarter of the depth thick,
+// laterally constant at the surface) and a 4500 m/s dome rising from the bottom. Defaults: the
+// FCNVMB grid, 201 x 301 at 10 m.
+VelocityModel demo_model(int nz = 201, int nx = 301, double spacing_m = 10.0);
+
 // Throws ModelingError unless the model is non-empty, its sizes agree, the spacings are positive
 // and finite, and every velocity is finite and positive.
 void validate(const VelocityModel& model);

@@ -1,0 +1,292 @@
+#include "vmb/io/model_io.hpp"
+
+#include <matio.h>
+#include <segyio/segy.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "segy_util.hpp"
+#include "vmb/io/atomic_file.hpp"
+#include "vmb/io/error.hpp"
+#include "vmb/io/hdf5.hpp"
+
+namespace vmb::io {
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw IoError("'" + path + "': " + what);
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+void check_shape(const std::string& path, const ModelFileOptions& o, int nz, int nx) {
+  if ((o.nz > 0 && o.nz != nz) || (o.nx > 0 && o.nx != nx))
+    fail(path, "holds " + std::to_string(nz) + " x " + std::to_string(nx) + " samples, not nz " +
+                   std::to_string(o.nz) + " x nx " + std::to_string(o.nx));
+}
+
+void require_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) fail(path, "no such file");
+  if (!std::filesystem::is_regular_file(path, ec)) fail(path, "not a regular file");
+  std::ifstream probe(path, std::ios::binary);
+  if (!probe) fail(path, "cannot be opened for reading");
+}
+
+VelocityModel finish(const std::string& path, VelocityModel m, const ModelFileOptions& o) {
+  if (o.dx > 0) m.dx = o.dx;
+  if (o.dz > 0) m.dz = o.dz;
+  if (!(m.dx > 0)) fail(path, "the grid spacing dx is not in the file: give it (--dx)");
+  if (!(m.dz > 0)) m.dz = m.dx;
+  if (o.velocity_scale != 1.0)
+    for (float& v : m.velocity) v = static_cast<float>(v * o.velocity_scale);
+  return m;
+}
+
+// ---- HDF5
+VelocityModel read_hdf5(const std::string& path, const ModelFileOptions& o) {
+  H5File file(path, H5File::Mode::kRead);
+  const auto dims = file.dims("/velocity");
+  if (dims.size() != 2) fail(path, "/velocity is not two-dimensional");
+  VelocityModel m;
+  m.nz = static_cast<int>(dims[0]);
+  m.nx = static_cast<int>(dims[1]);
+  check_shape(path, o, m.nz, m.nx);
+  m.velocity = file.read("/velocity");
+  if (file.has_attribute("dx")) m.dx = file.attribute_double("dx");
+  if (file.has_attribute("dz")) m.dz = file.attribute_double("dz");
+  return m;
+}
+
+void write_hdf5(const std::string& path, const VelocityModel& m) {
+  AtomicFile out(path);
+  {
+    H5File file(out.temp_path(), H5File::Mode::kCreate);
+    file.write("/velocity", {hsize_t(m.nz), hsize_t(m.nx)}, m.velocity.data());
+    file.set_attribute("dx", m.dx);
+    file.set_attribute("dz", m.dz);
+  }
+  out.commit();
+}
+
+// ---- raw binary
+void swap_bytes(float& v) {
+  unsigned char b[4];
+  std::memcpy(b, &v, 4);
+  std::swap(b[0], b[3]);
+  std::swap(b[1], b[2]);
+  std::memcpy(&v, b, 4);
+}
+
+VelocityModel read_binary(const std::string& path, const ModelFileOptions& o) {
+  if (o.nz <= 0 || o.nx <= 0) fail(path, "a raw binary model needs its size (--nz and --nx)");
+  const auto expected = std::uintmax_t(o.nz) * std::uintmax_t(o.nx) * sizeof(float);
+  const auto actual = std::filesystem::file_size(path);
+  if (actual != expected)
+    fail(path, "holds " + std::to_string(actual) + " bytes, not nz * nx * 4 = " +
+                   std::to_string(expected) + " for nz " + std::to_string(o.nz) + ", nx " +
+                   std::to_string(o.nx));
+  std::vector<float> raw(std::size_t(o.nz) * o.nx);
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(raw.data()), std::streamsize(expected)))
+    fail(path, "read failed");
+  if (o.big_endian)
+    for (float& v : raw) swap_bytes(v);
+  VelocityModel m;
+  m.nz = o.nz;
+  m.nx = o.nx;
+  if (o.x_fastest) {
+    m.velocity = std::move(raw);
+  } else {
+    m.velocity.resize(raw.size());
+    for (int ix = 0; ix < m.nx; ++ix)
+      for (int iz = 0; iz < m.nz; ++iz) m.at(iz, ix) = raw[std::size_t(ix) * m.nz + iz];
+  }
+  return m;
+}
+
+void write_binary(const std::string& path, const VelocityModel& m, const ModelFileOptions& o) {
+  std::vector<float> raw(m.velocity.size());
+  for (int iz = 0; iz < m.nz; ++iz)
+    for (int ix = 0; ix < m.nx; ++ix)
+      raw[o.x_fastest ? std::size_t(iz) * m.nx + ix : std::size_t(ix) * m.nz + iz] = m.at(iz, ix);
+  if (o.big_endian)
+    for (float& v : raw) swap_bytes(v);
+  AtomicFile out(path);
+  {
+    std::ofstream f(out.temp_path(), std::ios::binary);
+    f.write(reinterpret_cast<const char*>(raw.data()), std::streamsize(raw.size() * sizeof(float)));
+    if (!f) fail(path, "write failed");
+  }
+  out.commit();
+}
+
+// ---- SEG-Y
+VelocityModel read_segy(const std::string& path, const ModelFileOptions& o) {
+  SegyReader in(path);
+  VelocityModel m;
+  m.nx = in.traces();
+  m.nz = in.samples();
+  check_shape(path, o, m.nz, m.nx);
+  m.velocity.resize(std::size_t(m.nz) * m.nx);
+  for (int ix = 0; ix < m.nx; ++ix) {
+    const auto trace = in.trace(ix);
+    for (int iz = 0; iz < m.nz; ++iz) m.at(iz, ix) = trace[iz];
+  }
+  m.dz = in.sample_interval() / 1000.0;
+  if (m.nx > 1) {
+    const double x0 = in.coordinate(0, SEGY_TR_CDP_X), x1 = in.coordinate(1, SEGY_TR_CDP_X);
+    if (x1 > x0) m.dx = x1 - x0;
+  }
+  return m;
+}
+
+void write_segy(const std::string& path, const VelocityModel& m) {
+  AtomicFile out(path);
+  {
+    SegyWriter w(out.temp_path(), m.nz, m.dz * 1000.0,
+                 "vmbkit velocity model, m/s: one trace per column (x), samples down (z); "
+                 "sample interval = dz in mm");
+    std::vector<float> trace(m.nz);
+    for (int ix = 0; ix < m.nx; ++ix) {
+      for (int iz = 0; iz < m.nz; ++iz) trace[iz] = m.at(iz, ix);
+      SegyTraceHeader h;
+      h.set(SEGY_TR_SEQ_LINE, ix + 1);
+      h.set(SEGY_TR_SEQ_FILE, ix + 1);
+      h.set(SEGY_TR_CROSSLINE, ix + 1);
+      h.set_coordinate(SEGY_TR_CDP_X, ix * m.dx);
+      h.set_coordinate(SEGY_TR_GROUP_X, ix * m.dx);
+      w.write(ix, h, trace);
+    }
+    w.finish(m.nx);
+  }
+  out.commit();
+}
+
+// ---- MATLAB
+struct MatCloser {
+  void operator()(mat_t* m) const { Mat_Close(m); }
+};
+struct VarFreer {
+  void operator()(matvar_t* v) const { Mat_VarFree(v); }
+};
+
+template <typename T>
+void copy_column_major(const void* data, VelocityModel& m) {
+  const T* src = static_cast<const T*>(data);
+  for (int ix = 0; ix < m.nx; ++ix)
+    for (int iz = 0; iz < m.nz; ++iz) m.at(iz, ix) = static_cast<float>(src[std::size_t(ix) * m.nz + iz]);
+}
+
+VelocityModel read_mat(const std::string& path, const ModelFileOptions& o) {
+  std::unique_ptr<mat_t, MatCloser> mat(Mat_Open(path.c_str(), MAT_ACC_RDONLY));
+  if (!mat) fail(path, "not a MATLAB .mat file libmatio can read");
+  std::string name = o.variable;
+  if (name.empty()) {
+    std::vector<std::string> two_d;
+    while (matvar_t* info = Mat_VarReadNextInfo(mat.get())) {
+      if (info->rank == 2 && info->name) two_d.emplace_back(info->name);
+      Mat_VarFree(info);
+    }
+    for (const char* preferred : {"vmodel", "svmodel"})
+      if (std::find(two_d.begin(), two_d.end(), preferred) != two_d.end()) name = preferred;
+    if (name.empty() && two_d.size() == 1) name = two_d[0];
+    if (name.empty())
+      fail(path, two_d.empty() ? "holds no 2D variable"
+                               : "holds several 2D variables: name one (--mat-variable)");
+  }
+  std::unique_ptr<matvar_t, VarFreer> var(Mat_VarRead(mat.get(), name.c_str()));
+  if (!var) fail(path, "has no variable '" + name + "'");
+  if (var->rank != 2 || var->isComplex || !var->data)
+    fail(path, "variable '" + name + "' is not a real 2D array");
+  VelocityModel m;
+  m.nz = static_cast<int>(var->dims[0]);
+  m.nx = static_cast<int>(var->dims[1]);
+  check_shape(path, o, m.nz, m.nx);
+  m.velocity.resize(std::size_t(m.nz) * m.nx);
+  switch (var->class_type) {
+    case MAT_C_DOUBLE: copy_column_major<double>(var->data, m); break;
+    case MAT_C_SINGLE: copy_column_major<float>(var->data, m); break;
+    case MAT_C_UINT16: copy_column_major<std::uint16_t>(var->data, m); break;
+    case MAT_C_INT16: copy_column_major<std::int16_t>(var->data, m); break;
+    case MAT_C_UINT32: copy_column_major<std::uint32_t>(var->data, m); break;
+    case MAT_C_INT32: copy_column_major<std::int32_t>(var->data, m); break;
+    case MAT_C_UINT8: copy_column_major<std::uint8_t>(var->data, m); break;
+    default: fail(path, "variable '" + name + "' has an unsupported numeric class");
+  }
+  return m;
+}
+
+void write_mat(const std::string& path, const VelocityModel& m, const ModelFileOptions& o) {
+  std::vector<double> column_major(m.velocity.size());
+  for (int ix = 0; ix < m.nx; ++ix)
+    for (int iz = 0; iz < m.nz; ++iz) column_major[std::size_t(ix) * m.nz + iz] = m.at(iz, ix);
+  AtomicFile out(path);
+  {
+    std::unique_ptr<mat_t, MatCloser> mat(Mat_CreateVer(out.temp_path().c_str(), nullptr, MAT_FT_MAT5));
+    if (!mat) fail(path, "cannot create");
+    std::size_t dims[2] = {std::size_t(m.nz), std::size_t(m.nx)};
+    const std::string name = o.variable.empty() ? "vmodel" : o.variable;
+    std::unique_ptr<matvar_t, VarFreer> var(Mat_VarCreate(name.c_str(), MAT_C_DOUBLE, MAT_T_DOUBLE,
+                                                          2, dims, column_major.data(), MAT_F_DONT_COPY_DATA));
+    if (!var || Mat_VarWrite(mat.get(), var.get(), MAT_COMPRESSION_NONE) != 0)
+      fail(path, "write failed");
+  }
+  out.commit();
+}
+
+}  // namespace
+
+ModelFormat model_format_from_name(const std::string& name) {
+  const std::string n = lower(name);
+  if (n == "h5" || n == "hdf5") return ModelFormat::kHdf5;
+  if (n == "bin" || n == "raw") return ModelFormat::kBinary;
+  if (n == "segy" || n == "sgy") return ModelFormat::kSegy;
+  if (n == "mat") return ModelFormat::kMat;
+  throw IoError("unknown model format '" + name + "' (expected h5, bin, segy or mat)");
+}
+
+ModelFormat guess_model_format(const std::string& path) {
+  const std::string ext = lower(std::filesystem::path(path).extension().string());
+  if (ext == ".h5" || ext == ".hdf5") return ModelFormat::kHdf5;
+  if (ext == ".bin" || ext == ".raw" || ext == ".f32") return ModelFormat::kBinary;
+  if (ext == ".segy" || ext == ".sgy") return ModelFormat::kSegy;
+  if (ext == ".mat") return ModelFormat::kMat;
+  throw IoError("'" + path + "': cannot tell the model format from the extension '" + ext +
+                "': give it (--format h5|bin|segy|mat)");
+}
+
+VelocityModel read_model(const std::string& path, const ModelFileOptions& options) {
+  const ModelFormat format = options.format ? *options.format : guess_model_format(path);
+  require_file(path);
+  VelocityModel m;
+  switch (format) {
+    case ModelFormat::kHdf5: m = read_hdf5(path, options); break;
+    case ModelFormat::kBinary: m = read_binary(path, options); break;
+    case ModelFormat::kSegy: m = read_segy(path, options); break;
+    case ModelFormat::kMat: m = read_mat(path, options); break;
+  }
+  if (m.nz <= 0 || m.nx <= 0) fail(path, "holds an empty model");
+  return finish(path, std::move(m), options);
+}
+
+void write_model(const std::string& path, const VelocityModel& model,
+                 const ModelFileOptions& options) {
+  const ModelFormat format = options.format ? *options.format : guess_model_format(path);
+  switch (format) {
+    case ModelFormat::kHdf5: return write_hdf5(path, model);
+    case ModelFormat::kBinary: return write_binary(path, model, options);
+    case ModelFormat::kSegy: return write_segy(path, model);
+    case ModelFormat::kMat: return write_mat(path, model, options);
+  }
+}
+
+}  // namespace vmb::io

@@ -1,0 +1,229 @@
+#include "vmb/io/picture.hpp"
+
+#include <stb_easy_font.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+#include "vmb/io/atomic_file.hpp"
+#include "vmb/io/error.hpp"
+
+namespace vmb::io {
+namespace {
+
+// Viridis, sampled at 9 points and interpolated linearly.
+Rgb viridis(double t) {
+  static const std::array<std::array<double, 3>, 9> anchors = {{{68, 1, 84},
+                                                                {71, 44, 122},
+                                                                {59, 81, 139},
+                                                                {44, 113, 142},
+                                                                {33, 144, 141},
+                                                                {39, 173, 129},
+                                                                {92, 200, 99},
+                                                                {170, 220, 50},
+                                                                {253, 231, 37}}};
+  t = std::clamp(t, 0.0, 1.0) * (anchors.size() - 1);
+  const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(t), anchors.size() - 2);
+  const double f = t - i;
+  auto mix = [&](int c) {
+    return static_cast<std::uint8_t>(std::lround(anchors[i][c] * (1 - f) + anchors[i + 1][c] * f));
+  };
+  return {mix(0), mix(1), mix(2)};
+}
+
+// Blue (negative) through white to red (positive); t in [-1, 1].
+Rgb seismic(double t) {
+  t = std::clamp(t, -1.0, 1.0);
+  const auto u = static_cast<std::uint8_t>(std::lround(255 * (1 - std::abs(t))));
+  return t < 0 ? Rgb{u, u, 255} : Rgb{255, u, u};
+}
+
+std::string format_number(double v) {
+  char buf[32];
+  if (std::abs(v) >= 100 || v == std::round(v))
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+// Round tick spacing near range / 5.
+double tick_step(double range) {
+  const double raw = range / 5.0;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * mag >= raw) return m * mag;
+  return 10 * mag;
+}
+
+// Pixel scale: enlarge small grids, shrink large ones, to about 600 to 900 pixels across.
+double plot_scale(int cols) { return std::clamp(800.0 / cols, 0.25, 4.0); }
+
+struct Frame {
+  int left = 80, top = 40, right = 110, bottom = 50;
+};
+
+// Axes with ticks along the plot's left and bottom edges.
+void draw_axes(Image& im, int x0, int y0, int w, int h, double row_max, double col_min,
+               double col_max, const std::string& row_label, const std::string& col_label) {
+  const Rgb black{0, 0, 0};
+  im.fill(x0 - 1, y0 - 1, x0 + w + 1, y0, black);
+  im.fill(x0 - 1, y0 + h, x0 + w + 1, y0 + h + 1, black);
+  im.fill(x0 - 1, y0, x0, y0 + h, black);
+  im.fill(x0 + w, y0, x0 + w + 1, y0 + h, black);
+  const double rs = tick_step(row_max);
+  for (double v = 0; v <= row_max * (1 + 1e-9); v += rs) {
+    const int y = y0 + static_cast<int>(std::lround(v / row_max * (h - 1)));
+    im.fill(x0 - 6, y, x0, y + 1, black);
+    const std::string s = format_number(v);
+    im.text(x0 - 9 - Image::text_width(s), y - 6, s);
+  }
+  const double cs = tick_step(col_max - col_min);
+  for (double v = std::ceil(col_min / cs) * cs; v <= col_max * (1 + 1e-9); v += cs) {
+    const int x = x0 + static_cast<int>(std::lround((v - col_min) / (col_max - col_min) * (w - 1)));
+    im.fill(x, y0 + h, x + 1, y0 + h + 6, black);
+    const std::string s = format_number(v);
+    im.text(x - Image::text_width(s) / 2, y0 + h + 9, s);
+  }
+  im.text(x0 + w / 2 - Image::text_width(col_label) / 2, y0 + h + 30, col_label);
+  im.text(4, y0 - 28, row_label);
+}
+
+void draw_colour_bar(Image& im, int x0, int y0, int h, double vmin, double vmax,
+                     Rgb (*map)(double), bool symmetric) {
+  for (int y = 0; y < h; ++y) {
+    const double t = 1.0 - double(y) / (h - 1);
+    im.fill(x0, y0 + y, x0 + 20, y0 + y + 1, map(symmetric ? 2 * t - 1 : t));
+  }
+  const std::string top = format_number(vmax), bottom = format_number(vmin);
+  im.text(x0 + 26, y0, top);
+  im.text(x0 + 26, y0 + h - 12, bottom);
+}
+
+}  // namespace
+
+Image::Image(int w, int h, Rgb background) : width(w), height(h), rgb(std::size_t(w) * h * 3) {
+  for (std::size_t i = 0; i < rgb.size(); i += 3) {
+    rgb[i] = background.r;
+    rgb[i + 1] = background.g;
+    rgb[i + 2] = background.b;
+  }
+}
+
+void Image::set(int x, int y, Rgb c) {
+  if (x < 0 || y < 0 || x >= width || y >= height) return;
+  std::uint8_t* p = &rgb[(std::size_t(y) * width + x) * 3];
+  p[0] = c.r;
+  p[1] = c.g;
+  p[2] = c.b;
+}
+
+void Image::fill(int x0, int y0, int x1, int y1, Rgb c) {
+  for (int y = std::max(0, y0); y < std::min(height, y1); ++y)
+    for (int x = std::max(0, x0); x < std::min(width, x1); ++x) set(x, y, c);
+}
+
+int Image::text(int x, int y, const std::string& s, Rgb c, int scale) {
+  // stb_easy_font emits axis-aligned quads (4 vertices of 16 bytes) in font units.
+  static thread_local std::vector<char> buffer(1 << 16);
+  std::vector<char> text(s.begin(), s.end());
+  text.push_back('\0');
+  unsigned char colour[4] = {c.r, c.g, c.b, 255};
+  const int quads = stb_easy_font_print(0, 0, text.data(), colour, buffer.data(),
+                                        static_cast<int>(buffer.size()));
+  for (int q = 0; q < quads; ++q) {
+    const float* v = reinterpret_cast<const float*>(buffer.data() + q * 64);
+    const float qx0 = v[0], qy0 = v[1], qx1 = v[8], qy1 = v[9];
+    fill(x + int(qx0 * scale), y + int(qy0 * scale), x + int(qx1 * scale), y + int(qy1 * scale), c);
+  }
+  return text_width(s, scale);
+}
+
+int Image::text_width(const std::string& s, int scale) {
+  std::vector<char> text(s.begin(), s.end());
+  text.push_back('\0');
+  return stb_easy_font_width(text.data()) * scale;
+}
+
+void write_png(const std::string& path, const Image& image) {
+  AtomicFile out(path);
+  if (!stbi_write_png(out.temp_path().c_str(), image.width, image.height, 3, image.rgb.data(),
+                      image.width * 3))
+    throw IoError("'" + path + "': cannot write PNG");
+  out.commit();
+}
+
+float abs_percentile(const float* values, std::size_t n, double percentile) {
+  if (n == 0) return 0.0f;
+  std::vector<float> a(values, values + n);
+  for (float& v : a) v = std::abs(v);
+  const std::size_t k = std::min(n - 1, static_cast<std::size_t>(percentile / 100.0 * (n - 1)));
+  std::nth_element(a.begin(), a.begin() + k, a.end());
+  return a[k];
+}
+
+Image velocity_picture(const VelocityModel& model, const Survey* survey, const std::string& title) {
+  const double scale = plot_scale(model.nx);
+  const double aspect = model.dz / model.dx;
+  const int w = std::max(1, int(std::lround(model.nx * scale)));
+  const int h = std::max(1, int(std::lround(model.nz * scale * aspect)));
+  const Frame f;
+  Image im(f.left + w + f.right, f.top + h + f.bottom);
+  const double vmin = model.min_velocity(), vmax = model.max_velocity();
+  const double range = vmax > vmin ? vmax - vmin : 1.0;
+  for (int y = 0; y < h; ++y) {
+    const int iz = std::min(model.nz - 1, int(y / (scale * aspect)));
+    for (int x = 0; x < w; ++x) {
+      const int ix = std::min(model.nx - 1, int(x / scale));
+      im.set(f.left + x, f.top + y, viridis((model.at(iz, ix) - vmin) / range));
+    }
+  }
+  draw_axes(im, f.left, f.top, w, h, model.depth_m(), 0.0, model.width_m(), "z (m)", "x (m)");
+  draw_colour_bar(im, f.left + w + 20, f.top, h, vmin, vmax, viridis, false);
+  im.text(f.left, 8, title);
+  if (survey) {
+    auto pixel = [&](const Position& p) {
+      return std::pair{f.left + int(std::lround(p.x / std::max(model.width_m(), 1e-9) * (w - 1))),
+                       f.top + int(std::lround(p.z / std::max(model.depth_m(), 1e-9) * (h - 1)))};
+    };
+    for (const auto& r : survey->receivers) {
+      const auto [x, y] = pixel(r);
+      im.fill(x, y, x + 1, y + 2, {255, 255, 255});
+    }
+    for (const auto& s : survey->sources) {
+      const auto [x, y] = pixel(s);
+      im.fill(x - 2, y - 2, x + 3, y + 3, {220, 20, 20});
+    }
+  }
+  return im;
+}
+
+Image field_picture(const float* field, int rows, int cols, const FieldAxes& axes,
+                    double clip_percentile) {
+  const double xscale = plot_scale(cols);
+  const int w = std::max(1, int(std::lround(cols * xscale)));
+  const int h = axes.equal_aspect
+                    ? std::max(1, int(std::lround(rows * xscale * axes.row_step / axes.col_step)))
+                    : std::clamp(rows, 200, 800);
+  const Frame f;
+  Image im(f.left + w + f.right, f.top + h + f.bottom);
+  float clip = abs_percentile(field, std::size_t(rows) * cols, clip_percentile);
+  if (!(clip > 0)) clip = 1.0f;
+  for (int y = 0; y < h; ++y) {
+    const int row = std::min(rows - 1, int(double(y) * rows / h));
+    for (int x = 0; x < w; ++x) {
+      const int col = std::min(cols - 1, int(x / xscale));
+      im.set(f.left + x, f.top + y, seismic(field[std::size_t(row) * cols + col] / clip));
+    }
+  }
+  draw_axes(im, f.left, f.top, w, h, (rows - 1) * axes.row_step, axes.col_origin,
+            axes.col_origin + (cols - 1) * axes.col_step, axes.row_label, axes.col_label);
+  draw_colour_bar(im, f.left + w + 20, f.top, h, -clip, clip, seismic, true);
+  im.text(f.left, 8, axes.title);
+  return im;
+}
+
+}  // namespace vmb::io

@@ -1,0 +1,235 @@
+// vmb-simulate: a velocity model file in, multi-shot gathers out (HDF5, SEG-Y, pictures).
+//
+//   vmb-simulate [--model FILE] [survey, time and output options] [--config FILE.ini]
+//
+// With no --model it runs on a built-in layered model with a salt dome. See --help and the README
+// for every option and the file formats.
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "cli.hpp"
+#include "vmb/io/atomic_file.hpp"
+#include "vmb/io/error.hpp"
+#include "vmb/io/gathers_io.hpp"
+#include "vmb/io/model_io.hpp"
+#include "vmb/io/picture.hpp"
+#include "vmb/io/progress.hpp"
+#include "vmb/modeling/error.hpp"
+#include "vmb/modeling/solver.hpp"
+#include "vmb/modeling/wavelet.hpp"
+
+namespace {
+
+namespace po = vmb::cli::po;
+namespace fs = std::filesystem;
+
+po::options_description options() {
+  po::options_description model("Model");
+  model.add_options()
+    ("model", po::value<std::string>(), "velocity model file; none: the built-in model")
+    ("format", po::value<std::string>(), "h5 | bin | segy | mat (default: from the extension)")
+    ("nz", po::value<int>(), "rows (depth) of a raw binary model")
+    ("nx", po::value<int>(), "columns (x) of a raw binary model")
+    ("axis-order", po::value<std::string>()->default_value("zx"), "raw binary: zx (x fastest) | xz")
+    ("endian", po::value<std::string>()->default_value("little"), "raw binary: little | big")
+    ("units", po::value<std::string>()->default_value("m/s"), "velocity units in the file: m/s | km/s")
+    ("dx", po::value<double>(), "column spacing, m (default: from the file, else 10)")
+    ("dz", po::value<double>(), "row spacing, m (default: from the file, else dx)")
+    ("mat-variable", po::value<std::string>(), ".mat variable (default: vmodel, svmodel or the only one)");
+  po::options_description survey("Survey (positions in m; x from the left edge, z down from the top row)");
+  survey.add_options()
+    ("nshots", po::value<int>()->default_value(29), "number of shots")
+    ("sx0", po::value<double>(), "first source x (default 0)")
+    ("sx1", po::value<double>(), "last source x (default: the model width)")
+    ("sz", po::value<double>(), "source depth (default: dz, the first interior row)")
+    ("nrec", po::value<int>(), "number of receivers (default: one per column)")
+    ("rx0", po::value<double>(), "first receiver x (default 0)")
+    ("rx1", po::value<double>(), "last receiver x (default: the model width)")
+    ("rz", po::value<double>(), "receiver depth (default: dz)");
+  po::options_description physics("Time and physics");
+  physics.add_options()
+    ("nt", po::value<int>()->default_value(2000), "output samples")
+    ("dt", po::value<double>()->default_value(1e-3), "output sample interval, s")
+    ("f0", po::value<double>()->default_value(15.0), "Ricker peak frequency, Hz (peak at 1.5 / f0)")
+    ("order", po::value<int>()->default_value(8), "spatial order: 2, 4, 6 or 8")
+    ("pml", po::value<int>()->default_value(20), "CPML width, cells per side")
+    ("free-surface", po::bool_switch(), "top side p = 0 instead of absorbing");
+  po::options_description output("Output");
+  output.add_options()
+    ("out", po::value<std::string>()->default_value("gathers.h5"), "HDF5 gathers file")
+    ("segy", po::value<std::string>(), "folder for one SEG-Y file per shot")
+    ("png", po::value<std::string>(), "folder for pictures")
+    ("snapshots", po::value<int>()->default_value(0), "keep the wavefield every K samples (0: none)")
+    ("threads", po::value<int>()->default_value(0), "OpenMP threads (0: all)")
+    ("quiet", po::bool_switch(), "no progress or warnings on stderr");
+  po::options_description all;
+  all.add(model).add(survey).add(physics).add(output);
+  return all;
+}
+
+class Simulate {
+ public:
+  explicit Simulate(const po::variables_map& vm) : vm_(vm), quiet_(vm["quiet"].as<bool>()) {}
+
+  void run() {
+    prepare_outputs();
+    load_model();
+    build_survey();
+    simulate();
+    write_outputs();
+  }
+
+ private:
+  template <typename T>
+  std::optional<T> get(const char* key) const {
+    return vm_.count(key) ? std::optional<T>(vm_[key].as<T>()) : std::nullopt;
+  }
+
+  // Output folders exist (created if their parent does) before hours of simulation are spent.
+  void prepare_outputs() {
+    for (const char* key : {"segy", "png"})
+      if (auto dir = get<std::string>(key)) {
+        std::error_code ec;
+        fs::create_directories(*dir, ec);
+        if (!fs::is_directory(*dir))
+          throw vmb::IoError("cannot create output folder '" + *dir + "' (--" + key + ")");
+      }
+    vmb::io::AtomicFile probe(vm_["out"].as<std::string>());  // checks the folder is writable
+  }
+
+  void load_model() {
+    if (auto path = get<std::string>("model")) {
+      vmb::io::ModelFileOptions o;
+      if (auto f = get<std::string>("format")) o.format = vmb::io::model_format_from_name(*f);
+      o.nz = get<int>("nz").value_or(0);
+      o.nx = get<int>("nx").value_or(0);
+      const auto axis = vm_["axis-order"].as<std::string>();
+      if (axis != "zx" && axis != "xz") throw vmb::cli::UsageError("--axis-order must be zx or xz");
+      o.x_fastest = axis == "zx";
+      const auto endian = vm_["endian"].as<std::string>();
+      if (endian != "little" && endian != "big")
+        throw vmb::cli::UsageError("--endian must be little or big");
+      o.big_endian = endian == "big";
+      const auto units = vm_["units"].as<std::string>();
+      if (units != "m/s" && units != "km/s") throw vmb::cli::UsageError("--units must be m/s or km/s");
+      o.velocity_scale = units == "km/s" ? 1000.0 : 1.0;
+      o.variable = get<std::string>("mat-variable").value_or("");
+      o.dx = get<double>("dx").value_or(0.0);
+      o.dz = get<double>("dz").value_or(0.0);
+      const vmb::io::ModelFormat format = o.format ? *o.format : vmb::io::guess_model_format(*path);
+      // Formats that carry no spacing default to 10 m, the FCNVMB grid.
+      if (o.dx == 0.0 && (format == vmb::io::ModelFormat::kBinary ||
+                          format == vmb::io::ModelFormat::kMat))
+        o.dx = 10.0;
+      model_ = vmb::io::read_model(*path, o);
+    } else {
+      const double dx = get<double>("dx").value_or(10.0);
+      model_ = vmb::demo_model(201, 301, dx);
+      model_.dz = get<double>("dz").value_or(dx);
+    }
+    vmb::validate(model_);
+  }
+
+  void build_survey() {
+    const double width = model_.width_m();
+    const int nshots = vm_["nshots"].as<int>();
+    const int nrec = get<int>("nrec").value_or(model_.nx);
+    if (nshots <= 0) throw vmb::cli::UsageError("--nshots must be positive");
+    if (nrec <= 0) throw vmb::cli::UsageError("--nrec must be positive");
+    survey_.sources = vmb::evenly_spaced(nshots, get<double>("sx0").value_or(0.0),
+                                         get<double>("sx1").value_or(width),
+                                         get<double>("sz").value_or(model_.dz));
+    survey_.receivers = vmb::evenly_spaced(nrec, get<double>("rx0").value_or(0.0),
+                                           get<double>("rx1").value_or(width),
+                                           get<double>("rz").value_or(model_.dz));
+  }
+
+  void simulate() {
+    const vmb::TimeAxis time{vm_["nt"].as<int>(), vm_["dt"].as<double>()};
+    const double f0 = vm_["f0"].as<double>();
+    vmb::SolverOptions options;
+    options.order = vm_["order"].as<int>();
+    options.pml_width = vm_["pml"].as<int>();
+    options.free_surface = vm_["free-surface"].as<bool>();
+    options.snapshot_every = vm_["snapshots"].as<int>();
+    options.threads = vm_["threads"].as<int>();
+    record_.wavelet = vmb::ricker(f0, time.nt, time.dt);
+    vmb::io::Progress progress("vmb-simulate: shots", static_cast<long>(survey_.sources.size()),
+                               quiet_);
+    options.on_shot_done = [&](int done, int) { progress.update(done); };
+    record_.gathers = vmb::simulate(model_, survey_, record_.wavelet, time, options);
+    progress.finish();
+    if (!quiet_)
+      for (const auto& w : record_.gathers.warnings)
+        std::fprintf(stderr, "vmb-simulate: warning: %s\n", w.c_str());
+    record_.model = model_;
+    record_.survey = survey_;
+    record_.f0 = f0;
+    record_.order = options.order;
+    record_.pml = options.pml_width;
+    record_.free_surface = options.free_surface;
+  }
+
+  void write_outputs() {
+    vmb::io::write_gathers(vm_["out"].as<std::string>(), record_);
+    const auto& g = record_.gathers;
+    auto shot_name = [](const char* stem, int shot, const char* ext) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s_%03d.%s", stem, shot + 1, ext);
+      return std::string(buf);
+    };
+    if (auto dir = get<std::string>("segy"))
+      for (int s = 0; s < g.nshots; ++s)
+        vmb::io::write_segy_shot((fs::path(*dir) / shot_name("shot", s, "segy")).string(), record_, s);
+    if (auto dir = get<std::string>("png")) {
+      const fs::path folder(*dir);
+      vmb::io::write_png((folder / "velocity.png").string(),
+                         vmb::io::velocity_picture(model_, &survey_));
+      const auto& rec = survey_.receivers;
+      const double rec_step = rec.size() > 1 ? rec[1].x - rec[0].x : 1.0;
+      for (int s = 0; s < g.nshots; ++s) {
+        vmb::io::FieldAxes axes{g.dt, rec_step, rec[0].x, "t (s)", "receiver x (m)",
+                                "shot " + std::to_string(s + 1) + " at x = " +
+                                    std::to_string(static_cast<int>(std::lround(survey_.sources[s].x))) +
+                                    " m (clipped at the 99th percentile)"};
+        vmb::io::write_png((folder / shot_name("shot", s, "png")).string(),
+                           vmb::io::field_picture(&g.data[std::size_t(s) * g.nt * g.nrec], g.nt,
+                                                  g.nrec, axes));
+        for (int k = 0; k < g.nsnapshots; ++k) {
+          const std::size_t cells = std::size_t(model_.nz) * model_.nx;
+          const double t = k * g.snapshot_every * g.dt;
+          vmb::io::FieldAxes snap{model_.dz, model_.dx, 0.0, "z (m)", "x (m)",
+                                  "shot " + std::to_string(s + 1) + ", wavefield at t = " +
+                                      std::to_string(t).substr(0, 5) + " s",
+                                  true};
+          char name[64];
+          std::snprintf(name, sizeof name, "snapshot_%03d_%04d.png", s + 1, k * g.snapshot_every);
+          vmb::io::write_png((folder / name).string(),
+                             vmb::io::field_picture(&g.snapshots[(std::size_t(s) * g.nsnapshots + k) * cells],
+                                                    model_.nz, model_.nx, snap));
+        }
+      }
+    }
+  }
+
+  const po::variables_map& vm_;
+  bool quiet_;
+  vmb::VelocityModel model_;
+  vmb::Survey survey_;
+  vmb::io::SimulationRecord record_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return vmb::cli::guarded_main("vmb-simulate", [&] {
+    po::variables_map vm;
+    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-simulate", "[options]")) return 0;
+    Simulate(vm).run();
+    return 0;
+  });
+}
