@@ -25,7 +25,10 @@ Progress::Progress(std::string label, long total, bool quiet)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-Progress::~Progress() { finish(); }
+// Unwinding from an error: end a line left open on a terminal, claim nothing more.
+Progress::~Progress() {
+  if (!quiet_ && !finished_ && terminal_ && drawn_) std::fputc('\n', stderr);
+}
 
 void Progress::update(long done) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -35,6 +38,7 @@ void Progress::update(long done) {
   // The last line is finish()'s.
   if (done >= total_ || since < (terminal_ ? 0.2 : 10.0)) return;
   last_draw_ = now;
+  drawn_ = true;
   draw(done, false);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Progress of a long run on stderr: done / total, rate and ETA. Redrawn in place when stderr is a
 // terminal; otherwise a plain line at most every 10 s (and at the end); nothing when quiet.
-// update() may be called from any thread.
+// update() may be called from any thread; call finish() when the work is done (a Progress
+// destroyed unfinished, by an exception, prints no final line).
 
 #include <chrono>
 #include <mutex>
@@ -27,6 +28,7 @@ class Progress {
   bool quiet_;
   bool terminal_;
   bool finished_ = false;
+  bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
   std::mutex mutex_;
 };

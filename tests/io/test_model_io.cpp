@@ -1,0 +1,163 @@
+// Velocity-model files: round trips through every format, the FCNVMB release, bad files.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "run.hpp"
+#include "vmb/io/error.hpp"
+#include "vmb/io/model_io.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using vmb::io::ModelFileOptions;
+using vmb::io::ModelFormat;
+
+vmb::VelocityModel sample_model() {
+  vmb::VelocityModel m(7, 11, 12.5, 10.0);  // dz != dx, nz != nx: catches transposes
+  for (int iz = 0; iz < m.nz; ++iz)
+    for (int ix = 0; ix < m.nx; ++ix) m.at(iz, ix) = 1500.0f + 100.0f * iz + 3.0f * ix;
+  return m;
+}
+
+void expect_same(const vmb::VelocityModel& a, const vmb::VelocityModel& b) {
+  ASSERT_EQ(a.nz, b.nz);
+  ASSERT_EQ(a.nx, b.nx);
+  EXPECT_DOUBLE_EQ(a.dx, b.dx);
+  EXPECT_DOUBLE_EQ(a.dz, b.dz);
+  EXPECT_EQ(a.velocity, b.velocity);
+}
+
+}  // namespace
+
+TEST(ModelIo, Hdf5RoundTrip) {
+  vmb::test::TempDir dir;
+  const auto m = sample_model();
+  vmb::io::write_model(dir / "m.h5", m);
+  expect_same(vmb::io::read_model(dir / "m.h5"), m);
+}
+
+TEST(ModelIo, BinaryRoundTripInEveryLayout) {
+  vmb::test::TempDir dir;
+  const auto m = sample_model();
+  for (bool x_fastest : {true, false})
+    for (bool big_endian : {false, true}) {
+      ModelFileOptions o;
+      o.nz = m.nz;
+      o.nx = m.nx;
+      o.x_fastest = x_fastest;
+      o.big_endian = big_endian;
+      o.dx = m.dx;
+      o.dz = m.dz;
+      vmb::io::write_model(dir / "m.bin", m, o);
+      expect_same(vmb::io::read_model(dir / "m.bin", o), m);
+    }
+  // A raw file in km/s, little-endian, x fastest: the plain float32 layout.
+  std::vector<float> km(m.velocity);
+  for (float& v : km) v /= 1000.0f;
+  std::ofstream(dir / "km.f32", std::ios::binary)
+      .write(reinterpret_cast<const char*>(km.data()), std::streamsize(km.size() * 4));
+  ModelFileOptions o;
+  o.nz = m.nz;
+  o.nx = m.nx;
+  o.dx = 10.0;
+  o.velocity_scale = 1000.0;
+  const auto back = vmb::io::read_model(dir / "km.f32", o);
+  for (std::size_t i = 0; i < km.size(); ++i) EXPECT_NEAR(back.velocity[i], m.velocity[i], 1e-3);
+}
+
+TEST(ModelIo, SegyRoundTrip) {
+  vmb::test::TempDir dir;
+  const auto m = sample_model();
+  vmb::io::write_model(dir / "m.segy", m);
+  expect_same(vmb::io::read_model(dir / "m.segy"), m);  // dx from the coordinates, dz from dt
+}
+
+TEST(ModelIo, MatRoundTrip) {
+  vmb::test::TempDir dir;
+  const auto m = sample_model();
+  ModelFileOptions o;
+  o.dx = m.dx;
+  o.dz = m.dz;
+  vmb::io::write_model(dir / "m.mat", m, o);
+  expect_same(vmb::io::read_model(dir / "m.mat", o), m);
+}
+
+TEST(ModelIo, FormatFromNameAndExtension) {
+  EXPECT_EQ(vmb::io::guess_model_format("a/b.H5"), ModelFormat::kHdf5);
+  EXPECT_EQ(vmb::io::guess_model_format("x.sgy"), ModelFormat::kSegy);
+  EXPECT_EQ(vmb::io::guess_model_format("x.f32"), ModelFormat::kBinary);
+  EXPECT_EQ(vmb::io::model_format_from_name("mat"), ModelFormat::kMat);
+  EXPECT_THROW(vmb::io::guess_model_format("x.txt"), vmb::IoError);
+  EXPECT_THROW(vmb::io::model_format_from_name("png"), vmb::IoError);
+}
+
+TEST(ModelIo, BadFilesGetClearErrors) {
+  vmb::test::TempDir dir;
+  auto message = [](const std::string& path, const ModelFileOptions& o) -> std::string {
+    try {
+      vmb::io::read_model(path, o);
+    } catch (const vmb::IoError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(message(dir / "missing.h5", {}).find("no such file"), std::string::npos);
+  std::ofstream(dir / "text.h5") << "not hdf5\n";
+  EXPECT_NE(message(dir / "text.h5", {}).find("not an HDF5 file"), std::string::npos);
+  std::ofstream(dir / "text.segy") << "not segy\n";
+  EXPECT_FALSE(message(dir / "text.segy", {}).empty());
+  std::ofstream(dir / "text.mat") << "not mat\n";
+  EXPECT_NE(message(dir / "text.mat", {}).find("MATLAB"), std::string::npos);
+  std::ofstream(dir / "short.bin", std::ios::binary) << std::string(40, '\0');
+  ModelFileOptions o;
+  o.nz = 3;
+  o.nx = 4;
+  o.dx = 10;
+  EXPECT_NE(message(dir / "short.bin", o).find("not nz * nx * 4 = 48"), std::string::npos);
+  o.nz = 0;
+  EXPECT_NE(message(dir / "short.bin", o).find("--nz"), std::string::npos);
+  const auto m = sample_model();
+  vmb::io::write_model(dir / "m.h5", m);
+  ModelFileOptions wrong;
+  wrong.nz = 8;
+  EXPECT_NE(message(dir / "m.h5", wrong).find("holds 7 x 11"), std::string::npos);
+}
+
+// Every model the FCNVMB authors released reads with its shape and value range.
+TEST(ModelIo, FcnvmbReleaseReads) {
+  const fs::path root = fs::path(VMB_SHARED_DATA) / "fcnvmb-release";
+  if (!fs::exists(root)) GTEST_SKIP() << "no FCNVMB release at " << root;
+  // Bounds of every model; the salt (and, in the SEG slices, the water) hits them exactly.
+  struct Set {
+    fs::path folder;
+    std::string stem;
+    int first, last;
+    float vmin, vmax;
+    bool min_reached;
+  };
+  const Set sets[] = {
+      {root / "train_data/SimulateData/vmodel_train", "vmodel", 1, 1600, 2000.f, 4500.f, false},
+      {root / "test_data/SimulateData/vmodel_test", "vmodel", 1601, 1700, 2000.f, 4500.f, false},
+      {root / "test_data/SEGSaltData/vmodel_test", "saltv", 1, 10, 1500.f, 4482.f, true}};
+  int files = 0;
+  for (const auto& set : sets) {
+    float lo = 1e9f, hi = -1e9f;
+    for (int i = set.first; i <= set.last; ++i) {
+      const auto m = vmb::io::read_model((set.folder / (set.stem + std::to_string(i) + ".mat")).string(),
+                                         ModelFileOptions{std::nullopt, 201, 301, true, false, 1.0, 10.0});
+      ASSERT_EQ(m.nz, 201);
+      ASSERT_EQ(m.nx, 301);
+      lo = std::min(lo, m.min_velocity());
+      hi = std::max(hi, m.max_velocity());
+      ASSERT_GE(m.min_velocity(), set.vmin) << set.stem << i;
+      ASSERT_LE(m.max_velocity(), set.vmax) << set.stem << i;
+      ++files;
+    }
+    if (set.min_reached) EXPECT_EQ(lo, set.vmin) << set.folder;
+    EXPECT_EQ(hi, set.vmax) << set.folder;
+  }
+  EXPECT_EQ(files, 1710);
+}

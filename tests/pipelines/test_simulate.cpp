@@ -1,0 +1,155 @@
+// vmb-simulate end to end: the command on its built-in model, its files, its bad-input answers.
+
+#include <gtest/gtest.h>
+
+#include <stb_image.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "analytic.hpp"
+#include "run.hpp"
+#include "vmb/io/gathers_io.hpp"
+#include "vmb/io/hdf5.hpp"
+#include "vmb/io/model_io.hpp"
+#include "vmb/io/picture.hpp"
+#include "vmb/modeling/wavelet.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kSimulate = VMB_SIMULATE;
+
+vmb::test::RunResult simulate(const std::string& args) {
+  return vmb::test::run(kSimulate + " --threads 1 " + args);
+}
+
+// Exit code and a single line of error naming `what`.
+void expect_error(const std::string& args, int code, const std::string& what) {
+  const auto r = simulate(args);
+  EXPECT_EQ(r.exit_code, code) << args << "\n" << r.output;
+  EXPECT_NE(r.output.find(what), std::string::npos) << args << "\n" << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_EQ(r.output.rfind("vmb-simulate: ", 0), 0u) << r.output;
+}
+
+}  // namespace
+
+TEST(Simulate, BuiltInModelEndToEnd) {
+  vmb::test::TempDir dir;
+  const auto r = simulate("--nshots 2 --nt 1300 --out " + (dir / "g.h5") + " --segy " +
+                          (dir / "segy") + " --png " + (dir / "png") + " --snapshots 400 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(r.output.empty()) << r.output;  // --quiet
+
+  // The HDF5 layout and attributes.
+  vmb::io::H5File f(dir / "g.h5", vmb::io::H5File::Mode::kRead);
+  EXPECT_EQ(f.dims("/shots"), (std::vector<hsize_t>{2, 1300, 301}));
+  EXPECT_EQ(f.dims("/wavelet"), (std::vector<hsize_t>{1300}));
+  EXPECT_EQ(f.dims("/sources"), (std::vector<hsize_t>{2, 2}));
+  EXPECT_EQ(f.dims("/receivers"), (std::vector<hsize_t>{301, 2}));
+  EXPECT_EQ(f.dims("/velocity"), (std::vector<hsize_t>{201, 301}));
+  EXPECT_EQ(f.dims("/snapshots"), (std::vector<hsize_t>{2, 4, 201, 301}));
+  EXPECT_DOUBLE_EQ(f.attribute_double("dt"), 1e-3);
+  EXPECT_DOUBLE_EQ(f.attribute_double("dx"), 10.0);
+  EXPECT_DOUBLE_EQ(f.attribute_double("dz"), 10.0);
+  EXPECT_DOUBLE_EQ(f.attribute_double("f0"), 15.0);
+  EXPECT_EQ(f.attribute_int("order"), 8);
+  EXPECT_EQ(f.attribute_int("pml"), 20);
+  EXPECT_EQ(f.attribute_int("free_surface"), 0);
+  EXPECT_EQ(f.attribute_string("version"), vmb::io::version());
+
+  // The first arrival at a far receiver: shot 1 at x = 0, receiver at x = 2000 m, both 10 m deep
+  // in the 2000 m/s top layer (500 m thick, so the direct wave arrives first up to 3000 m). Its
+  // peak comes at offset / v plus the wavelet delay plus the 2D waveform's shift, which the
+  // analytic 2D solution gives.
+  const auto rec = vmb::io::read_gathers(dir / "g.h5");
+  const double offset = 2000.0, v_top = rec.model.at(1, 200);
+  ASSERT_EQ(v_top, 2000.0f);
+  const int ir = 200, nt = rec.gathers.nt;
+  std::vector<double> trace(nt);
+  for (int it = 0; it < nt; ++it) trace[it] = rec.gathers(0, it, ir);
+  const auto expected = vmb::test::green_trace(rec.wavelet, 1e-3, nt, offset, v_top);
+  const int predicted = vmb::test::peak_index(expected);
+  EXPECT_NEAR(predicted * 1e-3, offset / v_top + vmb::ricker_delay(15.0), 0.010);
+  int picked = 0;
+  for (int it = predicted - 60; it <= predicted + 60; ++it)
+    if (std::abs(trace[it]) > std::abs(trace[picked])) picked = it;
+  EXPECT_LE(std::abs(picked - predicted), 2) << "picked " << picked << " predicted " << predicted;
+
+  // One SEG-Y file per shot, and pictures that decode.
+  EXPECT_TRUE(fs::exists(dir / "segy/shot_001.segy"));
+  EXPECT_TRUE(fs::exists(dir / "segy/shot_002.segy"));
+  const auto expected_picture = vmb::io::velocity_picture(rec.model, &rec.survey);
+  int w = 0, h = 0, c = 0;
+  ASSERT_TRUE(stbi_info((dir / "png/velocity.png").c_str(), &w, &h, &c));
+  EXPECT_EQ(w, expected_picture.width);
+  EXPECT_EQ(h, expected_picture.height);
+  for (const char* name : {"shot_001.png", "shot_002.png", "snapshot_002_0400.png"})
+    EXPECT_TRUE(stbi_info((dir / "png/" + name).c_str(), &w, &h, &c)) << name;
+  // Nothing half-written is left behind.
+  for (const auto& entry : fs::recursive_directory_iterator(dir.path()))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos);
+}
+
+TEST(Simulate, ConfigFileAndCommandLineWins) {
+  vmb::test::TempDir dir;
+  const auto model = vmb::demo_model(40, 60, 10.0);
+  vmb::io::write_model(dir / "m.h5", model);
+  std::ofstream(dir / "run.ini") << "# a config\nmodel = " << (dir / "m.h5") << "\nnshots = 4\n"
+                                 << "nt = 300\nfree-surface = true\nf0 = 20\n";
+  const auto r = simulate("--config " + (dir / "run.ini") + " --nshots 3 --quiet --out " +
+                          (dir / "g.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto rec = vmb::io::read_gathers(dir / "g.h5");
+  EXPECT_EQ(rec.gathers.nshots, 3);
+  EXPECT_EQ(rec.gathers.nt, 300);
+  EXPECT_TRUE(rec.free_surface);
+  EXPECT_DOUBLE_EQ(rec.f0, 20.0);
+  EXPECT_EQ(rec.model.velocity, model.velocity);
+}
+
+TEST(Simulate, ReadsEveryModelFormat) {
+  vmb::test::TempDir dir;
+  const auto model = vmb::demo_model(30, 50, 10.0);
+  vmb::io::ModelFileOptions raw;
+  raw.x_fastest = false;
+  raw.big_endian = true;
+  vmb::io::write_model(dir / "m.bin", model, raw);
+  vmb::io::write_model(dir / "m.segy", model);
+  vmb::io::write_model(dir / "m.mat", model);
+  vmb::io::write_model(dir / "m.h5", model);
+  for (const std::string args :
+       {"--model " + (dir / "m.bin") + " --nz 30 --nx 50 --axis-order xz --endian big",
+        "--model " + (dir / "m.segy"), "--model " + (dir / "m.mat"),
+        "--model " + (dir / "m.h5") + " --format h5"}) {
+    const auto r = simulate(args + " --nshots 1 --nt 50 --quiet --out " + (dir / "g.h5"));
+    ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+    EXPECT_EQ(vmb::io::read_gathers(dir / "g.h5").model.velocity, model.velocity) << args;
+  }
+}
+
+TEST(Simulate, BadInputGetsOneLineAndNonZeroExit) {
+  vmb::test::TempDir dir;
+  const std::string out = " --out " + (dir / "g.h5");
+  expect_error("--model " + (dir / "missing.h5") + out, 1, "no such file");
+  expect_error("--bogus 3", 2, "--bogus");
+  expect_error("--model x.txt" + out, 1, "--format");
+  std::ofstream(dir / "text.h5") << "hello\n";
+  expect_error("--model " + (dir / "text.h5") + out, 1, "not an HDF5 file");
+  std::ofstream(dir / "m.bin", std::ios::binary) << std::string(4 * 30, '\0');
+  expect_error("--model " + (dir / "m.bin") + " --nz 5 --nx 7" + out, 1, "not nz * nx * 4");
+  expect_error("--model " + (dir / "m.bin") + " --nz 5 --nx 6" + out, 1, "velocity 0 m/s");
+  expect_error("--order 5 --nt 10" + out, 1, "order 5");
+  expect_error("--nt 0" + out, 1, "nt must be positive");
+  expect_error("--dt -1" + out, 1, "dt must be positive");
+  expect_error("--f0 0" + out, 1, "f0 must be positive");
+  expect_error("--pml -2" + out, 1, "PML width");
+  expect_error("--sx0 -50" + out, 1, "source 0");
+  expect_error("--out /nonexistent-folder/g.h5", 1, "does not exist");
+  expect_error("--nt abc" + out, 2, "nt");
+  std::ofstream(dir / "bad.ini") << "nshotz = 3\n";
+  expect_error("--config " + (dir / "bad.ini") + out, 2, "nshotz");
+  EXPECT_FALSE(fs::exists(dir / "g.h5"));
+}
