@@ -54,6 +54,8 @@ void H5File::create(const std::string& name, const std::vector<hsize_t>& dims,
                     const DatasetOptions& options) {
   H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   H5Id props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  // No timestamps in object headers: the same data gives the same bytes.
+  H5Pset_obj_track_times(props.get(), false);
   if (!options.chunk.empty()) {
     H5Pset_chunk(props.get(), static_cast<int>(options.chunk.size()), options.chunk.data());
     if (options.deflate > 0) H5Pset_deflate(props.get(), static_cast<unsigned>(options.deflate));
@@ -75,8 +77,10 @@ void H5File::write(const std::string& name, const std::vector<hsize_t>& dims, co
 void H5File::write(const std::string& name, const std::vector<hsize_t>& dims,
                    const std::int64_t* data) {
   H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  H5Id props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_obj_track_times(props.get(), false);
   H5Id ds(H5Dcreate2(file_.get(), name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT,
-                     H5P_DEFAULT, H5P_DEFAULT),
+                     props.get(), H5P_DEFAULT),
           H5Dclose);
   if (ds.get() < 0 ||
       H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)

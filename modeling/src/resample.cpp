@@ -23,4 +23,21 @@ std::vector<float> upsample(const std::vector<float>& signal, int factor) {
   return fine_series;
 }
 
+std::vector<float> decimate(const std::vector<float>& signal, int factor) {
+  if (factor < 1) throw ModelingError("decimation factor must be at least 1");
+  if (factor == 1 || signal.empty()) return signal;
+  const int n = static_cast<int>(signal.size());
+  // The even extension x0 .. x(n-1), x(n-1) .. x0 is continuous where the FFT wraps it around.
+  std::vector<float> work(signal);
+  work.insert(work.end(), signal.rbegin(), signal.rend());
+  auto spectrum = detail::rfft(work);
+  // Bins at or above the new Nyquist frequency, (2 n) / (2 factor) bins, go.
+  for (std::size_t k = static_cast<std::size_t>(n / factor); k < spectrum.size(); ++k)
+    spectrum[k] = 0.0f;
+  const std::vector<float> filtered = detail::irfft(spectrum, 2 * n);
+  std::vector<float> out;
+  for (int i = 0; i < n; i += factor) out.push_back(filtered[i]);
+  return out;
+}
+
 }  // namespace vmb

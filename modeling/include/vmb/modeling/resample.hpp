@@ -11,4 +11,11 @@ namespace vmb {
 // length first, so a series that decays to zero (a wavelet) suffers no wrap-around.
 std::vector<float> upsample(const std::vector<float>& signal, int factor);
 
+// Keeps every factor-th sample (sample 0 first) after removing, with FFTW, all energy above the
+// new Nyquist frequency. The filter runs on the series' even (mirror) extension, which is
+// continuous where the FFT wraps it around. A series that ends in strong energy above the new
+// Nyquist frequency still rings within a few output samples of its ends, as any filter would on
+// a finite record; seismic traces, band-limited by their wavelet, come through to round-off.
+std::vector<float> decimate(const std::vector<float>& signal, int factor);
+
 }  // namespace vmb
