@@ -22,7 +22,15 @@ hsize_t count(const std::vector<hsize_t>& dims) {
 
 }  // namespace
 
+std::recursive_mutex& hdf5_mutex() {
+  static std::recursive_mutex m;
+  return m;
+}
+
+#define VMB_HDF5_LOCK std::lock_guard<std::recursive_mutex> hdf5_lock(hdf5_mutex())
+
 H5File::H5File(const std::string& path, Mode mode) : path_(path) {
+  VMB_HDF5_LOCK;
   silence_hdf5();
   hid_t id = H5I_INVALID_HID;
   if (mode == Mode::kCreate) {
@@ -40,10 +48,12 @@ H5File::H5File(const std::string& path, Mode mode) : path_(path) {
 void H5File::fail(const std::string& what) const { throw IoError("'" + path_ + "': " + what); }
 
 bool H5File::has(const std::string& name) const {
+  VMB_HDF5_LOCK;
   return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0;
 }
 
 H5Id H5File::open_dataset(const std::string& name) const {
+  VMB_HDF5_LOCK;
   if (!has(name)) fail("has no dataset " + name);
   H5Id ds(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
   if (ds.get() < 0) fail("cannot open dataset " + name);
@@ -52,6 +62,7 @@ H5Id H5File::open_dataset(const std::string& name) const {
 
 void H5File::create(const std::string& name, const std::vector<hsize_t>& dims,
                     const DatasetOptions& options) {
+  VMB_HDF5_LOCK;
   H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   H5Id props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   // No timestamps in object headers: the same data gives the same bytes.
@@ -68,6 +79,7 @@ void H5File::create(const std::string& name, const std::vector<hsize_t>& dims,
 
 void H5File::write(const std::string& name, const std::vector<hsize_t>& dims, const float* data,
                    const DatasetOptions& options) {
+  VMB_HDF5_LOCK;
   create(name, dims, options);
   H5Id ds = open_dataset(name);
   if (H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
@@ -76,6 +88,7 @@ void H5File::write(const std::string& name, const std::vector<hsize_t>& dims, co
 
 void H5File::write(const std::string& name, const std::vector<hsize_t>& dims,
                    const std::int64_t* data) {
+  VMB_HDF5_LOCK;
   H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   H5Id props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   H5Pset_obj_track_times(props.get(), false);
@@ -88,6 +101,7 @@ void H5File::write(const std::string& name, const std::vector<hsize_t>& dims,
 }
 
 std::vector<hsize_t> H5File::dims(const std::string& name) const {
+  VMB_HDF5_LOCK;
   H5Id ds = open_dataset(name);
   H5Id space(H5Dget_space(ds.get()), H5Sclose);
   const int rank = H5Sget_simple_extent_ndims(space.get());
@@ -98,6 +112,7 @@ std::vector<hsize_t> H5File::dims(const std::string& name) const {
 }
 
 std::vector<float> H5File::read(const std::string& name) const {
+  VMB_HDF5_LOCK;
   std::vector<float> data(count(dims(name)));
   H5Id ds = open_dataset(name);
   if (H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
@@ -106,6 +121,7 @@ std::vector<float> H5File::read(const std::string& name) const {
 }
 
 std::vector<std::int64_t> H5File::read_int64(const std::string& name) const {
+  VMB_HDF5_LOCK;
   std::vector<std::int64_t> data(count(dims(name)));
   H5Id ds = open_dataset(name);
   if (H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
@@ -125,6 +141,7 @@ H5Id select_slab(hid_t file_space, const std::vector<hsize_t>& d, hsize_t index)
 }  // namespace
 
 void H5File::write_slab(const std::string& name, hsize_t index, const float* data) {
+  VMB_HDF5_LOCK;
   const auto d = dims(name);
   if (d.empty() || index >= d[0]) fail("slab index out of range in " + name);
   H5Id ds = open_dataset(name);
@@ -135,6 +152,7 @@ void H5File::write_slab(const std::string& name, hsize_t index, const float* dat
 }
 
 std::vector<float> H5File::read_slab(const std::string& name, hsize_t index) const {
+  VMB_HDF5_LOCK;
   const auto d = dims(name);
   if (d.empty() || index >= d[0]) fail("slab index out of range in " + name);
   std::vector<float> data(count(d) / d[0]);
@@ -156,18 +174,21 @@ H5Id new_attribute(hid_t file, const std::string& name, hid_t type) {
 }  // namespace
 
 void H5File::set_attribute(const std::string& name, double value) {
+  VMB_HDF5_LOCK;
   H5Id a = new_attribute(file_.get(), name, H5T_IEEE_F64LE);
   if (a.get() < 0 || H5Awrite(a.get(), H5T_NATIVE_DOUBLE, &value) < 0)
     fail("cannot write attribute " + name);
 }
 
 void H5File::set_attribute(const std::string& name, std::int64_t value) {
+  VMB_HDF5_LOCK;
   H5Id a = new_attribute(file_.get(), name, H5T_STD_I64LE);
   if (a.get() < 0 || H5Awrite(a.get(), H5T_NATIVE_INT64, &value) < 0)
     fail("cannot write attribute " + name);
 }
 
 void H5File::set_attribute(const std::string& name, const std::string& value) {
+  VMB_HDF5_LOCK;
   H5Id type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), std::max<std::size_t>(1, value.size()));
   H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
@@ -177,10 +198,12 @@ void H5File::set_attribute(const std::string& name, const std::string& value) {
 }
 
 bool H5File::has_attribute(const std::string& name) const {
+  VMB_HDF5_LOCK;
   return H5Aexists(file_.get(), name.c_str()) > 0;
 }
 
 double H5File::attribute_double(const std::string& name) const {
+  VMB_HDF5_LOCK;
   if (!has_attribute(name)) fail("has no attribute " + name);
   H5Id a(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   double value = 0.0;
@@ -189,6 +212,7 @@ double H5File::attribute_double(const std::string& name) const {
 }
 
 std::int64_t H5File::attribute_int(const std::string& name) const {
+  VMB_HDF5_LOCK;
   if (!has_attribute(name)) fail("has no attribute " + name);
   H5Id a(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   std::int64_t value = 0;
@@ -197,6 +221,7 @@ std::int64_t H5File::attribute_int(const std::string& name) const {
 }
 
 std::string H5File::attribute_string(const std::string& name) const {
+  VMB_HDF5_LOCK;
   if (!has_attribute(name)) fail("has no attribute " + name);
   H5Id a(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   H5Id type(H5Aget_type(a.get()), H5Tclose);
@@ -215,7 +240,30 @@ std::string H5File::attribute_string(const std::string& name) const {
   return value;
 }
 
+void H5File::set_attribute(const std::string& name, const std::vector<double>& values) {
+  VMB_HDF5_LOCK;
+  if (H5Aexists(file_.get(), name.c_str()) > 0) H5Adelete(file_.get(), name.c_str());
+  const hsize_t n = values.size();
+  H5Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Id a(H5Acreate2(file_.get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                    H5P_DEFAULT),
+         H5Aclose);
+  if (a.get() < 0 || H5Awrite(a.get(), H5T_NATIVE_DOUBLE, values.data()) < 0)
+    fail("cannot write attribute " + name);
+}
+
+std::vector<double> H5File::attribute_doubles(const std::string& name) const {
+  VMB_HDF5_LOCK;
+  if (!has_attribute(name)) fail("has no attribute " + name);
+  H5Id a(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+  H5Id space(H5Aget_space(a.get()), H5Sclose);
+  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  if (H5Aread(a.get(), H5T_NATIVE_DOUBLE, values.data()) < 0) fail("cannot read attribute " + name);
+  return values;
+}
+
 void H5File::flush() {
+  VMB_HDF5_LOCK;
   if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail("cannot flush");
 }
 

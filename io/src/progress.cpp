@@ -30,6 +30,11 @@ Progress::~Progress() {
   if (!quiet_ && !finished_ && terminal_ && drawn_) std::fputc('\n', stderr);
 }
 
+void Progress::set_total(long total) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  total_ = total;
+}
+
 void Progress::update(long done) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (quiet_ || finished_) return;

@@ -13,6 +13,17 @@ std::vector<Position> evenly_spaced(int n, double x0, double x1, double z) {
   return out;
 }
 
+Survey make_survey(const SurveyLayout& layout, int nx, double dx, double dz) {
+  const double width = (nx - 1) * dx;
+  const int nrec = layout.nrec.value_or(nx);
+  if (layout.nshots <= 0) throw ModelingError("the number of shots must be positive");
+  if (nrec <= 0) throw ModelingError("the number of receivers must be positive");
+  return {evenly_spaced(layout.nshots, layout.sx0.value_or(0.0), layout.sx1.value_or(width),
+                        layout.sz.value_or(dz)),
+          evenly_spaced(nrec, layout.rx0.value_or(0.0), layout.rx1.value_or(width),
+                        layout.rz.value_or(dz))};
+}
+
 namespace detail {
 namespace {
 constexpr int kHalfWidth = 4;

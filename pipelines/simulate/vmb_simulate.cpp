@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli.hpp"
+#include "options.hpp"
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/gathers_io.hpp"
@@ -40,34 +41,15 @@ po::options_description options() {
     ("dx", po::value<double>(), "column spacing, m (default: from the file, else 10)")
     ("dz", po::value<double>(), "row spacing, m (default: from the file, else dx)")
     ("mat-variable", po::value<std::string>(), ".mat variable (default: vmodel, svmodel or the only one)");
-  po::options_description survey("Survey (positions in m; x from the left edge, z down from the top row)");
-  survey.add_options()
-    ("nshots", po::value<int>()->default_value(29), "number of shots")
-    ("sx0", po::value<double>(), "first source x (default 0)")
-    ("sx1", po::value<double>(), "last source x (default: the model width)")
-    ("sz", po::value<double>(), "source depth (default: dz, the first interior row)")
-    ("nrec", po::value<int>(), "number of receivers (default: one per column)")
-    ("rx0", po::value<double>(), "first receiver x (default 0)")
-    ("rx1", po::value<double>(), "last receiver x (default: the model width)")
-    ("rz", po::value<double>(), "receiver depth (default: dz)");
-  po::options_description physics("Time and physics");
-  physics.add_options()
-    ("nt", po::value<int>()->default_value(2000), "output samples")
-    ("dt", po::value<double>()->default_value(1e-3), "output sample interval, s")
-    ("f0", po::value<double>()->default_value(15.0), "Ricker peak frequency, Hz (peak at 1.5 / f0)")
-    ("order", po::value<int>()->default_value(8), "spatial order: 2, 4, 6 or 8")
-    ("pml", po::value<int>()->default_value(20), "CPML width, cells per side")
-    ("free-surface", po::bool_switch(), "top side p = 0 instead of absorbing");
   po::options_description output("Output");
   output.add_options()
     ("out", po::value<std::string>()->default_value("gathers.h5"), "HDF5 gathers file")
     ("segy", po::value<std::string>(), "folder for one SEG-Y file per shot")
     ("png", po::value<std::string>(), "folder for pictures")
     ("snapshots", po::value<int>()->default_value(0), "keep the wavefield every K samples (0: none)")
-    ("threads", po::value<int>()->default_value(0), "OpenMP threads (0: all)")
     ("quiet", po::bool_switch(), "no progress or warnings on stderr");
   po::options_description all;
-  all.add(model).add(survey).add(physics).add(output);
+  all.add(model).add(vmb::cli::survey_options()).add(vmb::cli::physics_options()).add(output);
   return all;
 }
 
@@ -86,7 +68,7 @@ class Simulate {
  private:
   template <typename T>
   std::optional<T> get(const char* key) const {
-    return vm_.count(key) ? std::optional<T>(vm_[key].as<T>()) : std::nullopt;
+    return vmb::cli::optional<T>(vm_, key);
   }
 
   // Output folders exist (created if their parent does) before hours of simulation are spent.
@@ -135,17 +117,7 @@ class Simulate {
   }
 
   void build_survey() {
-    const double width = model_.width_m();
-    const int nshots = vm_["nshots"].as<int>();
-    const int nrec = get<int>("nrec").value_or(model_.nx);
-    if (nshots <= 0) throw vmb::cli::UsageError("--nshots must be positive");
-    if (nrec <= 0) throw vmb::cli::UsageError("--nrec must be positive");
-    survey_.sources = vmb::evenly_spaced(nshots, get<double>("sx0").value_or(0.0),
-                                         get<double>("sx1").value_or(width),
-                                         get<double>("sz").value_or(model_.dz));
-    survey_.receivers = vmb::evenly_spaced(nrec, get<double>("rx0").value_or(0.0),
-                                           get<double>("rx1").value_or(width),
-                                           get<double>("rz").value_or(model_.dz));
+    survey_ = vmb::make_survey(vmb::cli::survey_layout(vm_), model_.nx, model_.dx, model_.dz);
   }
 
   void simulate() {

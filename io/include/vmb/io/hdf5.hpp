@@ -1,15 +1,20 @@
 #pragma once
 // A small RAII layer over the HDF5 C API for the toolkit's files: float datasets of any rank,
-// scalar and string attributes. HDF5 is not thread-safe: use one H5File from one thread.
-// Errors throw IoError naming the file and the object.
+// scalar, array and string attributes. Errors throw IoError naming the file and the object.
+// Debian's HDF5 is built without thread safety: every call made through this layer holds one
+// process-wide lock, so a writer thread and a reader thread may each use their own H5File.
 
 #include <hdf5.h>
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
 namespace vmb::io {
+
+// The lock every HDF5 call of the toolkit holds.
+std::recursive_mutex& hdf5_mutex();
 
 // An owned HDF5 identifier, closed with the given function.
 class H5Id {
@@ -31,7 +36,10 @@ class H5Id {
   H5Id& operator=(const H5Id&) = delete;
   hid_t get() const { return id_; }
   void reset() {
-    if (id_ >= 0 && close_) close_(id_);
+    if (id_ >= 0 && close_) {
+      std::lock_guard<std::recursive_mutex> lock(hdf5_mutex());
+      close_(id_);
+    }
     id_ = H5I_INVALID_HID;
   }
 
@@ -71,10 +79,12 @@ class H5File {
   void set_attribute(const std::string& name, double value);
   void set_attribute(const std::string& name, std::int64_t value);
   void set_attribute(const std::string& name, const std::string& value);
+  void set_attribute(const std::string& name, const std::vector<double>& values);
   bool has_attribute(const std::string& name) const;
   double attribute_double(const std::string& name) const;
   std::int64_t attribute_int(const std::string& name) const;
   std::string attribute_string(const std::string& name) const;
+  std::vector<double> attribute_doubles(const std::string& name) const;
 
   void flush();
 

@@ -2,6 +2,7 @@
 // Acquisition geometry: source and receiver positions in metres, x from the left edge of the model
 // and z down from its top row. Every shot records at the same receivers.
 
+#include <optional>
 #include <vector>
 
 namespace vmb {
@@ -18,5 +19,19 @@ struct Survey {
 
 // n positions evenly spaced from x0 to x1 (m) at depth z (m); one position at x0 when n == 1.
 std::vector<Position> evenly_spaced(int n, double x0, double x1, double z);
+
+// A surface survey: sources and receivers evenly spaced along lines. Unset values default to the
+// whole width of the model (x0 = 0, x1 = width) at the first interior row (z = dz), and to one
+// receiver per column.
+struct SurveyLayout {
+  int nshots = 29;
+  std::optional<double> sx0, sx1, sz;  // m
+  std::optional<int> nrec;
+  std::optional<double> rx0, rx1, rz;  // m
+};
+
+// The survey over a model of nx columns spaced dx, rows spaced dz (m). Throws ModelingError for
+// non-positive counts.
+Survey make_survey(const SurveyLayout& layout, int nx, double dx, double dz);
 
 }  // namespace vmb

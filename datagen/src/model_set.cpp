@@ -1,0 +1,140 @@
+#include "vmb/datagen/model_set.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+#include "vmb/datagen/error.hpp"
+#include "vmb/io/atomic_file.hpp"
+#include "vmb/io/hdf5.hpp"
+#include "vmb/io/model_io.hpp"
+
+namespace vmb::datagen {
+namespace {
+
+std::string describe(const std::map<std::string, double>& parameters) {
+  std::ostringstream s;
+  s.precision(10);
+  for (const auto& [k, v] : parameters) s << k << '=' << v << ';';
+  return s.str();
+}
+
+// Opens the set for writing under the AtomicFile's temporary name, with its attributes.
+io::H5File create_set(const io::AtomicFile& out, std::int64_t count, int nz, int nx, double dx,
+                      double dz, const std::string& generator, const std::string& parameters,
+                      std::uint64_t seed) {
+  io::H5File file(out.temp_path(), io::H5File::Mode::kCreate);
+  file.create("/velocity", {hsize_t(count), hsize_t(nz), hsize_t(nx)}, {{1, hsize_t(nz), hsize_t(nx)}, 0});
+  file.set_attribute("dx", dx);
+  file.set_attribute("dz", dz);
+  file.set_attribute("generator", generator);
+  file.set_attribute("parameters", parameters);
+  file.set_attribute("seed", static_cast<std::int64_t>(seed));
+  file.set_attribute("count", count);
+  return file;
+}
+
+}  // namespace
+
+void generate_model_set(const std::string& path, const GeneratorConfig& config, std::uint64_t seed,
+                        std::int64_t count, const std::function<void(std::int64_t)>& progress) {
+  if (count <= 0) throw DatagenError("the number of models must be positive");
+  const GeneratorConfig c = resolve(config);
+  io::AtomicFile out(path);
+  {
+    io::H5File file = create_set(out, count, c.nz, c.nx, c.spacing, c.spacing, c.name,
+                                 describe(c.parameters), seed);
+    for (std::int64_t i = 0; i < count; ++i) {
+      file.write_slab("/velocity", hsize_t(i), generate(c, seed, i).velocity.data());
+      if (progress) progress(i + 1);
+    }
+  }
+  out.commit();
+}
+
+void import_model_set(const std::string& path, const std::vector<std::string>& files, double dx_m,
+                      const std::string& source, const std::function<void(std::int64_t)>& progress) {
+  if (files.empty()) throw DatagenError("no model files to import");
+  io::ModelFileOptions options;
+  options.dx = dx_m;
+  const VelocityModel first = io::read_model(files[0], options);
+  io::AtomicFile out(path);
+  {
+    io::H5File file = create_set(out, std::int64_t(files.size()), first.nz, first.nx, first.dx,
+                                 first.dz, "import", source, 0);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const VelocityModel m = i == 0 ? first : io::read_model(files[i], options);
+      if (m.nz != first.nz || m.nx != first.nx)
+        throw DatagenError("'" + files[i] + "' is " + std::to_string(m.nz) + " x " +
+                           std::to_string(m.nx) + ", not " + std::to_string(first.nz) + " x " +
+                           std::to_string(first.nx) + " like the first model");
+      validate(m);
+      file.write_slab("/velocity", hsize_t(i), m.velocity.data());
+      if (progress) progress(std::int64_t(i) + 1);
+    }
+  }
+  out.commit();
+}
+
+std::vector<std::string> fcnvmb_release_files(const std::string& root, const std::string& subset) {
+  namespace fs = std::filesystem;
+  fs::path folder;
+  std::string stem;
+  int first = 0, last = 0;
+  if (subset == "train") {
+    folder = fs::path(root) / "train_data/SimulateData/vmodel_train";
+    stem = "vmodel";
+    first = 1;
+    last = 1600;
+  } else if (subset == "test") {
+    folder = fs::path(root) / "test_data/SimulateData/vmodel_test";
+    stem = "vmodel";
+    first = 1601;
+    last = 1700;
+  } else if (subset == "seg") {
+    folder = fs::path(root) / "test_data/SEGSaltData/vmodel_test";
+    stem = "saltv";
+    first = 1;
+    last = 10;
+  } else {
+    throw DatagenError("unknown FCNVMB subset '" + subset + "' (train, test or seg)");
+  }
+  if (!fs::is_directory(folder))
+    throw DatagenError("'" + folder.string() + "' does not exist: is '" + root +
+                       "' the FCNVMB release folder?");
+  std::vector<std::string> files;
+  for (int i = first; i <= last; ++i) {
+    const fs::path f = folder / (stem + std::to_string(i) + ".mat");
+    if (!fs::exists(f)) throw DatagenError("the FCNVMB release lacks '" + f.string() + "'");
+    files.push_back(f.string());
+  }
+  return files;
+}
+
+ModelSetReader::ModelSetReader(const std::string& path) : path_(path) {
+  io::H5File file(path, io::H5File::Mode::kRead);
+  const auto dims = file.dims("/velocity");
+  if (dims.size() != 3) throw DatagenError("'" + path + "': /velocity is not [N, nz, nx]");
+  info_.count = std::int64_t(dims[0]);
+  info_.nz = int(dims[1]);
+  info_.nx = int(dims[2]);
+  info_.dx = file.attribute_double("dx");
+  info_.dz = file.attribute_double("dz");
+  info_.generator = file.attribute_string("generator");
+  info_.parameters = file.attribute_string("parameters");
+  info_.seed = static_cast<std::uint64_t>(file.attribute_int("seed"));
+}
+
+VelocityModel ModelSetReader::model(std::int64_t index) const {
+  if (index < 0 || index >= info_.count)
+    throw DatagenError("model " + std::to_string(index) + " is not in '" + path_ + "'");
+  io::H5File file(path_, io::H5File::Mode::kRead);
+  VelocityModel m;
+  m.nz = info_.nz;
+  m.nx = info_.nx;
+  m.dx = info_.dx;
+  m.dz = info_.dz;
+  m.velocity = file.read_slab("/velocity", hsize_t(index));
+  return m;
+}
+
+}  // namespace vmb::datagen

@@ -1,0 +1,125 @@
+// vmb-genmodels: a model set (one HDF5 file of N velocity models) from a generator, from the
+// FCNVMB release, or from model files.
+//
+//   vmb-genmodels --generator fcnvmb-salt --count 1600 --seed 1 --out models.h5
+//   vmb-genmodels --import-fcnvmb ../shared/data/fcnvmb-release --subset seg --out seg.h5
+//   vmb-genmodels --import a.mat b.mat c.h5 --out set.h5
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "options.hpp"
+#include "vmb/datagen/generators.hpp"
+#include "vmb/datagen/model_set.hpp"
+#include "vmb/io/progress.hpp"
+
+namespace {
+
+namespace po = vmb::cli::po;
+
+std::string dashed(std::string s) {
+  std::replace(s.begin(), s.end(), '_', '-');
+  return s;
+}
+
+// Every generator's parameters, as options with dashes (salt_fraction_max: --salt-fraction-max).
+std::set<std::string> all_parameters() {
+  std::set<std::string> names;
+  for (const auto& g : vmb::datagen::generator_names())
+    for (const auto& [key, value] : vmb::datagen::default_parameters(g)) names.insert(key);
+  return names;
+}
+
+po::options_description options() {
+  po::options_description source("Source of the models");
+  source.add_options()
+    ("generator", po::value<std::string>(), "fcnvmb-salt | seg-like | flat | curved | flat-fault | curved-fault")
+    ("count", po::value<long>(), "number of models to generate")
+    ("seed", po::value<unsigned long>()->default_value(1), "global seed; model i depends on (seed, i) only")
+    ("nz", po::value<int>(), "rows (default: 201, or 70 for the OpenFWI families)")
+    ("nx", po::value<int>(), "columns (default: 301, or 70)")
+    ("dx", po::value<double>(), "grid spacing, m (default 10)")
+    ("import-fcnvmb", po::value<std::string>(), "FCNVMB release folder to import")
+    ("subset", po::value<std::string>()->default_value("train"), "with --import-fcnvmb: train | test | seg")
+    ("import", po::value<std::vector<std::string>>()->multitoken(), "model files to import (any format vmb-simulate reads)");
+  po::options_description params("Generator parameters (defaults per generator; see the README)");
+  for (const auto& name : all_parameters())
+    params.add_options()(dashed(name).c_str(), po::value<double>(), "");
+  po::options_description output("Output");
+  output.add_options()
+    ("out", po::value<std::string>()->required(), "model set file (HDF5)")
+    ("quiet", po::bool_switch(), "no progress on stderr");
+  po::options_description all;
+  all.add(source).add(params).add(output);
+  return all;
+}
+
+class GenModels {
+ public:
+  explicit GenModels(const po::variables_map& vm) : vm_(vm), out_(vm["out"].as<std::string>()) {}
+
+  void run() {
+    const int sources = int(vm_.count("generator")) + int(vm_.count("import-fcnvmb")) +
+                        int(vm_.count("import"));
+    if (sources != 1)
+      throw vmb::cli::UsageError("give exactly one of --generator, --import-fcnvmb, --import");
+    if (vm_.count("generator"))
+      generate();
+    else
+      import();
+  }
+
+ private:
+  void generate() {
+    if (!vm_.count("count")) throw vmb::cli::UsageError("--generator needs --count");
+    vmb::datagen::GeneratorConfig config;
+    config.name = vm_["generator"].as<std::string>();
+    config.nz = vmb::cli::optional<int>(vm_, "nz").value_or(0);
+    config.nx = vmb::cli::optional<int>(vm_, "nx").value_or(0);
+    config.spacing = vmb::cli::optional<double>(vm_, "dx").value_or(0.0);
+    for (const auto& name : all_parameters())
+      if (vm_.count(dashed(name))) config.parameters[name] = vm_[dashed(name)].as<double>();
+    const long count = vm_["count"].as<long>();
+    vmb::io::Progress progress("vmb-genmodels: models", count, vm_["quiet"].as<bool>());
+    vmb::datagen::generate_model_set(out_, config, vm_["seed"].as<unsigned long>(), count,
+                                     [&](std::int64_t done) { progress.update(done); });
+    progress.finish();
+  }
+
+  void import() {
+    std::vector<std::string> files;
+    std::string source;
+    if (vm_.count("import-fcnvmb")) {
+      const auto root = vm_["import-fcnvmb"].as<std::string>();
+      const auto subset = vm_["subset"].as<std::string>();
+      files = vmb::datagen::fcnvmb_release_files(root, subset);
+      source = "fcnvmb-release:" + subset;
+    } else {
+      files = vm_["import"].as<std::vector<std::string>>();
+      source = "files";
+    }
+    vmb::io::Progress progress("vmb-genmodels: imported", long(files.size()), vm_["quiet"].as<bool>());
+    vmb::datagen::import_model_set(out_, files, vmb::cli::optional<double>(vm_, "dx").value_or(10.0),
+                                   source, [&](std::int64_t done) { progress.update(done); });
+    progress.finish();
+  }
+
+  const po::variables_map& vm_;
+  std::string out_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return vmb::cli::guarded_main("vmb-genmodels", [&] {
+    po::variables_map vm;
+    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-genmodels", "[options] --out models.h5"))
+      return 0;
+    GenModels(vm).run();
+    return 0;
+  });
+}

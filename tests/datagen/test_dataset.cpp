@@ -1,0 +1,199 @@
+// Datasets: layout and content, identical bytes under any split (processes, MPI ranks), a killed
+// run resumed, a damaged shard repaired, finished work never rewritten, bad input.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "run.hpp"
+#include "vmb/datagen/dataset.hpp"
+#include "vmb/datagen/model_set.hpp"
+#include "vmb/io/hdf5.hpp"
+#include "vmb/modeling/solver.hpp"
+#include "vmb/modeling/wavelet.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kGenmodels = VMB_GENMODELS, kDatagen = VMB_DATAGEN;
+
+// A small model set: 10 fcnvmb-salt models of 40 x 60.
+std::string make_set(const vmb::test::TempDir& dir, int count = 10) {
+  vmb::datagen::GeneratorConfig c;
+  c.nz = 40;
+  c.nx = 60;
+  vmb::datagen::generate_model_set(dir / "set.h5", c, 5, count);
+  return dir / "set.h5";
+}
+
+std::string datagen_args(const std::string& set, const std::string& out, int nt = 300) {
+  return " --models " + set + " --out " + out + " --nshots 3 --nt " + std::to_string(nt) +
+         " --shard-size 3 --decimation fcnvmb --decimation-factor 5 --threads 1 --quiet";
+}
+
+// Every file of the folder, by name, with its bytes.
+std::map<std::string, std::string> contents(const std::string& folder) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(folder)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    files[e.path().filename().string()].assign(std::istreambuf_iterator<char>(in), {});
+  }
+  return files;
+}
+
+void expect_same_dataset(const std::string& a, const std::string& b) {
+  const auto fa = contents(a), fb = contents(b);
+  ASSERT_EQ(fa.size(), fb.size());
+  for (const auto& [name, bytes] : fa) {
+    ASSERT_TRUE(fb.count(name)) << name;
+    EXPECT_TRUE(bytes == fb.at(name)) << name << " differs";
+  }
+}
+
+std::pair<long, long> stamp(const std::string& path) {
+  struct stat st {};
+  stat(path.c_str(), &st);
+  return {static_cast<long>(st.st_ino), static_cast<long>(st.st_mtim.tv_nsec + st.st_mtim.tv_sec * 1000000000L)};
+}
+
+}  // namespace
+
+TEST(Dataset, LayoutAndContent) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir, 5);
+  vmb::datagen::DatasetConfig c;
+  c.survey.nshots = 3;
+  c.nt = 300;
+  c.shard_size = 3;
+  c.decimation = vmb::datagen::Decimation::kFcnvmb;
+  c.decimation_factor = 5;
+  const auto report = vmb::datagen::produce_dataset(set, dir / "ds", c);
+  EXPECT_EQ(report.shards, 2);
+  EXPECT_EQ(report.made, 2);
+  EXPECT_EQ(report.samples, 5);
+  EXPECT_TRUE(fs::exists(dir / "ds/index.json"));
+  vmb::io::H5File f(dir / "ds/shard_00001.h5", vmb::io::H5File::Mode::kRead);
+  EXPECT_EQ(f.dims("/shots"), (std::vector<hsize_t>{2, 3, 60, 60}));
+  EXPECT_EQ(f.dims("/velocity"), (std::vector<hsize_t>{2, 40, 60}));
+  EXPECT_EQ(f.read_int64("/index"), (std::vector<std::int64_t>{3, 4}));
+  EXPECT_DOUBLE_EQ(f.attribute_double("dt"), 5e-3);
+  EXPECT_DOUBLE_EQ(f.attribute_double("t0"), 2e-3);
+  EXPECT_EQ(f.attribute_string("decimation_mode"), "fcnvmb");
+  EXPECT_EQ(f.attribute_doubles("sources_x"), (std::vector<double>{0.0, 295.0, 590.0}));
+  // Sample 4 is the solver's gathers at samples 5 m + 2.
+  vmb::datagen::ModelSetReader reader(set);
+  const auto model = reader.model(4);
+  EXPECT_EQ(f.read_slab("/velocity", 1), model.velocity);
+  const vmb::Survey survey = vmb::make_survey(c.survey, 60, 10.0, 10.0);
+  const auto g = vmb::simulate(model, survey, vmb::ricker(15.0, 300, 1e-3), {300, 1e-3});
+  const auto stored = f.read_slab("/shots", 1);
+  for (int s = 0; s < 3; ++s)
+    for (int m = 0; m < 60; ++m)
+      for (int r = 0; r < 60; ++r)
+        ASSERT_EQ(stored[(std::size_t(s) * 60 + m) * 60 + r], g(s, 5 * m + 2, r));
+}
+
+TEST(Dataset, AnySplitGivesTheSameBytes) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir);
+  ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "whole")).exit_code, 0);
+  for (int i = 0; i < 3; ++i) {
+    const auto r = vmb::test::run(kDatagen + datagen_args(set, dir / "split") + " --shard " +
+                                  std::to_string(i) + "/3");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  expect_same_dataset(dir / "whole", dir / "split");
+}
+
+#ifdef VMB_MPIEXEC
+TEST(Dataset, TwoMpiRanksGiveTheSameBytes) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir);
+  ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "whole")).exit_code, 0);
+  const auto r = vmb::test::run(std::string(VMB_MPIEXEC) + " --allow-run-as-root --oversubscribe -n 2 " +
+                                kDatagen + datagen_args(set, dir / "mpi"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  expect_same_dataset(dir / "whole", dir / "mpi");
+}
+#endif
+
+TEST(Dataset, KilledRunResumesToTheSameBytes) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir, 12);
+  const std::string args = datagen_args(set, dir / "resumed", 1500);
+  ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "whole", 1500)).exit_code, 0);
+  // Start a run, let it finish its first shard, and kill it (SIGKILL) in the middle of the next.
+  const auto started = vmb::test::run(kDatagen + args + " > /dev/null 2>&1 & echo $!");
+  const int pid = std::stoi(started.output);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(dir / "resumed/shard_00000.h5") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(15));
+  vmb::test::run("kill -9 " + std::to_string(pid));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // What the killed run left: complete shards, identical to the uninterrupted run's, and no
+  // file that looks finished but is not.
+  const auto whole = contents(dir / "whole"), left = contents(dir / "resumed");
+  int complete = 0;
+  std::map<std::string, std::pair<long, long>> stamps;
+  for (const auto& [name, bytes] : left) {
+    if (name.rfind("shard_", 0) != 0) continue;
+    EXPECT_TRUE(bytes == whole.at(name)) << name << " looks finished but differs";
+    stamps[name] = stamp(dir / ("resumed/" + name));
+    ++complete;
+  }
+  EXPECT_GE(complete, 1);
+  EXPECT_LT(complete, 4) << "the run finished before it was killed";
+  const auto r = vmb::test::run(kDatagen + args);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  expect_same_dataset(dir / "whole", dir / "resumed");
+  for (const auto& [name, st] : stamps)
+    EXPECT_EQ(stamp(dir / ("resumed/" + name)), st) << name << " was rewritten";
+}
+
+TEST(Dataset, DamagedShardIsReportedAndRegenerated) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir);
+  ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "whole")).exit_code, 0);
+  ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "ds")).exit_code, 0);
+  const auto untouched = stamp(dir / "ds/shard_00000.h5");
+  fs::resize_file(dir / "ds/shard_00002.h5", fs::file_size(dir / "ds/shard_00002.h5") / 2);
+  const auto r = vmb::test::run(kDatagen + datagen_args(set, dir / "ds"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("shard_00002.h5 is damaged"), std::string::npos) << r.output;
+  expect_same_dataset(dir / "whole", dir / "ds");
+  EXPECT_EQ(stamp(dir / "ds/shard_00000.h5"), untouched);
+}
+
+TEST(Dataset, BadInputGetsClearErrorsAndLosesNothing) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir);
+  ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "ds")).exit_code, 0);
+  const auto before = contents(dir / "ds");
+  auto expect_error = [](const std::string& command, const std::string& what) {
+    const auto r = vmb::test::run(command);
+    EXPECT_NE(r.exit_code, 0) << command;
+    EXPECT_NE(r.output.find(what), std::string::npos) << command << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  };
+  expect_error(kDatagen + datagen_args(dir / "missing.h5", dir / "x"), "missing.h5");
+  expect_error(kDatagen + datagen_args(set, "/proc/vmbkit/ds"), "cannot create dataset folder");
+  expect_error(kDatagen + datagen_args(set, dir / "x") + " --shard 3/2", "--shard");
+  expect_error(kDatagen + datagen_args(set, dir / "x") + " --decimation bogus", "--decimation");
+  expect_error(kDatagen + " --models " + set + " --out " + (dir / "x") + " --shard-size 0",
+               "shard size");
+  // The same folder with other settings: refused, and the finished shards stay as they were.
+  expect_error(kDatagen + datagen_args(set, dir / "ds", 400), "other settings");
+  EXPECT_TRUE(contents(dir / "ds") == before);
+  expect_error(kGenmodels + " --generator voronoi --count 3 --out " + (dir / "m.h5"), "unknown generator");
+  expect_error(kGenmodels + " --generator fcnvmb-salt --count 3 --vmin 5000 --out " + (dir / "m.h5"),
+               "vmin 5000 is larger than vmax 4000");
+  expect_error(kGenmodels + " --generator fcnvmb-salt --count 0 --out " + (dir / "m.h5"), "positive");
+  expect_error(kGenmodels + " --generator flat --count 2 --out /nonexistent-folder/m.h5", "does not exist");
+  EXPECT_FALSE(fs::exists(dir / "m.h5"));
+}

@@ -1,0 +1,77 @@
+// Model sets: generated and read back, and the FCNVMB release imported whole.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "run.hpp"
+#include "vmb/datagen/error.hpp"
+#include "vmb/datagen/model_set.hpp"
+#include "vmb/io/error.hpp"
+#include "vmb/io/model_io.hpp"
+
+namespace fs = std::filesystem;
+
+TEST(ModelSet, GeneratedSetReadsBack) {
+  vmb::test::TempDir dir;
+  vmb::datagen::GeneratorConfig c;
+  c.name = "curved-fault";
+  vmb::datagen::generate_model_set(dir / "set.h5", c, 9, 12);
+  vmb::datagen::ModelSetReader reader(dir / "set.h5");
+  EXPECT_EQ(reader.info().count, 12);
+  EXPECT_EQ(reader.info().nz, 70);
+  EXPECT_EQ(reader.info().generator, "curved-fault");
+  EXPECT_EQ(reader.info().seed, 9u);
+  EXPECT_NE(reader.info().parameters.find("vmin=1500"), std::string::npos);
+  const auto resolved = vmb::datagen::resolve(c);
+  for (int i : {0, 7, 11})
+    EXPECT_EQ(reader.model(i).velocity, vmb::datagen::generate(resolved, 9, i).velocity);
+  EXPECT_THROW(reader.model(12), vmb::DatagenError);
+  EXPECT_THROW(vmb::datagen::generate_model_set(dir / "none.h5", c, 9, 0), vmb::DatagenError);
+  EXPECT_THROW(vmb::datagen::generate_model_set("/nonexistent-folder/s.h5", c, 9, 2), vmb::IoError);
+}
+
+TEST(ModelSet, ImportsEveryFcnvmbReleaseModel) {
+  const std::string root = std::string(VMB_SHARED_DATA) + "/fcnvmb-release";
+  if (!fs::exists(root)) GTEST_SKIP() << "no FCNVMB release at " << root;
+  vmb::test::TempDir dir;
+  struct Subset {
+    const char* name;
+    int count;
+    float vmin, vmax;
+  };
+  int total = 0;
+  for (const Subset& s : {Subset{"train", 1600, 2000.f, 4500.f}, Subset{"test", 100, 2000.f, 4500.f},
+                          Subset{"seg", 10, 1500.f, 4482.f}}) {
+    const auto files = vmb::datagen::fcnvmb_release_files(root, s.name);
+    ASSERT_EQ(int(files.size()), s.count);
+    vmb::datagen::import_model_set(dir / "set.h5", files, 10.0, s.name);
+    vmb::datagen::ModelSetReader reader(dir / "set.h5");
+    ASSERT_EQ(reader.info().count, s.count);
+    ASSERT_EQ(reader.info().nz, 201);
+    ASSERT_EQ(reader.info().nx, 301);
+    EXPECT_DOUBLE_EQ(reader.info().dx, 10.0);
+    for (int i = 0; i < s.count; ++i) {
+      const auto m = reader.model(i);
+      ASSERT_GE(m.min_velocity(), s.vmin) << s.name << i;
+      ASSERT_LE(m.max_velocity(), s.vmax) << s.name << i;
+    }
+    total += s.count;
+  }
+  EXPECT_EQ(total, 1710);
+  EXPECT_THROW(vmb::datagen::fcnvmb_release_files(root, "valid"), vmb::DatagenError);
+  EXPECT_THROW(vmb::datagen::fcnvmb_release_files(dir.path(), "train"), vmb::DatagenError);
+}
+
+TEST(ModelSet, ImportRefusesMixedGrids) {
+  vmb::test::TempDir dir;
+  vmb::io::write_model(dir / "a.h5", vmb::demo_model(20, 30, 10.0));
+  vmb::io::write_model(dir / "b.h5", vmb::demo_model(21, 30, 10.0));
+  try {
+    vmb::datagen::import_model_set(dir / "set.h5", {dir / "a.h5", dir / "b.h5"}, 10.0, "files");
+    FAIL() << "no error";
+  } catch (const vmb::DatagenError& e) {
+    EXPECT_NE(std::string(e.what()).find("not 20 x 30"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "set.h5"));
+}
