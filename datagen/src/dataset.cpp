@@ -1,5 +1,6 @@
 #include "vmb/datagen/dataset.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -76,18 +77,29 @@ std::string hash_text(const std::string& text) {
   return buf;
 }
 
-std::vector<float> decimate_trace(const std::vector<float>& trace, const DatasetConfig& c) {
-  switch (c.decimation) {
-    case Decimation::kNone: return trace;
-    case Decimation::kAntiAlias: return vmb::decimate(trace, c.decimation_factor);
-    case Decimation::kFcnvmb: {
-      std::vector<float> out;
-      for (std::size_t i = c.decimation_offset; i < trace.size(); i += c.decimation_factor)
-        out.push_back(trace[i]);
-      return out;
-    }
+// The gathers as stored, [nshots][nt_stored][nrec]. The solver's layout is already [nshots][nt]
+// [nrec]: no decimation takes it as it is, the FCNVMB rule copies whole time rows, and only the
+// anti-aliasing filter works trace by trace.
+std::vector<float> stored_gathers(Gathers&& g, const DatasetConfig& c) {
+  if (c.decimation == Decimation::kNone) return std::move(g.data);
+  const int nt = stored_samples(c);
+  std::vector<float> out(std::size_t(g.nshots) * nt * g.nrec);
+  if (c.decimation == Decimation::kFcnvmb) {
+    for (int s = 0; s < g.nshots; ++s)
+      for (int m = 0; m < nt; ++m) {
+        const float* row = &g.data[(std::size_t(s) * g.nt + m * c.decimation_factor + c.decimation_offset) * g.nrec];
+        std::copy_n(row, g.nrec, &out[(std::size_t(s) * nt + m) * g.nrec]);
+      }
+    return out;
   }
-  return trace;
+  std::vector<float> trace(g.nt);
+  for (int s = 0; s < g.nshots; ++s)
+    for (int r = 0; r < g.nrec; ++r) {
+      for (int it = 0; it < g.nt; ++it) trace[it] = g(s, it, r);
+      const std::vector<float> d = vmb::decimate(trace, c.decimation_factor);
+      for (int m = 0; m < nt; ++m) out[(std::size_t(s) * nt + m) * g.nrec + r] = d[m];
+    }
+  return out;
 }
 
 struct Sample {
@@ -380,19 +392,9 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
       sample.index = L.first + i;
       VelocityModel model = reader.model(sample.index);
       const auto t0 = Clock::now();
-      const Gathers g = simulate(model, survey, wavelet, {config.nt, config.dt}, options);
+      Gathers g = simulate(model, survey, wavelet, {config.nt, config.dt}, options);
       report.solver_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-      sample.shots.reserve(std::size_t(L.nshots) * L.nt * L.nrec);
-      std::vector<float> trace(config.nt);
-      std::vector<std::vector<float>> stored(L.nrec);
-      for (int s = 0; s < L.nshots; ++s) {
-        for (int r = 0; r < L.nrec; ++r) {
-          for (int it = 0; it < config.nt; ++it) trace[it] = g(s, it, r);
-          stored[r] = decimate_trace(trace, config);
-        }
-        for (int it = 0; it < L.nt; ++it)
-          for (int r = 0; r < L.nrec; ++r) sample.shots.push_back(stored[r][it]);
-      }
+      sample.shots = stored_gathers(std::move(g), config);
       sample.velocity = std::move(model.velocity);
       writer.push(std::move(sample));
       ++report.samples;
