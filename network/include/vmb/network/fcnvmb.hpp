@@ -1,0 +1,89 @@
+#pragma once
+// FCNVMB (Yang and Ma, 2019): the U-Net of the authors' reference implementation in LibTorch.
+//
+// Input [B, nshots, nt, nrec] (the shots are the channels); output [B, 1, nz, nx].
+// - A conv block is two times (3x3 conv, stride 1, padding 1, with bias -> BatchNorm -> ReLU).
+// - Encoder stage: a conv block, then 2x2 max-pooling (stride 2, ceil mode); only the pooled
+//   tensor goes on. Centre: a conv block 8w -> 16w without pooling.
+// - Decoder stage: 2x2 transposed conv (stride 2) of the deeper tensor; the encoder stage's pooled
+//   output, zero-padded centred to the upsampled size (left and top get the floor of half the
+//   difference); [skip, upsampled] concatenated; a conv block.
+// - Rows and columns from index 1 cropped to the model size, then a 1x1 conv to one channel; no
+//   output activation. Default PyTorch initialisation.
+// Widths w * [1, 2, 4, 8, 16]; w = 64 in the paper (31,058,497 trainable parameters for 29 shots).
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vmb::network {
+
+struct NetworkConfig {
+  int in_channels = 29;  // shots
+  int width = 64;        // filters of the first stage
+  int out_nz = 201;      // model rows
+  int out_nx = 301;      // model columns
+};
+
+// Two (3x3 conv -> BatchNorm -> ReLU).
+class ConvBlockImpl : public torch::nn::Module {
+ public:
+  ConvBlockImpl(int in, int out);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Sequential layers_{nullptr};
+};
+TORCH_MODULE(ConvBlock);
+
+// A conv block, then 2x2 max-pooling with ceil mode.
+class DownImpl : public torch::nn::Module {
+ public:
+  DownImpl(int in, int out);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  ConvBlock conv_{nullptr};
+  torch::nn::MaxPool2d pool_{nullptr};
+};
+TORCH_MODULE(Down);
+
+// Upsample the deeper tensor, pad the skip to it, concatenate [skip, up], a conv block.
+class UpImpl : public torch::nn::Module {
+ public:
+  UpImpl(int in, int out);
+  torch::Tensor forward(const torch::Tensor& skip, const torch::Tensor& deeper);
+
+ private:
+  torch::nn::ConvTranspose2d up_{nullptr};
+  ConvBlock conv_{nullptr};
+};
+TORCH_MODULE(Up);
+
+class FcnvmbImpl : public torch::nn::Module {
+ public:
+  explicit FcnvmbImpl(const NetworkConfig& config = {});
+  torch::Tensor forward(const torch::Tensor& x);
+  // The outputs of every stage, by name (down1 ... down4, centre, up4 ... up1, output).
+  std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x);
+  const NetworkConfig& config() const { return config_; }
+
+ private:
+  NetworkConfig config_;
+  Down down1_{nullptr}, down2_{nullptr}, down3_{nullptr}, down4_{nullptr};
+  ConvBlock centre_{nullptr};
+  Up up4_{nullptr}, up3_{nullptr}, up2_{nullptr}, up1_{nullptr};
+  torch::nn::Conv2d final_{nullptr};
+};
+TORCH_MODULE(Fcnvmb);
+
+// Trainable parameters.
+std::int64_t parameter_count(torch::nn::Module& module);
+
+// A table of the layers with their parameter counts and, for an input shape, each stage's output
+// shape; ends with the trainable parameter count.
+std::string summary(Fcnvmb& net, const std::vector<std::int64_t>& input_shape);
+
+}  // namespace vmb::network

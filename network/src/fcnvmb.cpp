@@ -1,0 +1,106 @@
+#include "vmb/network/fcnvmb.hpp"
+
+#include <sstream>
+
+namespace vmb::network {
+
+namespace nn = torch::nn;
+
+ConvBlockImpl::ConvBlockImpl(int in, int out) {
+  layers_ = register_module(
+      "layers",
+      nn::Sequential(nn::Conv2d(nn::Conv2dOptions(in, out, 3).stride(1).padding(1).bias(true)),
+                     nn::BatchNorm2d(out), nn::ReLU(),
+                     nn::Conv2d(nn::Conv2dOptions(out, out, 3).stride(1).padding(1).bias(true)),
+                     nn::BatchNorm2d(out), nn::ReLU()));
+}
+
+torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) { return layers_->forward(x); }
+
+DownImpl::DownImpl(int in, int out) {
+  conv_ = register_module("conv", ConvBlock(in, out));
+  pool_ = register_module("pool", nn::MaxPool2d(nn::MaxPool2dOptions(2).stride(2).ceil_mode(true)));
+}
+
+torch::Tensor DownImpl::forward(const torch::Tensor& x) { return pool_(conv_(x)); }
+
+UpImpl::UpImpl(int in, int out) {
+  up_ = register_module("up", nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 2).stride(2)));
+  conv_ = register_module("conv", ConvBlock(in, out));
+}
+
+torch::Tensor UpImpl::forward(const torch::Tensor& skip, const torch::Tensor& deeper) {
+  const torch::Tensor up = up_(deeper);
+  const std::int64_t rows = up.size(2) - skip.size(2), cols = up.size(3) - skip.size(3);
+  // Centred zero padding: left and top get the floor of half the difference.
+  const torch::Tensor padded = nn::functional::pad(
+      skip, nn::functional::PadFuncOptions({cols / 2, (cols + 1) / 2, rows / 2, (rows + 1) / 2}));
+  return conv_(torch::cat({padded, up}, 1));
+}
+
+FcnvmbImpl::FcnvmbImpl(const NetworkConfig& config) : config_(config) {
+  TORCH_CHECK(config.in_channels > 0 && config.width > 0 && config.out_nz > 0 && config.out_nx > 0,
+              "network sizes must be positive");
+  const int w = config.width;
+  down1_ = register_module("down1", Down(config.in_channels, w));
+  down2_ = register_module("down2", Down(w, 2 * w));
+  down3_ = register_module("down3", Down(2 * w, 4 * w));
+  down4_ = register_module("down4", Down(4 * w, 8 * w));
+  centre_ = register_module("centre", ConvBlock(8 * w, 16 * w));
+  up4_ = register_module("up4", Up(16 * w, 8 * w));
+  up3_ = register_module("up3", Up(8 * w, 4 * w));
+  up2_ = register_module("up2", Up(4 * w, 2 * w));
+  up1_ = register_module("up1", Up(2 * w, w));
+  final_ = register_module("final", nn::Conv2d(nn::Conv2dOptions(w, 1, 1)));
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> FcnvmbImpl::stages(const torch::Tensor& x) {
+  std::vector<std::pair<std::string, torch::Tensor>> s;
+  const auto d1 = down1_(x), d2 = down2_(d1), d3 = down3_(d2), d4 = down4_(d3);
+  const auto c = centre_(d4);
+  const auto u4 = up4_(d4, c), u3 = up3_(d3, u4), u2 = up2_(d2, u3), u1 = up1_(d1, u2);
+  TORCH_CHECK(u1.size(2) >= 1 + config_.out_nz && u1.size(3) >= 1 + config_.out_nx,
+              "input of ", u1.size(2), " x ", u1.size(3), " after the decoder is too small for a ",
+              config_.out_nz, " x ", config_.out_nx, " model");
+  const auto cropped =
+      u1.slice(2, 1, 1 + config_.out_nz).slice(3, 1, 1 + config_.out_nx).contiguous();
+  s = {{"down1", d1}, {"down2", d2}, {"down3", d3}, {"down4", d4}, {"centre", c}, {"up4", u4},
+       {"up3", u3},   {"up2", u2},   {"up1", u1},   {"output", final_(cropped)}};
+  return s;
+}
+
+torch::Tensor FcnvmbImpl::forward(const torch::Tensor& x) { return stages(x).back().second; }
+
+std::int64_t parameter_count(torch::nn::Module& module) {
+  std::int64_t n = 0;
+  for (const auto& p : module.parameters())
+    if (p.requires_grad()) n += p.numel();
+  return n;
+}
+
+std::string summary(Fcnvmb& net, const std::vector<std::int64_t>& input_shape) {
+  std::ostringstream s;
+  s << "layer                                    parameters\n";
+  for (const auto& item : net->named_children()) {
+    std::int64_t n = 0;
+    for (const auto& p : item.value()->parameters()) n += p.numel();
+    s << "  " << item.key();
+    s << std::string(std::max<std::size_t>(1, 38 - item.key().size()), ' ') << n << "\n";
+  }
+  torch::NoGradGuard no_grad;
+  const bool was_training = net->is_training();
+  net->eval();
+  s << "stage shapes for input [";
+  for (std::size_t i = 0; i < input_shape.size(); ++i) s << (i ? ", " : "") << input_shape[i];
+  s << "]:\n";
+  for (const auto& [name, t] : net->stages(torch::zeros(input_shape))) {
+    s << "  " << name << std::string(10 - name.size(), ' ');
+    for (std::int64_t d = 1; d < t.dim(); ++d) s << (d > 1 ? "x" : "") << t.size(d);
+    s << "\n";
+  }
+  net->train(was_training);
+  s << "trainable parameters: " << parameter_count(*net) << "\n";
+  return s.str();
+}
+
+}  // namespace vmb::network
