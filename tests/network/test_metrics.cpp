@@ -1,0 +1,60 @@
+// Metrics against values computed by hand.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "vmb/network/metrics.hpp"
+
+TEST(Metrics, IdenticalModelsGiveSsimOneAndInfinitePsnr) {
+  std::vector<float> v(20 * 30);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 2000.0f + float(i % 37) * 50.0f;
+  const auto m = vmb::network::compare(v.data(), v.data(), 20, 30, 1500.0, 4500.0);
+  EXPECT_NEAR(m.paper_ssim, 1.0, 1e-12);
+  EXPECT_NEAR(m.ssim, 1.0, 1e-12);
+  EXPECT_EQ(m.mae, 0.0);
+  EXPECT_EQ(m.rmse, 0.0);
+  EXPECT_TRUE(std::isinf(m.psnr) && m.psnr > 0);
+  EXPECT_TRUE(std::isinf(m.paper_psnr));
+  EXPECT_EQ(vmb::network::metric_text(m.psnr), "\"inf\"");
+}
+
+TEST(Metrics, HandComputedErrors) {
+  // Truth 3000 everywhere, prediction off by +100 on half the cells and -100 on the other half.
+  const int nz = 10, nx = 10;
+  std::vector<float> truth(nz * nx, 3000.0f), pred(nz * nx);
+  for (int i = 0; i < nz * nx; ++i) pred[i] = i % 2 ? 3100.0f : 2900.0f;
+  const auto m = vmb::network::compare(truth.data(), pred.data(), nz, nx, 2000.0, 4000.0);
+  EXPECT_DOUBLE_EQ(m.mae, 100.0);
+  EXPECT_DOUBLE_EQ(m.rmse, 100.0);
+  EXPECT_NEAR(m.paper_psnr, 10 * std::log10(3000.0 * 3000.0 / 10000.0), 1e-9);  // 29.54 dB
+  EXPECT_NEAR(m.psnr, 10 * std::log10(2000.0 * 2000.0 / 10000.0), 1e-9);        // 26.02 dB
+}
+
+TEST(Metrics, SsimOfConstantImagesInClosedForm) {
+  // Two constant images a and b. With zero padding a pixel sees window mass m (the product of the
+  // 1D Gaussian masses inside the image), so mu = a m, sigma_a^2 = a^2 (m - m^2),
+  // sigma_ab = a b (m - m^2), and SSIM follows in closed form, pixel by pixel.
+  const int n = 23;
+  const double a = 0.5, b = 0.4, c1 = 1e-4, c2 = 9e-4;
+  std::vector<float> ia(n * n, float(a)), ib(n * n, float(b));
+  double g[11], gsum = 0.0;
+  for (int k = 0; k < 11; ++k) gsum += g[k] = std::exp(-(k - 5.0) * (k - 5.0) / (2 * 1.5 * 1.5));
+  auto mass = [&](int i) {
+    double m = 0.0;
+    for (int k = 0; k < 11; ++k)
+      if (i + k - 5 >= 0 && i + k - 5 < n) m += g[k] / gsum;
+    return m;
+  };
+  double expected = 0.0;
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < n; ++c) {
+      const double m = mass(r) * mass(c), v = m - m * m;
+      expected += ((2 * a * b * m * m + c1) * (2 * a * b * v + c2)) /
+                  (((a * a + b * b) * m * m + c1) * ((a * a + b * b) * v + c2));
+    }
+  expected /= n * n;
+  EXPECT_NEAR(vmb::network::ssim(ia.data(), ib.data(), n, n, 1.0), expected, 1e-9);
+  EXPECT_NEAR(vmb::network::ssim(ib.data(), ib.data(), n, n, 1.0), 1.0, 1e-12);
+}
