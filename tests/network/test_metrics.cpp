@@ -37,7 +37,8 @@ TEST(Metrics, SsimOfConstantImagesInClosedForm) {
   // 1D Gaussian masses inside the image), so mu = a m, sigma_a^2 = a^2 (m - m^2),
   // sigma_ab = a b (m - m^2), and SSIM follows in closed form, pixel by pixel.
   const int n = 23;
-  const double a = 0.5, b = 0.4, c1 = 1e-4, c2 = 9e-4;
+  // The values the float images hold (0.4f is 0.4000000059...).
+  const double a = double(0.5f), b = double(0.4f), c1 = 1e-4, c2 = 9e-4;
   std::vector<float> ia(n * n, float(a)), ib(n * n, float(b));
   double g[11], gsum = 0.0;
   for (int k = 0; k < 11; ++k) gsum += g[k] = std::exp(-(k - 5.0) * (k - 5.0) / (2 * 1.5 * 1.5));
