@@ -226,4 +226,100 @@ Image field_picture(const float* field, int rows, int cols, const FieldAxes& axe
   return im;
 }
 
+Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
+                     const std::string& x_label, bool log_y) {
+  const Frame f;
+  const int w = 640, h = 400;
+  Image im(f.left + w + 160, f.top + h + f.bottom);
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  for (const auto& c : curves)
+    for (std::size_t i = 0; i < c.x.size(); ++i) {
+      if (!std::isfinite(c.y[i])) continue;
+      log_y &= c.y[i] > 0;
+      x0 = std::min(x0, c.x[i]);
+      x1 = std::max(x1, c.x[i]);
+    }
+  auto ty = [&](double y) { return log_y ? std::log10(y) : y; };
+  for (const auto& c : curves)
+    for (double y : c.y)
+      if (std::isfinite(y)) {
+        y0 = std::min(y0, ty(y));
+        y1 = std::max(y1, ty(y));
+      }
+  if (!(x1 > x0)) x1 = x0 + 1;
+  if (!(y1 > y0)) y1 = y0 + 1;
+  const Rgb black{0, 0, 0};
+  im.fill(f.left - 1, f.top + h, f.left + w + 1, f.top + h + 1, black);
+  im.fill(f.left - 1, f.top, f.left, f.top + h, black);
+  for (int k = 0; k <= 4; ++k) {
+    const double yv = y0 + (y1 - y0) * k / 4;
+    const int y = f.top + h - 1 - int(std::lround(double(k) / 4 * (h - 1)));
+    const std::string s = format_number(log_y ? std::pow(10.0, yv) : yv);
+    im.fill(f.left - 6, y, f.left, y + 1, black);
+    im.text(f.left - 9 - Image::text_width(s), y - 6, s);
+    const double xv = x0 + (x1 - x0) * k / 4;
+    const int x = f.left + int(std::lround(double(k) / 4 * (w - 1)));
+    im.fill(x, f.top + h, x + 1, f.top + h + 6, black);
+    const std::string sx = format_number(xv);
+    im.text(x - Image::text_width(sx) / 2, f.top + h + 9, sx);
+  }
+  im.text(f.left + w / 2 - Image::text_width(x_label) / 2, f.top + h + 30, x_label);
+  im.text(f.left, 8, title + (log_y ? " (log scale)" : ""));
+  const Rgb colours[] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}};
+  for (std::size_t c = 0; c < curves.size(); ++c) {
+    const Rgb colour = colours[c % 4];
+    auto px = [&](std::size_t i) {
+      return std::pair{f.left + (curves[c].x[i] - x0) / (x1 - x0) * (w - 1),
+                       f.top + h - 1 - (ty(curves[c].y[i]) - y0) / (y1 - y0) * (h - 1)};
+    };
+    for (std::size_t i = 0; i < curves[c].x.size(); ++i) {
+      if (!std::isfinite(curves[c].y[i])) continue;
+      const auto [xa, ya] = px(i);
+      im.fill(int(xa) - 2, int(ya) - 2, int(xa) + 3, int(ya) + 3, colour);
+      if (i + 1 < curves[c].x.size() && std::isfinite(curves[c].y[i + 1])) {
+        const auto [xb, yb] = px(i + 1);
+        const int steps = int(std::max(std::abs(xb - xa), std::abs(yb - ya))) + 1;
+        for (int k = 0; k <= steps; ++k)
+          im.fill(int(xa + (xb - xa) * k / steps), int(ya + (yb - ya) * k / steps),
+                  int(xa + (xb - xa) * k / steps) + 2, int(ya + (yb - ya) * k / steps) + 2, colour);
+      }
+    }
+    im.fill(f.left + w + 16, f.top + 10 + 20 * int(c), f.left + w + 36, f.top + 14 + 20 * int(c), colour);
+    im.text(f.left + w + 42, f.top + 6 + 20 * int(c), curves[c].label);
+  }
+  return im;
+}
+
+Image comparison_picture(const float* truth, const float* prediction, int nz, int nx, double dx,
+                         double vmin, double vmax, const std::string& title) {
+  const double scale = std::clamp(300.0 / nx, 0.5, 4.0);
+  const int w = std::max(1, int(std::lround(nx * scale))), h = std::max(1, int(std::lround(nz * scale)));
+  const int gap = 30, left = 20, top = 40;
+  Image im(left + 3 * w + 2 * gap + 110, top + h + 60);
+  std::vector<float> diff(std::size_t(nz) * nx);
+  float largest = 0.0f;
+  for (std::size_t i = 0; i < diff.size(); ++i) {
+    diff[i] = prediction[i] - truth[i];
+    largest = std::max(largest, std::abs(diff[i]));
+  }
+  if (!(largest > 0)) largest = 1.0f;
+  const double range = vmax > vmin ? vmax - vmin : 1.0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const std::size_t i = std::size_t(std::min(nz - 1, int(y / scale))) * nx + std::min(nx - 1, int(x / scale));
+      im.set(left + x, top + y, viridis((truth[i] - vmin) / range));
+      im.set(left + w + gap + x, top + y, viridis((prediction[i] - vmin) / range));
+      im.set(left + 2 * (w + gap) + x, top + y, seismic(diff[i] / largest));
+    }
+  im.text(left, 8, title);
+  im.text(left, top - 16, "truth");
+  im.text(left + w + gap, top - 16, "prediction");
+  im.text(left + 2 * (w + gap), top - 16, "difference");
+  const std::string span = format_number(vmin) + " to " + format_number(vmax) + " m/s, " +
+                           format_number((nx - 1) * dx) + " m wide";
+  im.text(left, top + h + 10, span);
+  im.text(left + 2 * (w + gap), top + h + 10, "+-" + format_number(largest) + " m/s");
+  return im;
+}
+
 }  // namespace vmb::io

@@ -46,6 +46,20 @@ struct FieldAxes {
 Image field_picture(const float* field, int rows, int cols, const FieldAxes& axes,
                     double clip_percentile = 99.0);
 
+// Curves y(x) on shared axes (a log10 y axis when log_y and all values are positive), each in its
+// own colour with a legend: loss curves.
+struct Curve {
+  std::string label;
+  std::vector<double> x, y;
+};
+Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
+                     const std::string& x_label, bool log_y);
+
+// Truth | prediction | difference of one velocity model, the first two on the viridis scale of
+// [vmin, vmax], the difference in blue-white-red clipped at its largest magnitude.
+Image comparison_picture(const float* truth, const float* prediction, int nz, int nx, double dx,
+                         double vmin, double vmax, const std::string& title);
+
 // The value below which `percentile` % of |values| fall.
 float abs_percentile(const float* values, std::size_t n, double percentile);
 

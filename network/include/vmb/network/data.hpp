@@ -1,0 +1,119 @@
+#pragma once
+// Training data from vmb-datagen dataset folders: samples as tensors, batches made by a
+// background thread, the reference's time selection, and normalisation.
+
+#include <torch/torch.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace vmb {
+
+// The one exception type of vmb::network: data, checkpoints or settings that do not fit.
+class NetworkError : public std::runtime_error {
+ public:
+  explicit NetworkError(const std::string& what) : std::runtime_error(what) {}
+};
+
+}  // namespace vmb
+
+namespace vmb::network {
+
+// Time selection on load: keep stored sample factor m + offset (the FCNVMB reference keeps 5m+2
+// of the 2000-sample gathers; a dataset already decimated by vmb-datagen needs factor 1).
+struct TimeSelection {
+  int factor = 1;
+  int offset = 0;
+};
+
+// How inputs and labels are scaled; stored in checkpoints and applied again by evaluation and
+// prediction.
+struct Normalisation {
+  bool standardise_data = false;  // per sample: (x - mean) / std over all its traces
+  bool scale_labels = false;      // (v - vmin) / (vmax - vmin); otherwise labels in m/s
+  double vmin = 0.0, vmax = 1.0;  // the training data's velocity range, m/s
+
+  torch::Tensor labels(const torch::Tensor& velocity) const;
+  torch::Tensor velocity(const torch::Tensor& labels) const;  // inverse of labels()
+  torch::Tensor inputs(torch::Tensor gathers) const;          // [B, ...]
+};
+
+// A dataset folder of shards (any shard_*.h5 files vmb-datagen wrote there).
+class ShardDataset {
+ public:
+  ShardDataset(const std::string& folder, const TimeSelection& time = {});
+
+  std::int64_t size() const { return size_; }
+  int nshots() const { return nshots_; }
+  int nt() const { return nt_; }  // after the time selection
+  int nrec() const { return nrec_; }
+  int nz() const { return nz_; }
+  int nx() const { return nx_; }
+  const std::string& folder() const { return folder_; }
+
+  // Sample i: gathers [nshots, nt, nrec] and velocity [nz, nx] (m/s).
+  std::pair<torch::Tensor, torch::Tensor> sample(std::int64_t i) const;
+  // Smallest and largest velocity over all samples.
+  std::pair<double, double> velocity_range() const;
+  // The mean model over all samples, [nz, nx] (m/s).
+  torch::Tensor mean_velocity() const;
+
+ private:
+  struct Shard {
+    std::string path;
+    std::int64_t first = 0, count = 0;
+  };
+  std::string folder_;
+  TimeSelection time_;
+  std::vector<Shard> shards_;
+  std::int64_t size_ = 0;
+  int nshots_ = 0, nt_stored_ = 0, nt_ = 0, nrec_ = 0, nz_ = 0, nx_ = 0;
+};
+
+// A permutation of 0 .. n-1 that depends on (seed, epoch) only.
+std::vector<std::int64_t> shuffled(std::int64_t n, std::uint64_t seed, int epoch);
+
+struct Batch {
+  torch::Tensor inputs;  // [B, nshots, nt, nrec], normalised
+  torch::Tensor labels;  // [B, 1, nz, nx], normalised
+  std::vector<std::int64_t> indices;
+};
+
+// Batches of the given sample order, read and normalised by a background thread while the
+// network works on the previous ones.
+class BatchLoader {
+ public:
+  BatchLoader(const ShardDataset& data, std::vector<std::int64_t> order, int batch_size,
+              const Normalisation& norm, int prefetch = 3);
+  ~BatchLoader();
+  BatchLoader(const BatchLoader&) = delete;
+  BatchLoader& operator=(const BatchLoader&) = delete;
+
+  // The next batch; empty after the last. Rethrows a reading error.
+  std::optional<Batch> next();
+
+ private:
+  void run();
+
+  const ShardDataset& data_;
+  std::vector<std::int64_t> order_;
+  int batch_size_;
+  Normalisation norm_;
+  std::size_t prefetch_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Batch> ready_;
+  bool done_ = false, stop_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace vmb::network

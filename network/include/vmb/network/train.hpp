@@ -1,0 +1,72 @@
+#pragma once
+// Training and fine-tuning FCNVMB, checkpoints, and prediction with a trained network.
+//
+// A run folder holds checkpoint.pt (written atomically every k epochs and at the end), loss.csv
+// (epoch, train and validation MSE on the normalised labels, seconds) and loss.png.
+// A checkpoint holds the weights, the Adam state, the epoch, the loss history, the network and
+// input shapes, the time selection, the normalisation and the mean training model (for the
+// baseline), so evaluation and prediction apply exactly what training did.
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "vmb/network/data.hpp"
+#include "vmb/network/fcnvmb.hpp"
+
+namespace vmb::network {
+
+struct TrainConfig {
+  std::string train_data;       // dataset folder
+  std::string validation_data;  // dataset folder; empty: none
+  std::string run;              // run folder (created)
+  int epochs = 100;
+  int batch_size = 10;
+  double learning_rate = 1e-3;
+  int checkpoint_every = 1;
+  std::uint64_t seed = 1;
+  std::string device = "auto";  // auto | cpu | cuda
+  int width = 64;
+  TimeSelection time;
+  bool standardise_data = false;
+  bool scale_labels = false;
+  std::string init;  // checkpoint to start from (fine-tuning); its normalisation is kept
+  bool resume = false;
+  bool quiet = false;
+};
+
+struct EpochLoss {
+  int epoch = 0;  // 1-based
+  double train = 0.0, validation = 0.0, seconds = 0.0;
+};
+
+// Everything a trained network needs to be used again.
+struct Checkpoint {
+  Fcnvmb net{nullptr};
+  std::vector<EpochLoss> history;
+  int epoch = 0;
+  TimeSelection time;
+  Normalisation norm;
+  std::vector<std::int64_t> input_shape;  // nshots, nt, nrec after the time selection
+  torch::Tensor mean_model;               // [nz, nx], m/s
+  std::uint64_t seed = 0;
+};
+
+// Trains (or, with config.resume, continues the run in config.run; with config.init, fine-tunes
+// from that checkpoint). Throws NetworkError on bad input and when the loss becomes NaN or
+// infinite, leaving the last good checkpoint in place.
+std::vector<EpochLoss> train(const TrainConfig& config);
+
+// Loads a checkpoint; throws NetworkError if it is missing or unreadable.
+Checkpoint load_checkpoint(const std::string& path);
+
+// Velocity models (m/s) [B, nz, nx] for normalised inputs [B, nshots, nt, nrec] (CPU tensors).
+torch::Tensor predict(Checkpoint& checkpoint, const torch::Tensor& gathers);
+
+// The device for "auto", "cpu" or "cuda"; throws NetworkError for CUDA without a GPU.
+torch::Device choose_device(const std::string& name);
+
+}  // namespace vmb::network

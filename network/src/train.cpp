@@ -1,0 +1,258 @@
+#include "vmb/network/train.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "vmb/io/atomic_file.hpp"
+#include "vmb/io/picture.hpp"
+#include "vmb/io/progress.hpp"
+
+namespace vmb::network {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+torch::Tensor int_tensor(const std::vector<std::int64_t>& v) {
+  return torch::tensor(v, torch::kInt64);
+}
+
+std::vector<std::int64_t> int_vector(const torch::Tensor& t) {
+  const auto c = t.contiguous();
+  return std::vector<std::int64_t>(c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel());
+}
+
+void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam& optimiser) {
+  torch::serialize::OutputArchive archive, model, state;
+  // Weights are saved from the CPU so that a checkpoint trained on a GPU loads anywhere.
+  const torch::Device device = c.net->parameters().front().device();
+  c.net->to(torch::kCPU);
+  c.net->save(model);
+  c.net->to(device);
+  optimiser.save(state);
+  archive.write("model", model);
+  archive.write("optimiser", state);
+  const auto& nc = c.net->config();
+  archive.write("network", int_tensor({nc.in_channels, nc.width, nc.out_nz, nc.out_nx}));
+  archive.write("epoch", int_tensor({c.epoch}));
+  archive.write("seed", int_tensor({std::int64_t(c.seed)}));
+  archive.write("time", int_tensor({c.time.factor, c.time.offset}));
+  archive.write("input_shape", int_tensor(c.input_shape));
+  archive.write("normalisation",
+                torch::tensor({double(c.norm.standardise_data), double(c.norm.scale_labels),
+                               c.norm.vmin, c.norm.vmax}, torch::kFloat64));
+  archive.write("mean_model", c.mean_model);
+  std::vector<double> h;
+  for (const auto& e : c.history) h.insert(h.end(), {double(e.epoch), e.train, e.validation, e.seconds});
+  archive.write("history", torch::tensor(h, torch::kFloat64).reshape({-1, 4}));
+  io::AtomicFile out(path);
+  archive.save_to(out.temp_path());
+  out.commit();
+}
+
+void write_losses(const std::string& run, const std::vector<EpochLoss>& history) {
+  io::AtomicFile csv((fs::path(run) / "loss.csv").string());
+  {
+    std::ofstream f(csv.temp_path());
+    f << "epoch,train_mse,validation_mse,seconds\n";
+    for (const auto& e : history)
+      f << e.epoch << ',' << e.train << ',' << (std::isnan(e.validation) ? std::string() : std::to_string(e.validation))
+        << ',' << e.seconds << '\n';
+  }
+  csv.commit();
+  io::Curve train{"train", {}, {}}, validation{"validation", {}, {}};
+  for (const auto& e : history) {
+    train.x.push_back(e.epoch);
+    train.y.push_back(e.train);
+    if (!std::isnan(e.validation)) {
+      validation.x.push_back(e.epoch);
+      validation.y.push_back(e.validation);
+    }
+  }
+  std::vector<io::Curve> curves{train};
+  if (!validation.x.empty()) curves.push_back(validation);
+  io::write_png((fs::path(run) / "loss.png").string(),
+                io::curves_picture(curves, "MSE loss per epoch", "epoch", true));
+}
+
+double validation_loss(Fcnvmb& net, const ShardDataset& data, const Normalisation& norm,
+                       int batch_size, torch::Device device) {
+  torch::NoGradGuard no_grad;
+  net->eval();
+  std::vector<std::int64_t> order(data.size());
+  for (std::int64_t i = 0; i < data.size(); ++i) order[i] = i;
+  BatchLoader loader(data, order, batch_size, norm);
+  double sum = 0.0;
+  while (auto b = loader.next()) {
+    const auto out = net->forward(b->inputs.to(device));
+    sum += torch::mse_loss(out, b->labels.to(device)).item<double>() * b->inputs.size(0);
+  }
+  net->train();
+  return sum / double(data.size());
+}
+
+void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string& what) {
+  const std::vector<std::int64_t> shape{data.nshots(), data.nt(), data.nrec()};
+  const auto& nc = c.net->config();
+  if (shape != c.input_shape || data.nz() != nc.out_nz || data.nx() != nc.out_nx) {
+    std::ostringstream msg;
+    msg << what << " '" << data.folder() << "' has gathers " << shape[0] << " x " << shape[1]
+        << " x " << shape[2] << " and models " << data.nz() << " x " << data.nx()
+        << ", the checkpoint's network takes " << c.input_shape[0] << " x " << c.input_shape[1]
+        << " x " << c.input_shape[2] << " and makes " << nc.out_nz << " x " << nc.out_nx;
+    throw NetworkError(msg.str());
+  }
+}
+
+}  // namespace
+
+torch::Device choose_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda") {
+    if (!torch::cuda::is_available())
+      throw NetworkError("--device cuda: this LibTorch has no CUDA or no GPU is present");
+    return torch::kCUDA;
+  }
+  if (name == "auto") return torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+  throw NetworkError("device '" + name + "' is not auto, cpu or cuda");
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  if (!fs::exists(path)) throw NetworkError("checkpoint '" + path + "' does not exist");
+  try {
+    torch::serialize::InputArchive archive, model;
+    archive.load_from(path);
+    // A fresh tensor per read: reading into a defined tensor keeps its type.
+    auto get = [&](const char* key) {
+      torch::Tensor t;
+      archive.read(key, t);
+      return t;
+    };
+    Checkpoint c;
+    const auto n = int_vector(get("network"));
+    c.net = Fcnvmb(NetworkConfig{int(n[0]), int(n[1]), int(n[2]), int(n[3])});
+    archive.read("model", model);
+    c.net->load(model);
+    c.epoch = int(int_vector(get("epoch"))[0]);
+    c.seed = std::uint64_t(int_vector(get("seed"))[0]);
+    const auto time = int_vector(get("time"));
+    c.time = {int(time[0]), int(time[1])};
+    c.input_shape = int_vector(get("input_shape"));
+    const auto norm = get("normalisation").contiguous();
+    const double* v = norm.data_ptr<double>();
+    c.norm = {v[0] != 0, v[1] != 0, v[2], v[3]};
+    c.mean_model = get("mean_model");
+    const auto h = get("history").contiguous();
+    for (std::int64_t i = 0; i < h.size(0); ++i) {
+      const double* r = h.data_ptr<double>() + 4 * i;
+      c.history.push_back({int(r[0]), r[1], r[2], r[3]});
+    }
+    return c;
+  } catch (const c10::Error& e) {
+    throw NetworkError("cannot read checkpoint '" + path + "': not a vmbkit checkpoint");
+  }
+}
+
+torch::Tensor predict(Checkpoint& c, const torch::Tensor& gathers) {
+  torch::NoGradGuard no_grad;
+  c.net->eval();
+  const auto device = c.net->parameters().front().device();
+  return c.norm.velocity(c.net->forward(c.norm.inputs(gathers).to(device))).squeeze(1).to(torch::kCPU);
+}
+
+std::vector<EpochLoss> train(const TrainConfig& config) {
+  if (config.epochs < 1) throw NetworkError("epochs must be at least 1");
+  if (config.checkpoint_every < 1) throw NetworkError("checkpoint interval must be at least 1");
+  if (config.run.empty()) throw NetworkError("no run folder given");
+  const torch::Device device = choose_device(config.device);
+  const std::string checkpoint_path = (fs::path(config.run) / "checkpoint.pt").string();
+
+  Checkpoint c;
+  std::unique_ptr<ShardDataset> train_data;
+  if (config.resume) {
+    c = load_checkpoint(checkpoint_path);
+    train_data = std::make_unique<ShardDataset>(config.train_data, c.time);
+    check_fits(c, *train_data, "training data");
+  } else {
+    if (!config.init.empty()) {
+      c = load_checkpoint(config.init);
+      c.history.clear();
+      c.epoch = 0;
+      train_data = std::make_unique<ShardDataset>(config.train_data, c.time);
+      check_fits(c, *train_data, "fine-tuning data");
+    } else {
+      train_data = std::make_unique<ShardDataset>(config.train_data, config.time);
+      torch::manual_seed(config.seed);
+      c.net = Fcnvmb(NetworkConfig{train_data->nshots(), config.width, train_data->nz(), train_data->nx()});
+      c.time = config.time;
+      c.input_shape = {train_data->nshots(), train_data->nt(), train_data->nrec()};
+      const auto [lo, hi] = train_data->velocity_range();
+      c.norm = {config.standardise_data, config.scale_labels, lo, hi};
+    }
+    c.seed = config.seed;
+    c.mean_model = train_data->mean_velocity();
+  }
+  std::unique_ptr<ShardDataset> validation;
+  if (!config.validation_data.empty()) {
+    validation = std::make_unique<ShardDataset>(config.validation_data, c.time);
+    check_fits(c, *validation, "validation data");
+  }
+  c.net->to(device);
+  torch::optim::Adam optimiser(c.net->parameters(), torch::optim::AdamOptions(config.learning_rate));
+  if (config.resume) {
+    torch::serialize::InputArchive archive, state;
+    archive.load_from(checkpoint_path);
+    archive.read("optimiser", state);
+    optimiser.load(state);
+  }
+  std::error_code ec;
+  fs::create_directories(config.run, ec);
+  if (!fs::is_directory(config.run)) throw NetworkError("cannot create run folder '" + config.run + "'");
+
+  const std::int64_t n = train_data->size();
+  const std::int64_t batches = (n + config.batch_size - 1) / config.batch_size;
+  io::Progress progress("vmb-train: batches", long(batches) * (config.epochs - c.epoch), config.quiet);
+  long done = 0;
+  for (int epoch = c.epoch; epoch < config.epochs; ++epoch) {
+    const auto start = Clock::now();
+    c.net->train();
+    BatchLoader loader(*train_data, shuffled(n, c.seed, epoch), config.batch_size, c.norm);
+    double sum = 0.0;
+    int batch = 0;
+    while (auto b = loader.next()) {
+      optimiser.zero_grad();
+      const auto loss = torch::mse_loss(c.net->forward(b->inputs.to(device)), b->labels.to(device));
+      const double value = loss.item<double>();
+      if (!std::isfinite(value)) {
+        std::ostringstream msg;
+        msg << "the loss became " << value << " in epoch " << epoch + 1 << ", batch " << batch + 1
+            << ": training stopped; the last good checkpoint is " << checkpoint_path;
+        throw NetworkError(msg.str());
+      }
+      loss.backward();
+      optimiser.step();
+      sum += value * double(b->inputs.size(0));
+      ++batch;
+      progress.update(++done);
+    }
+    EpochLoss e;
+    e.epoch = epoch + 1;
+    e.train = sum / double(n);
+    e.validation = validation ? validation_loss(c.net, *validation, c.norm, config.batch_size, device)
+                              : std::nan("");
+    e.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    c.history.push_back(e);
+    c.epoch = epoch + 1;
+    write_losses(config.run, c.history);
+    if (c.epoch % config.checkpoint_every == 0 || c.epoch == config.epochs)
+      save_checkpoint(checkpoint_path, c, optimiser);
+  }
+  progress.finish();
+  return c.history;
+}
+
+}  // namespace vmb::network
