@@ -50,6 +50,7 @@ ShardDataset::ShardDataset(const std::string& folder, const TimeSelection& time)
       nrec_ = int(shots[3]);
       nz_ = int(velocity[1]);
       nx_ = int(velocity[2]);
+      dx_ = f.attribute_double("dx");
     } else if (int(shots[1]) != nshots_ || int(shots[2]) != nt_stored_ || int(shots[3]) != nrec_ ||
                int(velocity[1]) != nz_ || int(velocity[2]) != nx_) {
       throw NetworkError("'" + path + "' does not match the other shards' shapes");

@@ -57,6 +57,7 @@ class ShardDataset {
   int nrec() const { return nrec_; }
   int nz() const { return nz_; }
   int nx() const { return nx_; }
+  double dx() const { return dx_; }  // m
   const std::string& folder() const { return folder_; }
 
   // Sample i: gathers [nshots, nt, nrec] and velocity [nz, nx] (m/s).
@@ -76,6 +77,7 @@ class ShardDataset {
   std::vector<Shard> shards_;
   std::int64_t size_ = 0;
   int nshots_ = 0, nt_stored_ = 0, nt_ = 0, nrec_ = 0, nz_ = 0, nx_ = 0;
+  double dx_ = 0.0;
 };
 
 // A permutation of 0 .. n-1 that depends on (seed, epoch) only.

@@ -1,0 +1,81 @@
+// vmb-predict: a checkpoint and a gathers file from vmb-simulate in, a velocity model out.
+//
+//   vmb-predict --checkpoint runs/finetune/checkpoint.pt --gathers gathers.h5 --out model.h5 --png model.png
+
+#include <torch/torch.h>
+
+#include <thread>
+
+#include "cli.hpp"
+#include "vmb/io/gathers_io.hpp"
+#include "vmb/io/model_io.hpp"
+#include "vmb/io/picture.hpp"
+#include "vmb/network/train.hpp"
+
+namespace {
+
+namespace po = vmb::cli::po;
+
+po::options_description options() {
+  po::options_description o("Prediction");
+  o.add_options()
+    ("checkpoint", po::value<std::string>()->required(), "trained network (vmb-train)")
+    ("gathers", po::value<std::string>()->required(), "gathers file (vmb-simulate)")
+    ("out", po::value<std::string>()->required(), "velocity model file: .h5, .bin, .segy or .mat")
+    ("png", po::value<std::string>(), "picture of the predicted model")
+    ("device", po::value<std::string>()->default_value("auto"), "auto | cpu | cuda")
+    ("threads", po::value<int>()->default_value(0), "CPU threads (0: all)");
+  return o;
+}
+
+class Predict {
+ public:
+  explicit Predict(const po::variables_map& vm) : vm_(vm) {}
+
+  void run() {
+    const int threads = vm_["threads"].as<int>();
+    torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
+    auto checkpoint = vmb::network::load_checkpoint(vm_["checkpoint"].as<std::string>());
+    checkpoint.net->to(vmb::network::choose_device(vm_["device"].as<std::string>()));
+    auto record = vmb::io::read_gathers(vm_["gathers"].as<std::string>());
+    const auto& g = record.gathers;
+    auto shots = torch::from_blob(record.gathers.data.data(), {g.nshots, g.nt, g.nrec}, torch::kFloat32);
+    const auto& time = checkpoint.time;
+    shots = shots.slice(1, time.offset, g.nt, time.factor).contiguous();
+    const std::vector<std::int64_t> shape{shots.size(0), shots.size(1), shots.size(2)};
+    if (shape != checkpoint.input_shape)
+      throw vmb::NetworkError("the gathers are " + std::to_string(shape[0]) + " x " +
+                              std::to_string(shape[1]) + " x " + std::to_string(shape[2]) +
+                              " after the time selection; the network takes " +
+                              std::to_string(checkpoint.input_shape[0]) + " x " +
+                              std::to_string(checkpoint.input_shape[1]) + " x " +
+                              std::to_string(checkpoint.input_shape[2]));
+    const auto velocity = vmb::network::predict(checkpoint, shots.unsqueeze(0))[0].contiguous();
+    vmb::VelocityModel model;
+    model.nz = int(velocity.size(0));
+    model.nx = int(velocity.size(1));
+    model.dx = record.model.dx;
+    model.dz = record.model.dz;
+    model.velocity.assign(velocity.data_ptr<float>(), velocity.data_ptr<float>() + velocity.numel());
+    vmb::io::write_model(vm_["out"].as<std::string>(), model);
+    if (vm_.count("png"))
+      vmb::io::write_png(vm_["png"].as<std::string>(),
+                         vmb::io::velocity_picture(model, nullptr, "predicted velocity (m/s)"));
+  }
+
+ private:
+  const po::variables_map& vm_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return vmb::cli::guarded_main("vmb-predict", [&] {
+    po::variables_map vm;
+    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-predict",
+                         "--checkpoint FILE --gathers FILE --out FILE"))
+      return 0;
+    Predict(vm).run();
+    return 0;
+  });
+}

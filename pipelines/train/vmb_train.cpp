@@ -1,0 +1,116 @@
+// vmb-train: pretrain FCNVMB on a dataset, or fine-tune a pretrained checkpoint (--init).
+//
+//   vmb-train --train train/ --validation val/ --run runs/pretrain --epochs 100 --batch-size 10
+//   vmb-train --train seg/ --run runs/finetune --init runs/pretrain/checkpoint.pt --epochs 50
+//   vmb-train --run runs/pretrain --train train/ --resume        (after an interruption)
+//   vmb-train --summary                                          (the paper's network)
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "cli.hpp"
+#include "options.hpp"
+#include "vmb/network/fcnvmb.hpp"
+#include "vmb/network/train.hpp"
+
+namespace {
+
+namespace po = vmb::cli::po;
+
+po::options_description options() {
+  po::options_description o("Training");
+  o.add_options()
+    ("train", po::value<std::string>(), "training dataset folder (from vmb-datagen)")
+    ("validation", po::value<std::string>(), "validation dataset folder")
+    ("run", po::value<std::string>(), "run folder: checkpoint.pt, loss.csv, loss.png")
+    ("epochs", po::value<int>()->default_value(100), "epochs")
+    ("batch-size", po::value<int>()->default_value(10), "samples per batch")
+    ("lr", po::value<double>()->default_value(1e-3), "Adam learning rate")
+    ("checkpoint-every", po::value<int>()->default_value(1), "epochs between checkpoints")
+    ("seed", po::value<unsigned long>()->default_value(1), "seed of the initial weights and the shuffling")
+    ("device", po::value<std::string>()->default_value("auto"), "auto | cpu | cuda")
+    ("width", po::value<int>()->default_value(64), "filters of the first stage (64 in the paper)")
+    ("time-factor", po::value<int>()->default_value(1), "keep stored sample factor m + offset")
+    ("time-offset", po::value<int>()->default_value(0), "see --time-factor (the reference: 5 and 2 on 2000 samples)")
+    ("standardise-data", po::bool_switch(), "standardise each sample's gathers")
+    ("scale-labels", po::bool_switch(), "scale labels to [0, 1] by the training velocity range")
+    ("init", po::value<std::string>(), "checkpoint to fine-tune from")
+    ("resume", po::bool_switch(), "continue the run in --run from its checkpoint")
+    ("summary", po::bool_switch(), "print the layer table and parameter count, and exit")
+    ("threads", po::value<int>()->default_value(0), "CPU threads (0: all)")
+    ("quiet", po::bool_switch(), "no progress on stderr");
+  return o;
+}
+
+class Train {
+ public:
+  explicit Train(const po::variables_map& vm) : vm_(vm) {}
+
+  void run() {
+    const int threads = vm_["threads"].as<int>();
+    torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
+    if (vm_["summary"].as<bool>()) return summary();
+    for (const char* key : {"train", "run"})
+      if (!vm_.count(key)) throw vmb::cli::UsageError(std::string("--") + key + " is required");
+    const auto history = vmb::network::train(config());
+    if (!vm_["quiet"].as<bool>() && !history.empty())
+      std::fprintf(stderr, "vmb-train: epoch %d: train MSE %.6g%s\n", history.back().epoch,
+                   history.back().train,
+                   std::isnan(history.back().validation)
+                       ? ""
+                       : (", validation MSE " + std::to_string(history.back().validation)).c_str());
+  }
+
+ private:
+  vmb::network::TrainConfig config() const {
+    vmb::network::TrainConfig c;
+    c.train_data = vm_["train"].as<std::string>();
+    c.validation_data = vmb::cli::optional<std::string>(vm_, "validation").value_or("");
+    c.run = vm_["run"].as<std::string>();
+    c.epochs = vm_["epochs"].as<int>();
+    c.batch_size = vm_["batch-size"].as<int>();
+    c.learning_rate = vm_["lr"].as<double>();
+    c.checkpoint_every = vm_["checkpoint-every"].as<int>();
+    c.seed = vm_["seed"].as<unsigned long>();
+    c.device = vm_["device"].as<std::string>();
+    c.width = vm_["width"].as<int>();
+    c.time = {vm_["time-factor"].as<int>(), vm_["time-offset"].as<int>()};
+    c.standardise_data = vm_["standardise-data"].as<bool>();
+    c.scale_labels = vm_["scale-labels"].as<bool>();
+    c.init = vmb::cli::optional<std::string>(vm_, "init").value_or("");
+    c.resume = vm_["resume"].as<bool>();
+    c.quiet = vm_["quiet"].as<bool>();
+    return c;
+  }
+
+  // The network the options describe: the training data's shapes, or the paper's.
+  void summary() const {
+    std::vector<std::int64_t> input{1, 29, 400, 301};
+    vmb::network::NetworkConfig net{29, vm_["width"].as<int>(), 201, 301};
+    if (vm_.count("train")) {
+      const vmb::network::ShardDataset data(vm_["train"].as<std::string>(),
+                                            {vm_["time-factor"].as<int>(), vm_["time-offset"].as<int>()});
+      input = {1, data.nshots(), data.nt(), data.nrec()};
+      net = {data.nshots(), net.width, data.nz(), data.nx()};
+    }
+    vmb::network::Fcnvmb model(net);
+    std::cout << vmb::network::summary(model, input);
+  }
+
+  const po::variables_map& vm_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return vmb::cli::guarded_main("vmb-train", [&] {
+    po::variables_map vm;
+    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-train", "--train DIR --run DIR [options]"))
+      return 0;
+    Train(vm).run();
+    return 0;
+  });
+}
