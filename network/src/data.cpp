@@ -1,5 +1,7 @@
 #include "vmb/network/data.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -139,6 +141,9 @@ BatchLoader::~BatchLoader() {
 }
 
 void BatchLoader::run() {
+  // Tensor work here would otherwise open a second OpenMP team beside the training step's and
+  // oversubscribe the cores; the loader's share is small, one thread does it.
+  omp_set_num_threads(1);
   try {
     for (std::size_t start = 0; start < order_.size(); start += batch_size_) {
       Batch batch;

@@ -169,6 +169,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   if (config.checkpoint_every < 1) throw NetworkError("checkpoint interval must be at least 1");
   if (config.run.empty()) throw NetworkError("no run folder given");
   const torch::Device device = choose_device(config.device);
+  // Subnormal floats in the backward pass slow CPU kernels many times over; flush them.
+  at::globalContext().setFlushDenormal(true);
   const std::string checkpoint_path = (fs::path(config.run) / "checkpoint.pt").string();
 
   Checkpoint c;
