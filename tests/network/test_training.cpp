@@ -8,6 +8,7 @@
 
 #include "fixture.hpp"
 #include "run.hpp"
+#include "vmb/io/hdf5.hpp"
 #include "vmb/network/train.hpp"
 
 namespace {
@@ -132,4 +133,36 @@ TEST(Training, BadInputIsRefused) {
   tune.init = dir / "run/checkpoint.pt";
   EXPECT_NE(message([&] { vmb::network::train(tune); }).find("the checkpoint's network takes"),
             std::string::npos);
+}
+
+TEST(Training, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 4, 1);
+  auto config = tiny_config(dir, "run");
+  config.epochs = 1;
+  vmb::network::train(config);
+  std::ifstream good_file(dir / "run/checkpoint.pt", std::ios::binary);
+  const std::string good((std::istreambuf_iterator<char>(good_file)), {});
+  // The same data with a NaN in one model: the loss turns NaN in the next epoch.
+  fs::copy(dir / "train", dir / "poisoned");
+  {
+    vmb::io::H5File f(dir / "poisoned/shard_00000.h5", vmb::io::H5File::Mode::kReadWrite);
+    auto v = f.read_slab("/velocity", 1);
+    v[100] = std::nanf("");
+    f.write_slab("/velocity", 1, v.data());
+  }
+  auto resumed = config;
+  resumed.train_data = dir / "poisoned";
+  resumed.epochs = 3;
+  resumed.resume = true;
+  try {
+    vmb::network::train(resumed);
+    FAIL() << "no error";
+  } catch (const vmb::NetworkError& e) {
+    EXPECT_NE(std::string(e.what()).find("the loss became nan in epoch 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("last good checkpoint"), std::string::npos);
+  }
+  std::ifstream after_file(dir / "run/checkpoint.pt", std::ios::binary);
+  const std::string after((std::istreambuf_iterator<char>(after_file)), {});
+  EXPECT_TRUE(after == good);
 }
