@@ -108,6 +108,23 @@ void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string
   }
 }
 
+// A forward pass of one empty sample on the CPU: gathers too small for the model size are
+// reported in one line before any training starts.
+void check_network_fits(Checkpoint& c) {
+  torch::NoGradGuard no_grad;
+  const bool training = c.net->is_training();
+  c.net->eval();
+  try {
+    c.net->forward(torch::zeros({1, c.input_shape[0], c.input_shape[1], c.input_shape[2]}));
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    throw NetworkError("the network cannot map gathers of " + std::to_string(c.input_shape[1]) +
+                       " x " + std::to_string(c.input_shape[2]) + " to the model: " +
+                       what.substr(0, what.find('\n')));
+  }
+  c.net->train(training);
+}
+
 }  // namespace
 
 torch::Device choose_device(const std::string& name) {
@@ -203,6 +220,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     validation = std::make_unique<ShardDataset>(config.validation_data, c.time);
     check_fits(c, *validation, "validation data");
   }
+  check_network_fits(c);
   c.net->to(device);
   torch::optim::Adam optimiser(c.net->parameters(), torch::optim::AdamOptions(config.learning_rate));
   if (config.resume) {

@@ -53,7 +53,9 @@ int guarded_main(const std::string& program, const std::function<int()>& body) {
     std::fprintf(stderr, "%s: out of memory\n", program.c_str());
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    // Some libraries append a backtrace to their message: the first line says what went wrong.
+    const std::string what = e.what();
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), what.substr(0, what.find('\n')).c_str());
     return 1;
   }
 }

@@ -1,0 +1,456 @@
+// vmb-pipeline: the paper end to end in one command: generate pretraining, fine-tuning and test
+// models, simulate them, pretrain, fine-tune, evaluate against the mean-model baseline, report.
+//
+//   vmb-pipeline                          the quick preset (a scaled-down paper, minutes)
+//   vmb-pipeline --preset paper --fcnvmb-data ../shared/data/fcnvmb-release
+//   vmb-pipeline --config my.ini --pretrain.epochs 50 --dry-run
+//
+// Each stage writes into the run folder and records its settings hash in manifest.tsv: running
+// the same command again skips finished stages, an interrupted one resumes, and a changed key
+// re-runs its stage and the stages after it. Every stage is the library code its own binary
+// (vmb-genmodels, vmb-datagen, vmb-train, vmb-eval) runs.
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "settings.hpp"
+#include "vmb/datagen/dataset.hpp"
+#include "vmb/datagen/model_set.hpp"
+#include "vmb/datagen/error.hpp"
+#include "vmb/io/atomic_file.hpp"
+#include "vmb/io/error.hpp"
+#include "vmb/io/gathers_io.hpp"
+#include "vmb/io/progress.hpp"
+#include "vmb/network/metrics.hpp"
+#include "vmb/network/evaluate.hpp"
+#include "vmb/network/train.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using vmb::pipeline::Settings;
+
+std::string hash_text(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char ch : text) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  vmb::io::AtomicFile out(path);
+  {
+    std::ofstream f(out.temp_path());
+    f << text;
+    if (!f) throw vmb::IoError("cannot write '" + path + "'");
+  }
+  out.commit();
+}
+
+struct Stage {
+  std::string name;
+  std::vector<std::string> keys;        // settings that shape its result
+  std::vector<std::string> depends_on;  // earlier stages
+  std::vector<std::string> outputs;     // paths under the run folder, removed when it re-runs
+  std::function<void()> run;
+  std::string hash;
+};
+
+class Pipeline {
+ public:
+  explicit Pipeline(const Settings& s) : s_(s), run_(s.text("run.folder")) { define_stages(); }
+
+  void run() {
+    if (s_.dry_run()) return dry_run();
+    const int threads = s_.integer("run.threads");
+    torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
+    std::error_code ec;
+    fs::create_directories(run_, ec);
+    if (!fs::is_directory(run_)) throw vmb::IoError("cannot create run folder '" + run_.string() + "'");
+    load_manifest();
+    int k = 0;
+    for (auto& stage : stages_) {
+      ++k;
+      const auto done = manifest_.find(stage.name);
+      if (done != manifest_.end() && done->second.first == stage.hash) {
+        say("[" + std::to_string(k) + "/" + std::to_string(stages_.size()) + "] " + stage.name +
+            ": done before, skipped");
+        continue;
+      }
+      if (done != manifest_.end()) {
+        // Settings changed since it ran: its old results go.
+        for (const auto& out : stage.outputs) fs::remove_all(run_ / out);
+        manifest_.erase(done);
+        save_manifest();
+      }
+      say("[" + std::to_string(k) + "/" + std::to_string(stages_.size()) + "] " + stage.name);
+      const auto t0 = Clock::now();
+      stage.run();
+      manifest_[stage.name] = {stage.hash, std::chrono::duration<double>(Clock::now() - t0).count()};
+      save_manifest();
+    }
+    say("report: " + (run_ / "report.html").string());
+  }
+
+ private:
+  void say(const std::string& text) const {
+    if (!s_.quiet()) std::fprintf(stderr, "vmb-pipeline: %s\n", text.c_str());
+  }
+
+  bool released() const { return !s_.text("data.fcnvmb").empty(); }
+
+  vmb::datagen::GeneratorConfig generator(const std::string& name) const {
+    vmb::datagen::GeneratorConfig g;
+    g.name = name;
+    g.nz = s_.integer("grid.nz");
+    g.nx = s_.integer("grid.nx");
+    g.spacing = s_.number("grid.dx");
+    if (name == "fcnvmb-salt") {
+      g.parameters = {{"relief_median", s_.number("pretrain.relief_median")},
+                      {"relief_max", s_.number("pretrain.relief_max")}};
+    } else {
+      for (const char* p : {"water_min", "water_max", "layers_min", "layers_max", "fold_relief_max",
+                            "fault_throw_max"})
+        g.parameters[p] = s_.number(std::string("finetune.") + p);
+    }
+    return g;
+  }
+
+  // A model set: generated, or imported from the FCNVMB release where it has one.
+  void models(const std::string& set, const std::string& name, const char* count_key, int seed_offset,
+              const char* release_subset) {
+    fs::create_directories(run_ / "models");
+    const std::string path = (run_ / "models" / (set + ".h5")).string();
+    if (released() && release_subset) {
+      if (s_.integer("grid.nz") != 201 || s_.integer("grid.nx") != 301)
+        throw vmb::DatagenError("--fcnvmb-data needs the 201 x 301 grid of the release");
+      vmb::datagen::import_model_set(
+          path, vmb::datagen::fcnvmb_release_files(s_.text("data.fcnvmb"), release_subset),
+          s_.number("grid.dx"), std::string("fcnvmb-release:") + release_subset);
+      return;
+    }
+    vmb::datagen::generate_model_set(path, generator(name), std::uint64_t(s_.integer("run.seed") + seed_offset),
+                                     s_.integer(count_key));
+  }
+
+  vmb::datagen::DatasetConfig survey() const {
+    vmb::datagen::DatasetConfig c;
+    c.survey.nshots = s_.integer("survey.nshots");
+    c.nt = s_.integer("survey.nt");
+    c.dt = s_.number("survey.dt");
+    c.f0 = s_.number("survey.f0");
+    c.order = s_.integer("survey.order");
+    c.pml = s_.integer("survey.pml");
+    c.decimation = vmb::datagen::Decimation::kFcnvmb;
+    c.decimation_factor = s_.integer("survey.decimation");
+    c.decimation_offset = std::min(2, c.decimation_factor - 1);
+    c.threads = s_.integer("run.threads");
+    return c;
+  }
+
+  void data(const std::string& set) {
+    fs::create_directories(run_ / "data");
+    std::unique_ptr<vmb::io::Progress> progress;
+    vmb::datagen::produce_dataset(
+        (run_ / "models" / (set + ".h5")).string(), (run_ / "data" / set).string(), survey(), {},
+        [&](std::int64_t done, std::int64_t total) {
+          if (!progress) progress = std::make_unique<vmb::io::Progress>("  samples", long(total), s_.quiet());
+          progress->update(done);
+        },
+        [&](const std::string& text) { say(text); });
+    if (progress) progress->finish();
+  }
+
+  void train(const std::string& phase) {
+    vmb::network::TrainConfig c;
+    c.train_data = (run_ / "data" / phase).string();
+    c.run = (run_ / "train" / phase).string();
+    c.epochs = s_.integer(phase + ".epochs");
+    c.batch_size = s_.integer(phase + ".batch_size");
+    c.learning_rate = s_.number(phase + ".lr");
+    c.seed = std::uint64_t(s_.integer("run.seed"));
+    c.width = s_.integer("network.width");
+    c.scale_labels = s_.flag("network.scale_labels");
+    c.standardise_data = s_.flag("network.standardise_data");
+    c.quiet = s_.quiet();
+    if (phase == "finetune") c.init = (run_ / "train/pretrain/checkpoint.pt").string();
+    // An interrupted training stage continues from its checkpoint.
+    c.resume = fs::exists(fs::path(c.run) / "checkpoint.pt");
+    vmb::network::train(c);
+  }
+
+  void evaluate(const std::string& set, const std::string& label) {
+    vmb::network::EvalConfig c;
+    c.checkpoint = (run_ / "train/finetune/checkpoint.pt").string();
+    c.data = (run_ / "data" / set).string();
+    c.out = (run_ / "eval" / set).string();
+    c.name = label;
+    c.quiet = s_.quiet();
+    const auto r = vmb::network::evaluate(c);
+    results_[set] = r;
+    std::ostringstream t;
+    for (const auto& [who, m] : {std::pair{"network", r.network_mean}, std::pair{"baseline", r.baseline_mean}})
+      t << who << '\t' << m.paper_psnr << '\t' << m.paper_ssim << '\t' << m.mae << '\t' << m.rmse
+        << '\t' << m.ssim << '\t' << m.psnr << '\n';
+    write_text((run_ / "eval" / set / "summary.tsv").string(), t.str());
+  }
+
+  void define_stages() {
+    const std::vector<std::string> grid{"grid.nz", "grid.nx", "grid.dx", "run.seed", "data.fcnvmb"};
+    auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+      a.insert(a.end(), b.begin(), b.end());
+      return a;
+    };
+    const std::vector<std::string> survey_keys{"survey.nshots", "survey.nt", "survey.dt", "survey.f0",
+                                               "survey.order", "survey.pml", "survey.decimation"};
+    const std::vector<std::string> net{"network.width", "network.scale_labels", "network.standardise_data"};
+    stages_ = {
+        {"models.pretrain", with(grid, {"pretrain.models", "pretrain.relief_median", "pretrain.relief_max"}), {},
+         {"models/pretrain.h5"}, [this] { models("pretrain", "fcnvmb-salt", "pretrain.models", 0, "train"); }},
+        {"models.finetune", with(grid, {"finetune.models", "finetune.water_min", "finetune.water_max",
+                                        "finetune.layers_min", "finetune.layers_max",
+                                        "finetune.fold_relief_max", "finetune.fault_throw_max"}), {},
+         {"models/finetune.h5"}, [this] { models("finetune", "seg-like", "finetune.models", 1, nullptr); }},
+        {"models.test_simulated", with(grid, {"test.simulated", "pretrain.relief_median", "pretrain.relief_max"}), {},
+         {"models/test_simulated.h5"}, [this] { models("test_simulated", "fcnvmb-salt", "test.simulated", 2, "test"); }},
+        {"models.test_seg", with(grid, {"test.seg", "finetune.water_min", "finetune.water_max",
+                                        "finetune.layers_min", "finetune.layers_max",
+                                        "finetune.fold_relief_max", "finetune.fault_throw_max"}), {},
+         {"models/test_seg.h5"}, [this] { models("test_seg", "seg-like", "test.seg", 3, "seg"); }},
+        {"data.pretrain", survey_keys, {"models.pretrain"}, {"data/pretrain"}, [this] { data("pretrain"); }},
+        {"data.finetune", survey_keys, {"models.finetune"}, {"data/finetune"}, [this] { data("finetune"); }},
+        {"data.test_simulated", survey_keys, {"models.test_simulated"}, {"data/test_simulated"},
+         [this] { data("test_simulated"); }},
+        {"data.test_seg", survey_keys, {"models.test_seg"}, {"data/test_seg"}, [this] { data("test_seg"); }},
+        {"train.pretrain", with(net, {"pretrain.epochs", "pretrain.batch_size", "pretrain.lr", "run.seed"}),
+         {"data.pretrain"}, {"train/pretrain"}, [this] { train("pretrain"); }},
+        {"train.finetune", {"finetune.epochs", "finetune.batch_size", "finetune.lr"},
+         {"train.pretrain", "data.finetune"}, {"train/finetune"}, [this] { train("finetune"); }},
+        {"eval.test_simulated", {}, {"train.finetune", "data.test_simulated"}, {"eval/test_simulated"},
+         [this] { evaluate("test_simulated", "simulated test"); }},
+        {"eval.test_seg", {}, {"train.finetune", "data.test_seg"}, {"eval/test_seg"},
+         [this] { evaluate("test_seg", "SEG-style test"); }},
+        {"report", {"run.folder"}, {"eval.test_simulated", "eval.test_seg"}, {"report.html", "report.json"},
+         [this] { report(); }}};
+    std::map<std::string, std::string> hashes;
+    for (auto& stage : stages_) {
+      std::string text = stage.name;
+      for (const auto& key : stage.keys) text += "|" + key + "=" + s_.text(key);
+      for (const auto& dep : stage.depends_on) text += "|" + dep + ":" + hashes.at(dep);
+      stage.hash = hashes[stage.name] = hash_text(text);
+    }
+  }
+
+  void load_manifest() {
+    std::ifstream in(run_ / "manifest.tsv");
+    std::string name, hash;
+    double seconds = 0;
+    while (in >> name >> hash >> seconds) manifest_[name] = {hash, seconds};
+  }
+
+  void save_manifest() const {
+    std::ostringstream t;
+    for (const auto& stage : stages_) {
+      const auto it = manifest_.find(stage.name);
+      if (it != manifest_.end()) t << stage.name << '\t' << it->second.first << '\t' << it->second.second << '\n';
+    }
+    write_text((run_ / "manifest.tsv").string(), t.str());
+  }
+
+  // Estimates for --dry-run: the solver at 2 G updates/s, a training step scaled from the
+  // measured 9 s for width 64 on [29, 400, 301] (cost grows with width^2 and the input's area).
+  void dry_run() const {
+    std::printf("preset %s, resolved settings:\n", s_.preset().c_str());
+    for (const auto& [k, v] : s_.values()) std::printf("  %s = %s\n", k.c_str(), v.c_str());
+    std::map<std::string, std::pair<std::string, double>> done;
+    {
+      std::ifstream in(run_ / "manifest.tsv");
+      std::string name, hash;
+      double seconds = 0;
+      while (in >> name >> hash >> seconds) done[name] = {hash, seconds};
+    }
+    const int nz = s_.integer("grid.nz"), nx = s_.integer("grid.nx"), pml = s_.integer("survey.pml");
+    const int nshots = s_.integer("survey.nshots"), nt = s_.integer("survey.nt");
+    const int stored = nt / s_.integer("survey.decimation");
+    const double per_sample_s = double(nz + 2 * pml) * (nx + 2 * pml) * nshots * nt / 2e9;
+    const double per_sample_b = 4.0 * nshots * stored * nx;
+    const double w = s_.integer("network.width") / 64.0;
+    const double step_s = 9.0 * w * w * (double(stored) * nx) / (400.0 * 301.0) + 0.002;
+    std::printf("stages (estimates on this 2-core machine):\n");
+    auto count = [&](const std::string& set) {
+      if (set == "pretrain") return released() ? 1600 : s_.integer("pretrain.models");
+      if (set == "finetune") return s_.integer("finetune.models");
+      if (set == "test_simulated") return released() ? 100 : s_.integer("test.simulated");
+      return released() ? 10 : s_.integer("test.seg");
+    };
+    double total_s = 0, total_b = 0;
+    for (const auto& stage : stages_) {
+      const auto it = done.find(stage.name);
+      const bool skip = it != done.end() && it->second.first == stage.hash;
+      double secs = 0, bytes = 0;
+      const std::string set = stage.name.substr(stage.name.find('.') + 1);
+      if (stage.name.rfind("models.", 0) == 0) {
+        secs = 0.03 * count(set) * nz * nx / (201.0 * 301.0);
+        bytes = 4.0 * count(set) * nz * nx;
+      } else if (stage.name.rfind("data.", 0) == 0) {
+        secs = per_sample_s * count(set);
+        bytes = per_sample_b * count(set);
+      } else if (stage.name.rfind("train.", 0) == 0) {
+        secs = step_s * count(set) * s_.integer(set + ".epochs");
+      } else if (stage.name.rfind("eval.", 0) == 0) {
+        secs = step_s / 3 * count(set);
+      }
+      if (!skip) {
+        total_s += secs;
+        total_b += bytes;
+      }
+      std::printf("  %-22s %-6s %10.0f s %10.1f MB\n", stage.name.c_str(), skip ? "done" : "run",
+                  secs, bytes / 1e6);
+    }
+    std::printf("to run: about %.0f s and %.1f MB in %s\n", total_s, total_b / 1e6, run_.c_str());
+  }
+
+  // The loss history of a training stage, from its loss.csv.
+  std::vector<std::pair<int, double>> losses(const std::string& phase) const {
+    std::vector<std::pair<int, double>> out;
+    std::ifstream in(run_ / "train" / phase / "loss.csv");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream row(line);
+      std::string epoch, train;
+      std::getline(row, epoch, ',');
+      std::getline(row, train, ',');
+      out.push_back({std::stoi(epoch), std::stod(train)});
+    }
+    return out;
+  }
+
+  // Mean metrics of an evaluation: rows network and baseline of its summary.tsv.
+  std::map<std::string, std::vector<double>> summary(const std::string& set) const {
+    std::map<std::string, std::vector<double>> out;
+    std::ifstream in(run_ / "eval" / set / "summary.tsv");
+    std::string who;
+    while (in >> who) {
+      std::vector<double> m(6);
+      for (double& v : m) {
+        std::string t;
+        in >> t;
+        v = std::stod(t);
+      }
+      out[who] = m;
+    }
+    return out;
+  }
+
+  void report() {
+    static const char* names[] = {"paper_psnr", "paper_ssim", "mae", "rmse", "ssim", "psnr"};
+    static const char* titles[] = {"PSNR (paper, dB)", "SSIM (paper)", "MAE (m/s)", "RMSE (m/s)",
+                                   "SSIM", "PSNR (dB)"};
+    std::ostringstream j, h;
+    j << "{\n  \"preset\": \"" << s_.preset() << "\",\n  \"config\": {";
+    bool first = true;
+    for (const auto& [k, v] : s_.values()) {
+      j << (first ? "" : ",") << "\n    \"" << k << "\": \"" << v << "\"";
+      first = false;
+    }
+    j << "\n  },\n  \"stage_seconds\": {";
+    first = true;
+    for (const auto& stage : stages_) {
+      const auto it = manifest_.find(stage.name);
+      if (it == manifest_.end()) continue;
+      j << (first ? "" : ",") << "\n    \"" << stage.name << "\": " << it->second.second;
+      first = false;
+    }
+    j << "\n  },\n  \"loss\": {";
+    for (const char* phase : {"pretrain", "finetune"}) {
+      j << (phase[0] == 'p' ? "" : ",") << "\n    \"" << phase << "\": [";
+      const auto l = losses(phase);
+      for (std::size_t i = 0; i < l.size(); ++i)
+        j << (i ? ", " : "") << "[" << l[i].first << ", " << l[i].second << "]";
+      j << "]";
+    }
+    j << "\n  },\n  \"metrics\": {";
+    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vmbkit run: " << s_.preset()
+      << "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
+         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+         "th{background:#eee}img{max-width:100%}</style></head><body>\n<h1>FCNVMB reproduction: "
+      << s_.preset() << " preset</h1>\n<p>vmbkit " << vmb::io::version()
+      << ". Pretrained on generated (or released) salt models, fine-tuned on SEG-style slices, "
+         "evaluated against the baseline that predicts the mean training model.</p>\n";
+    first = true;
+    for (const auto& [set, label] : {std::pair{"test_simulated", "Simulated test set"},
+                                     std::pair{"test_seg", "SEG-style test set"}}) {
+      const auto m = summary(set);
+      j << (first ? "" : ",") << "\n    \"" << set << "\": {";
+      h << "<h2>" << label << "</h2>\n<table><tr><th></th>";
+      for (const char* t : titles) h << "<th>" << t << "</th>";
+      h << "</tr>\n";
+      bool first_row = true;
+      for (const char* who : {"network", "baseline"}) {
+        j << (first_row ? "" : ", ") << "\"" << who << "\": {";
+        h << "<tr><th>" << (who[0] == 'n' ? "fine-tuned network" : "mean training model") << "</th>";
+        for (int k = 0; k < 6; ++k) {
+          const double v = m.count(who) ? m.at(who)[k] : std::nan("");
+          j << (k ? ", " : "") << "\"" << names[k] << "\": " << vmb::network::metric_text(v);
+          char cell[32];
+          std::snprintf(cell, sizeof cell, k == 2 || k == 3 ? "%.1f" : (k == 1 || k == 4 ? "%.4f" : "%.2f"), v);
+          h << "<td>" << cell << "</td>";
+        }
+        j << "}";
+        h << "</tr>\n";
+        first_row = false;
+      }
+      j << "}";
+      h << "</table>\n";
+      for (const auto& e : fs::directory_iterator(run_ / "eval" / set))
+        if (e.path().extension() == ".png")
+          h << "<p><img src=\"eval/" << set << "/" << e.path().filename().string() << "\"></p>\n";
+      first = false;
+    }
+    j << "\n  }\n}\n";
+    h << "<h2>Loss curves</h2>\n<p><img src=\"train/pretrain/loss.png\"> <img src=\"train/finetune/loss.png\"></p>\n"
+      << "<h2>Time per stage</h2>\n<table><tr><th>stage</th><th>seconds</th></tr>\n";
+    for (const auto& stage : stages_) {
+      const auto it = manifest_.find(stage.name);
+      if (it != manifest_.end())
+        h << "<tr><td style=\"text-align:left\">" << stage.name << "</td><td>" << it->second.second << "</td></tr>\n";
+    }
+    h << "</table>\n<h2>Settings</h2>\n<table>\n";
+    for (const auto& [k, v] : s_.values())
+      h << "<tr><td style=\"text-align:left\">" << k << "</td><td style=\"text-align:left\">" << v << "</td></tr>\n";
+    h << "</table>\n</body></html>\n";
+    write_text((run_ / "report.json").string(), j.str());
+    write_text((run_ / "report.html").string(), h.str());
+  }
+
+  const Settings& s_;
+  fs::path run_;
+  std::vector<Stage> stages_;
+  std::map<std::string, std::pair<std::string, double>> manifest_;  // stage -> hash, seconds
+  std::map<std::string, vmb::network::EvalResult> results_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return vmb::cli::guarded_main("vmb-pipeline", [&] {
+    Settings settings;
+    if (!settings.parse(argc, argv)) return 0;
+    Pipeline(settings).run();
+    return 0;
+  });
+}
