@@ -66,16 +66,6 @@ std::string canonical(const DatasetConfig& c, const ModelSetInfo& set, const Sur
   return s.str();
 }
 
-std::string hash_text(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char ch : text) {
-    h ^= ch;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 // The gathers as stored, [nshots][nt_stored][nrec]. The solver's layout is already [nshots][nt]
 // [nrec]: no decimation takes it as it is, the FCNVMB rule copies whole time rows, and only the
@@ -273,13 +263,7 @@ void write_index(const std::string& folder, const std::string& model_set, const 
       << ", \"count\": " << count << "}" << (s + 1 < shards ? "," : "") << "\n";
   }
   j << "  ]\n}\n";
-  io::AtomicFile out((fs::path(folder) / "index.json").string());
-  {
-    std::ofstream f(out.temp_path());
-    f << j.str();
-    if (!f) throw IoError("cannot write '" + out.final_path() + "'");
-  }
-  out.commit();
+  io::write_text_file((fs::path(folder) / "index.json").string(), j.str());
 }
 
 // The config_hash recorded in the folder's index.json; empty if there is none.
@@ -333,7 +317,7 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
   const ModelSetInfo& set = reader.info();
   if (set.count <= 0) throw DatagenError("'" + model_set + "' holds no models");
   const Survey survey = make_survey(config.survey, set.nx, set.dx, set.dz);
-  const std::string hash = hash_text(canonical(config, set, survey));
+  const std::string hash = io::fingerprint(canonical(config, set, survey));
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (!fs::is_directory(folder)) throw DatagenError("cannot create dataset folder '" + folder + "'");

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "vmb/io/error.hpp"
 
@@ -33,6 +35,27 @@ void AtomicFile::commit() {
   if (std::rename(temp_.c_str(), final_.c_str()) != 0)
     throw IoError("cannot rename '" + temp_ + "' to '" + final_ + "': " + std::strerror(errno));
   committed_ = true;
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  AtomicFile out(path);
+  {
+    std::ofstream f(out.temp_path());
+    f << text;
+    if (!f) throw IoError("cannot write '" + path + "'");
+  }
+  out.commit();
+}
+
+std::string fingerprint(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : text) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 }  // namespace vmb::io

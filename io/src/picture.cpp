@@ -294,7 +294,7 @@ Image comparison_picture(const float* truth, const float* prediction, int nz, in
                          double vmin, double vmax, const std::string& title) {
   const double scale = std::clamp(300.0 / nx, 0.5, 4.0);
   const int w = std::max(1, int(std::lround(nx * scale))), h = std::max(1, int(std::lround(nz * scale)));
-  const int gap = 30, left = 20, top = 40;
+  const int gap = 30, left = 20, top = 52;
   Image im(left + 3 * w + 2 * gap + 110, top + h + 60);
   std::vector<float> diff(std::size_t(nz) * nx);
   float largest = 0.0f;
@@ -312,9 +312,9 @@ Image comparison_picture(const float* truth, const float* prediction, int nz, in
       im.set(left + 2 * (w + gap) + x, top + y, seismic(diff[i] / largest));
     }
   im.text(left, 8, title);
-  im.text(left, top - 16, "truth");
-  im.text(left + w + gap, top - 16, "prediction");
-  im.text(left + 2 * (w + gap), top - 16, "difference");
+  im.text(left, top - 18, "truth");
+  im.text(left + w + gap, top - 18, "prediction");
+  im.text(left + 2 * (w + gap), top - 18, "difference");
   const std::string span = format_number(vmin) + " to " + format_number(vmax) + " m/s, " +
                            format_number((nx - 1) * dx) + " m wide";
   im.text(left, top + h + 10, span);

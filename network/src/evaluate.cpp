@@ -34,15 +34,6 @@ std::string csv(const Metrics& m) {
          t(m.ssim) + "," + t(m.psnr);
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  io::AtomicFile out(path);
-  {
-    std::ofstream f(out.temp_path());
-    f << text;
-  }
-  out.commit();
-}
-
 }  // namespace
 
 EvalResult evaluate(const EvalConfig& config) {
@@ -107,8 +98,8 @@ EvalResult evaluate(const EvalConfig& config) {
     table << r.indices[i] << "," << csv(r.network[i]) << "," << csv(r.baseline[i]) << "\n";
   }
   j << "  ]\n}\n";
-  write_text((fs::path(config.out) / "metrics.json").string(), j.str());
-  write_text((fs::path(config.out) / "metrics.csv").string(), table.str());
+  io::write_text_file((fs::path(config.out) / "metrics.json").string(), j.str());
+  io::write_text_file((fs::path(config.out) / "metrics.csv").string(), table.str());
 
   io::AtomicFile out((fs::path(config.out) / "predictions.h5").string());
   {

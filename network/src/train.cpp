@@ -55,15 +55,13 @@ void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam&
 }
 
 void write_losses(const std::string& run, const std::vector<EpochLoss>& history) {
-  io::AtomicFile csv((fs::path(run) / "loss.csv").string());
-  {
-    std::ofstream f(csv.temp_path());
-    f << "epoch,train_mse,validation_mse,seconds\n";
-    for (const auto& e : history)
-      f << e.epoch << ',' << e.train << ',' << (std::isnan(e.validation) ? std::string() : std::to_string(e.validation))
-        << ',' << e.seconds << '\n';
-  }
-  csv.commit();
+  std::ostringstream csv;
+  csv << "epoch,train_mse,validation_mse,seconds\n";
+  for (const auto& e : history)
+    csv << e.epoch << ',' << e.train << ','
+        << (std::isnan(e.validation) ? std::string() : std::to_string(e.validation)) << ','
+        << e.seconds << '\n';
+  io::write_text_file((fs::path(run) / "loss.csv").string(), csv.str());
   io::Curve train{"train", {}, {}}, validation{"validation", {}, {}};
   for (const auto& e : history) {
     train.x.push_back(e.epoch);

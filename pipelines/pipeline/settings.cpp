@@ -14,7 +14,7 @@ using Preset = std::map<std::string, std::string>;
 
 // Keys and values of each preset. quick is the paper scaled down: models of 51 x 77 at 40 m
 // (a quarter of the paper's grid at four times its spacing), 16 shots, 2 s at 4 ms, f0 4 Hz
-// (3.75 points per wavelength in the 1500 m/s water at 2.5 f0), a network of width 16.
+// (3.75 points per wavelength in the 1500 m/s water at 2.5 f0), a network of width 12.
 const std::map<std::string, Preset>& presets() {
   static const std::map<std::string, Preset> p = {
       {"tiny",
@@ -35,13 +35,13 @@ const std::map<std::string, Preset>& presets() {
         {"grid.nz", "51"}, {"grid.nx", "77"}, {"grid.dx", "40"},
         {"survey.nshots", "16"}, {"survey.nt", "500"}, {"survey.dt", "0.004"}, {"survey.f0", "4"},
         {"survey.order", "8"}, {"survey.pml", "20"}, {"survey.decimation", "5"},
-        {"pretrain.models", "400"}, {"pretrain.epochs", "30"}, {"pretrain.batch_size", "8"},
+        {"pretrain.models", "320"}, {"pretrain.epochs", "30"}, {"pretrain.batch_size", "8"},
         {"pretrain.lr", "0.001"}, {"pretrain.relief_median", "4"}, {"pretrain.relief_max", "13"},
-        {"finetune.models", "100"}, {"finetune.epochs", "15"}, {"finetune.batch_size", "8"},
+        {"finetune.models", "100"}, {"finetune.epochs", "25"}, {"finetune.batch_size", "8"},
         {"finetune.lr", "0.001"}, {"finetune.water_min", "1"}, {"finetune.water_max", "1"},
         {"finetune.layers_min", "8"}, {"finetune.layers_max", "15"}, {"finetune.fold_relief_max", "8"},
         {"finetune.fault_throw_max", "4"}, {"test.simulated", "40"}, {"test.seg", "20"},
-        {"network.width", "16"}, {"network.scale_labels", "true"}, {"network.standardise_data", "true"},
+        {"network.width", "12"}, {"network.scale_labels", "true"}, {"network.standardise_data", "true"},
         {"data.fcnvmb", ""}}},
       {"paper",
        {{"run.folder", "runs/paper"}, {"run.seed", "1"}, {"run.threads", "0"},

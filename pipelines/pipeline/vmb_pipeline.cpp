@@ -39,27 +39,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using vmb::pipeline::Settings;
 
-std::string hash_text(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char ch : text) {
-    h ^= ch;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  vmb::io::AtomicFile out(path);
-  {
-    std::ofstream f(out.temp_path());
-    f << text;
-    if (!f) throw vmb::IoError("cannot write '" + path + "'");
-  }
-  out.commit();
-}
-
 struct Stage {
   std::string name;
   std::vector<std::string> keys;        // settings that shape its result
@@ -71,7 +50,10 @@ struct Stage {
 
 class Pipeline {
  public:
-  explicit Pipeline(const Settings& s) : s_(s), run_(s.text("run.folder")) { define_stages(); }
+  explicit Pipeline(const Settings& s) : s_(s), run_(s.text("run.folder")) {
+    check_values();
+    define_stages();
+  }
 
   void run() {
     if (s_.dry_run()) return dry_run();
@@ -111,6 +93,24 @@ class Pipeline {
   }
 
   bool released() const { return !s_.text("data.fcnvmb").empty(); }
+
+  // Every value read as its type before anything is written, so bad ones stop the run at once.
+  void check_values() const {
+    for (const auto& [key, value] : s_.values()) {
+      if (key == "run.folder" || key == "data.fcnvmb") continue;
+      if (key.find("network.s") == 0) {
+        s_.flag(key);
+      } else if (key.find(".lr") != std::string::npos || key == "grid.dx" || key == "survey.dt" ||
+                 key == "survey.f0" || key.find("relief") != std::string::npos ||
+                 key.find("throw") != std::string::npos) {
+        if (!(s_.number(key) > 0)) throw vmb::cli::UsageError(key + " must be positive");
+      } else if (s_.integer(key) < 0 || (s_.integer(key) == 0 && key != "run.threads")) {
+        throw vmb::cli::UsageError(key + " must be a positive whole number");
+      }
+    }
+    if (released() && !std::filesystem::is_directory(s_.text("data.fcnvmb")))
+      throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") + "' does not exist");
+  }
 
   vmb::datagen::GeneratorConfig generator(const std::string& name) const {
     vmb::datagen::GeneratorConfig g;
@@ -192,9 +192,11 @@ class Pipeline {
     vmb::network::train(c);
   }
 
-  void evaluate(const std::string& set, const std::string& label) {
+  // As in the paper: the simulated test set is the pretrained network's, the SEG-style one the
+  // fine-tuned network's; each baseline is the mean model of that network's training data.
+  void evaluate(const std::string& set, const std::string& label, const std::string& phase) {
     vmb::network::EvalConfig c;
-    c.checkpoint = (run_ / "train/finetune/checkpoint.pt").string();
+    c.checkpoint = (run_ / "train" / phase / "checkpoint.pt").string();
     c.data = (run_ / "data" / set).string();
     c.out = (run_ / "eval" / set).string();
     c.name = label;
@@ -205,7 +207,7 @@ class Pipeline {
     for (const auto& [who, m] : {std::pair{"network", r.network_mean}, std::pair{"baseline", r.baseline_mean}})
       t << who << '\t' << m.paper_psnr << '\t' << m.paper_ssim << '\t' << m.mae << '\t' << m.rmse
         << '\t' << m.ssim << '\t' << m.psnr << '\n';
-    write_text((run_ / "eval" / set / "summary.tsv").string(), t.str());
+    vmb::io::write_text_file((run_ / "eval" / set / "summary.tsv").string(), t.str());
   }
 
   void define_stages() {
@@ -239,10 +241,10 @@ class Pipeline {
          {"data.pretrain"}, {"train/pretrain"}, [this] { train("pretrain"); }},
         {"train.finetune", {"finetune.epochs", "finetune.batch_size", "finetune.lr"},
          {"train.pretrain", "data.finetune"}, {"train/finetune"}, [this] { train("finetune"); }},
-        {"eval.test_simulated", {}, {"train.finetune", "data.test_simulated"}, {"eval/test_simulated"},
-         [this] { evaluate("test_simulated", "simulated test"); }},
+        {"eval.test_simulated", {}, {"train.pretrain", "data.test_simulated"}, {"eval/test_simulated"},
+         [this] { evaluate("test_simulated", "simulated test, pretrained network", "pretrain"); }},
         {"eval.test_seg", {}, {"train.finetune", "data.test_seg"}, {"eval/test_seg"},
-         [this] { evaluate("test_seg", "SEG-style test"); }},
+         [this] { evaluate("test_seg", "SEG-style test, fine-tuned network", "finetune"); }},
         {"report", {"run.folder"}, {"eval.test_simulated", "eval.test_seg"}, {"report.html", "report.json"},
          [this] { report(); }}};
     std::map<std::string, std::string> hashes;
@@ -250,7 +252,7 @@ class Pipeline {
       std::string text = stage.name;
       for (const auto& key : stage.keys) text += "|" + key + "=" + s_.text(key);
       for (const auto& dep : stage.depends_on) text += "|" + dep + ":" + hashes.at(dep);
-      stage.hash = hashes[stage.name] = hash_text(text);
+      stage.hash = hashes[stage.name] = vmb::io::fingerprint(text);
     }
   }
 
@@ -267,7 +269,7 @@ class Pipeline {
       const auto it = manifest_.find(stage.name);
       if (it != manifest_.end()) t << stage.name << '\t' << it->second.first << '\t' << it->second.second << '\n';
     }
-    write_text((run_ / "manifest.tsv").string(), t.str());
+    vmb::io::write_text_file((run_ / "manifest.tsv").string(), t.str());
   }
 
   // Estimates for --dry-run: the solver at 2 G updates/s, a training step scaled from the
@@ -389,11 +391,13 @@ class Pipeline {
          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
          "th{background:#eee}img{max-width:100%}</style></head><body>\n<h1>FCNVMB reproduction: "
       << s_.preset() << " preset</h1>\n<p>vmbkit " << vmb::io::version()
-      << ". Pretrained on generated (or released) salt models, fine-tuned on SEG-style slices, "
-         "evaluated against the baseline that predicts the mean training model.</p>\n";
+      << ". Pretrained on generated (or released) salt models and evaluated on held-out ones; "
+         "fine-tuned on SEG-style slices and evaluated on held-out ones; each against the baseline "
+         "that predicts the mean model of the network's training data.</p>\n";
     first = true;
-    for (const auto& [set, label] : {std::pair{"test_simulated", "Simulated test set"},
-                                     std::pair{"test_seg", "SEG-style test set"}}) {
+    for (const auto& [set, label] :
+         {std::pair{"test_simulated", "Simulated test set (pretrained network)"},
+          std::pair{"test_seg", "SEG-style test set (fine-tuned network)"}}) {
       const auto m = summary(set);
       j << (first ? "" : ",") << "\n    \"" << set << "\": {";
       h << "<h2>" << label << "</h2>\n<table><tr><th></th>";
@@ -402,7 +406,7 @@ class Pipeline {
       bool first_row = true;
       for (const char* who : {"network", "baseline"}) {
         j << (first_row ? "" : ", ") << "\"" << who << "\": {";
-        h << "<tr><th>" << (who[0] == 'n' ? "fine-tuned network" : "mean training model") << "</th>";
+        h << "<tr><th>" << (who[0] == 'n' ? "network" : "mean training model") << "</th>";
         for (int k = 0; k < 6; ++k) {
           const double v = m.count(who) ? m.at(who)[k] : std::nan("");
           j << (k ? ", " : "") << "\"" << names[k] << "\": " << vmb::network::metric_text(v);
@@ -433,8 +437,8 @@ class Pipeline {
     for (const auto& [k, v] : s_.values())
       h << "<tr><td style=\"text-align:left\">" << k << "</td><td style=\"text-align:left\">" << v << "</td></tr>\n";
     h << "</table>\n</body></html>\n";
-    write_text((run_ / "report.json").string(), j.str());
-    write_text((run_ / "report.html").string(), h.str());
+    vmb::io::write_text_file((run_ / "report.json").string(), j.str());
+    vmb::io::write_text_file((run_ / "report.html").string(), h.str());
   }
 
   const Settings& s_;

@@ -26,4 +26,10 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// Writes text to path atomically; throws IoError if it cannot.
+void write_text_file(const std::string& path, const std::string& text);
+
+// A 64-bit FNV-1a hash of text as 16 hex digits: settings fingerprints, not security.
+std::string fingerprint(const std::string& text);
+
 }  // namespace vmb::io

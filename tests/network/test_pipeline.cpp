@@ -1,0 +1,101 @@
+// vmb-pipeline on its tiny preset: every stage, the report, skipping finished stages, re-running
+// what a changed key touches, resuming after a kill with the same results, bad configuration.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "run.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kPipeline = VMB_PIPELINE;
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+std::string pipeline(const std::string& run, const std::string& extra = "") {
+  return kPipeline + " --preset tiny --run.folder " + run + " --run.threads 1" + extra;
+}
+
+}  // namespace
+
+TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
+  vmb::test::TempDir dir;
+  auto r = vmb::test::run(pipeline(dir / "run"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* f : {"report.html", "report.json", "manifest.tsv", "eval/test_seg/metrics.json",
+                        "train/pretrain/loss.png", "train/finetune/checkpoint.pt"})
+    EXPECT_TRUE(fs::exists(dir / ("run/" + std::string(f)))) << f;
+  const std::string json = read(dir / "run/report.json");
+  for (const char* key : {"\"metrics\"", "\"test_simulated\"", "\"test_seg\"", "\"baseline\"",
+                          "\"paper_ssim\"", "\"stage_seconds\"", "\"loss\""})
+    EXPECT_NE(json.find(key), std::string::npos) << key;
+  EXPECT_NE(read(dir / "run/report.html").find("eval/test_seg/panel_00000.png"), std::string::npos);
+
+  // Again: nothing to do.
+  r = vmb::test::run(pipeline(dir / "run"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  int skipped = 0;
+  for (std::size_t at = 0; (at = r.output.find("done before, skipped", at)) != std::string::npos; ++at) ++skipped;
+  EXPECT_EQ(skipped, 13) << r.output;
+
+  // A fine-tuning key changes: that stage and the ones after it run, the ones before do not.
+  const std::string pretrained = read(dir / "run/train/pretrain/checkpoint.pt");
+  r = vmb::test::run(pipeline(dir / "run", " --finetune.epochs 3"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("train.pretrain: done before, skipped"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("train.finetune: done before"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("eval.test_seg: done before"), std::string::npos) << r.output;
+  EXPECT_TRUE(read(dir / "run/train/pretrain/checkpoint.pt") == pretrained);
+}
+
+TEST(Pipeline, KilledRunResumesToTheSameResults) {
+  vmb::test::TempDir dir;
+  ASSERT_EQ(vmb::test::run(pipeline(dir / "whole", " --quiet")).exit_code, 0);
+  const auto started = vmb::test::run(pipeline(dir / "killed", " --quiet") + " > /dev/null 2>&1 & echo $!");
+  const int pid = std::stoi(started.output);
+  // Kill it once the datasets exist, in the middle of training.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (read(dir / "killed/manifest.tsv").find("data.test_seg") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  vmb::test::run("kill -9 " + std::to_string(pid));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto r = vmb::test::run(pipeline(dir / "killed", " --quiet"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* set : {"test_simulated", "test_seg"}) {
+    const std::string f = std::string("eval/") + set + "/predictions.h5";
+    EXPECT_TRUE(read(dir / ("whole/" + f)) == read(dir / ("killed/" + f))) << f;
+    const std::string s = std::string("eval/") + set + "/summary.tsv";
+    EXPECT_EQ(read(dir / ("whole/" + s)), read(dir / ("killed/" + s))) << s;
+  }
+}
+
+TEST(Pipeline, BadConfigurationGetsOneLine) {
+  vmb::test::TempDir dir;
+  auto expect_error = [](const std::string& command, const std::string& what) {
+    const auto r = vmb::test::run(command);
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.output.find(what), std::string::npos) << command << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  };
+  expect_error(pipeline(dir / "run", " --grid.nzz 3"), "valid keys: data.fcnvmb");
+  std::ofstream(dir / "bad.ini") << "[grid]\nnz = 24\nspacing = 3\n";
+  expect_error(pipeline(dir / "run", " --config " + (dir / "bad.ini")), "grid.spacing");
+  expect_error(pipeline(dir / "run", " --grid.nz many"), "grid.nz must be a whole number");
+  expect_error(kPipeline + " --preset huge", "unknown preset 'huge'");
+  const auto r = vmb::test::run(pipeline(dir / "run", " --dry-run"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("grid.nz = 24"), std::string::npos);
+  EXPECT_NE(r.output.find("train.pretrain"), std::string::npos);
+  EXPECT_NE(r.output.find("to run: about"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "run"));
+}
