@@ -228,7 +228,7 @@ Image field_picture(const float* field, int rows, int cols, const FieldAxes& axe
 
 Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
                      const std::string& x_label, bool log_y) {
-  const Frame f;
+  const Frame f{110};  // room for loss values such as 0.00832
   const int w = 640, h = 400;
   Image im(f.left + w + 160, f.top + h + f.bottom);
   double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
