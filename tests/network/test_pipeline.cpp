@@ -98,4 +98,20 @@ TEST(Pipeline, BadConfigurationGetsOneLine) {
   EXPECT_NE(r.output.find("train.pretrain"), std::string::npos);
   EXPECT_NE(r.output.find("to run: about"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "run"));
+  expect_error(pipeline(dir / "run", " --fcnvmb-data " + (dir / "missing")), "does not exist");
+}
+
+TEST(Pipeline, PaperPresetWithTheReleasePlans) {
+  const std::string release = std::string(VMB_SHARED_DATA) + "/fcnvmb-release";
+  if (!fs::exists(release)) GTEST_SKIP() << "no FCNVMB release at " << release;
+  vmb::test::TempDir dir;
+  const auto r = vmb::test::run(kPipeline + " --preset paper --fcnvmb-data " + release +
+                                " --run.folder " + (dir / "run") + " --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* text : {"pretrain.models = 1600", "pretrain.epochs = 100", "pretrain.batch_size = 10",
+                           "finetune.models = 130", "finetune.epochs = 50", "survey.nshots = 29",
+                           "survey.nt = 2000", "grid.nx = 301", "network.width = 64",
+                           "data.pretrain", "to run: about"})
+    EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
+  EXPECT_FALSE(fs::exists(dir / "run"));
 }
