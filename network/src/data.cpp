@@ -23,9 +23,10 @@ torch::Tensor Normalisation::velocity(const torch::Tensor& labels) const {
 torch::Tensor Normalisation::inputs(torch::Tensor gathers) const {
   if (!standardise_data) return gathers;
   const auto dims = std::vector<std::int64_t>{1, 2, 3};
-  const auto mean = gathers.mean(dims, true);
-  const auto std = gathers.std(dims, /*unbiased=*/false, true).clamp_min(1e-12);
-  return (gathers - mean) / std;
+  // Spelled with mean and sqrt, which read the same in LibTorch 1.13 and 2.x.
+  const auto centred = gathers - gathers.mean(dims, true);
+  const auto std = centred.pow(2).mean(dims, true).sqrt().clamp_min(1e-12);
+  return centred / std;
 }
 
 ShardDataset::ShardDataset(const std::string& folder, const TimeSelection& time)
