@@ -110,11 +110,12 @@ Fault random_fault(Rng& rng, int nz, int nx, double offset_lo, double offset_hi)
 // A salt body as an inside test that grows with a scale factor s.
 using Body = std::function<bool(double ix, double iz, double s)>;
 
-// Fills the body at the scale whose covered fraction comes closest to `target` (bisection; the
-// fraction grows with the scale), preferring a scale whose fraction lies in [lowest, highest].
-// Returns the fraction covered.
-double place_salt(VelocityModel& m, const Body& body, double target, double lowest,
-                  double highest, float salt_velocity) {
+// Fills the body with salt_velocity at the scale whose covered fraction comes closest to `target`
+// (bisection; the fraction grows with the scale), preferring a scale whose fraction lies in
+// [salt_fraction_min, salt_fraction_max]. Returns the fraction covered.
+double place_salt(VelocityModel& m, const Body& body, double target, const Params& p) {
+  const double lowest = p.at("salt_fraction_min"), highest = p.at("salt_fraction_max");
+  const auto salt_velocity = static_cast<float>(p.at("salt_velocity"));
   auto fraction = [&](double s) {
     long inside = 0;
     for (int iz = 0; iz < m.nz; ++iz)
@@ -217,8 +218,7 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
     const Body body = random_salt_body(rng, c.nz, c.nx, 0.3);
     const double top = base.empty() ? 0.0 : base[0] + 1.0;
     place_salt(m, [&](double ix, double iz, double s) { return iz > top && body(ix, iz, s); },
-               target, p.at("salt_fraction_min"), p.at("salt_fraction_max"),
-               static_cast<float>(p.at("salt_velocity")));
+               target, p);
   }
   return m;
 }
@@ -260,8 +260,7 @@ VelocityModel seg_like(const GeneratorConfig& c, Rng& rng) {
     const Body body = random_blob(rng, c.nz, c.nx);
     // Salt stays below the water.
     place_salt(m, [&](double ix, double iz, double s) { return iz >= water + 2 && body(ix, iz, s); },
-               target, p.at("salt_fraction_min"), p.at("salt_fraction_max"),
-               static_cast<float>(p.at("salt_velocity")));
+               target, p);
   }
   return m;
 }

@@ -40,13 +40,7 @@ EvalResult evaluate(const EvalConfig& config) {
   Checkpoint c = load_checkpoint(config.checkpoint);
   c.net->to(choose_device(config.device));
   ShardDataset data(config.data, c.time);
-  const std::vector<std::int64_t> shape{data.nshots(), data.nt(), data.nrec()};
-  if (shape != c.input_shape || data.nz() != c.net->config().out_nz || data.nx() != c.net->config().out_nx)
-    throw NetworkError("dataset '" + config.data + "' does not match the checkpoint's network (gathers " +
-                       std::to_string(shape[0]) + " x " + std::to_string(shape[1]) + " x " +
-                       std::to_string(shape[2]) + " against " + std::to_string(c.input_shape[0]) +
-                       " x " + std::to_string(c.input_shape[1]) + " x " +
-                       std::to_string(c.input_shape[2]) + ")");
+  check_fits(c, data, "dataset");
   std::error_code ec;
   fs::create_directories(config.out, ec);
   if (!fs::is_directory(config.out)) throw NetworkError("cannot create output folder '" + config.out + "'");

@@ -93,18 +93,6 @@ double validation_loss(Fcnvmb& net, const ShardDataset& data, const Normalisatio
   return sum / double(data.size());
 }
 
-void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string& what) {
-  const std::vector<std::int64_t> shape{data.nshots(), data.nt(), data.nrec()};
-  const auto& nc = c.net->config();
-  if (shape != c.input_shape || data.nz() != nc.out_nz || data.nx() != nc.out_nx) {
-    std::ostringstream msg;
-    msg << what << " '" << data.folder() << "' has gathers " << shape[0] << " x " << shape[1]
-        << " x " << shape[2] << " and models " << data.nz() << " x " << data.nx()
-        << ", the checkpoint's network takes " << c.input_shape[0] << " x " << c.input_shape[1]
-        << " x " << c.input_shape[2] << " and makes " << nc.out_nz << " x " << nc.out_nx;
-    throw NetworkError(msg.str());
-  }
-}
 
 // A forward pass of one empty sample on the CPU: gathers too small for the model size are
 // reported in one line before any training starts.
@@ -124,6 +112,19 @@ void check_network_fits(Checkpoint& c) {
 }
 
 }  // namespace
+
+void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string& what) {
+  const std::vector<std::int64_t> shape{data.nshots(), data.nt(), data.nrec()};
+  const auto& nc = c.net->config();
+  if (shape != c.input_shape || data.nz() != nc.out_nz || data.nx() != nc.out_nx) {
+    std::ostringstream msg;
+    msg << what << " '" << data.folder() << "' has gathers " << shape[0] << " x " << shape[1]
+        << " x " << shape[2] << " and models " << data.nz() << " x " << data.nx()
+        << ", the checkpoint's network takes " << c.input_shape[0] << " x " << c.input_shape[1]
+        << " x " << c.input_shape[2] << " and makes " << nc.out_nz << " x " << nc.out_nx;
+    throw NetworkError(msg.str());
+  }
+}
 
 torch::Device choose_device(const std::string& name) {
   if (name == "cpu") return torch::kCPU;

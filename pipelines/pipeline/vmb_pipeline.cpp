@@ -202,7 +202,6 @@ class Pipeline {
     c.name = label;
     c.quiet = s_.quiet();
     const auto r = vmb::network::evaluate(c);
-    results_[set] = r;
     std::ostringstream t;
     for (const auto& [who, m] : {std::pair{"network", r.network_mean}, std::pair{"baseline", r.baseline_mean}})
       t << who << '\t' << m.paper_psnr << '\t' << m.paper_ssim << '\t' << m.mae << '\t' << m.rmse
@@ -445,7 +444,6 @@ class Pipeline {
   fs::path run_;
   std::vector<Stage> stages_;
   std::map<std::string, std::pair<std::string, double>> manifest_;  // stage -> hash, seconds
-  std::map<std::string, vmb::network::EvalResult> results_;
 };
 
 }  // namespace

@@ -48,13 +48,7 @@ TEST(Tools, TrainEvaluatePredict) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("the network takes 3 x 40 x 33"), std::string::npos) << r.output;
   // Trained with the reference's time selection on full-rate data, prediction works.
-  vmb::datagen::DatasetConfig c;
-  c.survey.nshots = 3;
-  c.survey.nrec = 33;
-  c.nt = 200;
-  c.f0 = 20.0;
-  c.threads = 1;
-  vmb::datagen::produce_dataset(dir / "train.models.h5", dir / "full", c);
+  vmb::test::make_tiny_dataset(dir / "full", 6, 1, /*nshots=*/3, /*decimate=*/false);
   r = vmb::test::run(kTrain + " --train " + (dir / "full") + " --run " + (dir / "run5") +
                      " --epochs 1 --batch-size 3 --width 4 --time-factor 5 --time-offset 2 --device cpu --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;

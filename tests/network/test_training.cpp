@@ -117,16 +117,7 @@ TEST(Training, BadInputIsRefused) {
   empty.train_data = dir / "empty";
   EXPECT_NE(message([&] { vmb::network::train(empty); }).find("holds no samples"), std::string::npos);
   // Fine-tuning data whose gathers differ from what the checkpoint's network takes.
-  vmb::datagen::GeneratorConfig g;
-  g.name = "flat";
-  g.nz = 24;
-  g.nx = 32;
-  vmb::datagen::generate_model_set(dir / "other.h5", g, 1, 2);
-  vmb::datagen::DatasetConfig c;
-  c.survey.nshots = 2;
-  c.survey.nrec = 33;
-  c.nt = 200;
-  vmb::datagen::produce_dataset(dir / "other.h5", dir / "other", c);
+  vmb::test::make_tiny_dataset(dir / "other", 2, 1, /*nshots=*/2, /*decimate=*/false);
   auto tune = config;
   tune.train_data = dir / "other";
   tune.run = dir / "tune";

@@ -63,6 +63,10 @@ std::vector<EpochLoss> train(const TrainConfig& config);
 // Loads a checkpoint; throws NetworkError if it is missing or unreadable.
 Checkpoint load_checkpoint(const std::string& path);
 
+// Throws NetworkError, naming `what` and both shapes, unless the dataset's gathers and models are
+// what the checkpoint's network takes and makes.
+void check_fits(const Checkpoint& checkpoint, const ShardDataset& data, const std::string& what);
+
 // Velocity models (m/s) [B, nz, nx] for normalised inputs [B, nshots, nt, nrec] (CPU tensors).
 torch::Tensor predict(Checkpoint& checkpoint, const torch::Tensor& gathers);
 
