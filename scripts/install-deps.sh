@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   libsegyio-dev libmatio-dev libstb-dev
   libopenmpi-dev openmpi-bin
+  nlohmann-json3-dev libxxhash-dev
 )
 
 missing=()

@@ -14,7 +14,11 @@
 
 #include "vmb/datagen/error.hpp"
 #include "vmb/datagen/model_set.hpp"
+#include <nlohmann/json.hpp>
+
 #include "vmb/io/atomic_file.hpp"
+#include "vmb/io/check.hpp"
+#include "vmb/io/checksum.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/hdf5.hpp"
@@ -55,7 +59,8 @@ std::string canonical(const DatasetConfig& c, const ModelSetInfo& set, const Sur
   std::ostringstream s;
   s.precision(17);
   s << "models " << set.count << ' ' << set.nz << ' ' << set.nx << ' ' << set.dx << ' ' << set.dz
-    << ' ' << set.generator << ' ' << set.parameters << ' ' << set.seed << "\nsurvey";
+    << ' ' << set.generator << ' ' << set.parameters << ' ' << set.seed << ' ' << set.checksum
+    << "\nsurvey";
   for (const auto& p : survey.sources) s << ' ' << p.x << ',' << p.z;
   s << " |";
   for (const auto& p : survey.receivers) s << ' ' << p.x << ',' << p.z;
@@ -74,14 +79,9 @@ std::vector<float> stored_gathers(Gathers&& g, const DatasetConfig& c) {
   if (c.decimation == Decimation::kNone) return std::move(g.data);
   const int nt = stored_samples(c);
   std::vector<float> out(std::size_t(g.nshots) * nt * g.nrec);
-  if (c.decimation == Decimation::kFcnvmb) {
-    for (int s = 0; s < g.nshots; ++s)
-      for (int m = 0; m < nt; ++m) {
-        const float* row = &g.data[(std::size_t(s) * g.nt + m * c.decimation_factor + c.decimation_offset) * g.nrec];
-        std::copy_n(row, g.nrec, &out[(std::size_t(s) * nt + m) * g.nrec]);
-      }
-    return out;
-  }
+  if (c.decimation == Decimation::kFcnvmb)
+    return select_samples(g.data.data(), g.nshots, g.nt, g.nrec, c.decimation_factor,
+                          c.decimation_offset);
   std::vector<float> trace(g.nt);
   for (int s = 0; s < g.nshots; ++s)
     for (int r = 0; r < g.nrec; ++r) {
@@ -245,36 +245,90 @@ bool shard_complete(const std::string& path, const ShardLayout& L, const std::st
   }
 }
 
+// The vmb-datagen options that make a dataset with these settings (all but --models, --out).
+std::string datagen_options(const DatasetConfig& c) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "--nshots " << c.survey.nshots;
+  auto optional = [&](const char* name, const auto& value) {
+    if (value) s << " --" << name << ' ' << *value;
+  };
+  optional("sx0", c.survey.sx0);
+  optional("sx1", c.survey.sx1);
+  optional("sz", c.survey.sz);
+  optional("nrec", c.survey.nrec);
+  optional("rx0", c.survey.rx0);
+  optional("rx1", c.survey.rx1);
+  optional("rz", c.survey.rz);
+  s << " --nt " << c.nt << " --dt " << c.dt << " --f0 " << c.f0 << " --order " << c.order
+    << " --pml " << c.pml << (c.free_surface ? " --free-surface" : "") << " --decimation "
+    << mode_name(c.decimation) << " --decimation-factor " << c.decimation_factor
+    << " --decimation-offset " << c.decimation_offset << " --shard-size " << c.shard_size
+    << " --compression " << c.compression;
+  return s.str();
+}
+
 void write_index(const std::string& folder, const std::string& model_set, const DatasetConfig& c,
-                 const ModelSetInfo& set, int shards, const std::string& hash) {
-  std::ostringstream j;
-  j << "{\n  \"format\": \"vmbkit-dataset\",\n  \"version\": \"" << io::version() << "\",\n"
-    << "  \"config_hash\": \"" << hash << "\",\n  \"model_set\": \""
-    << fs::path(model_set).filename().string() << "\",\n  \"samples\": " << set.count
-    << ",\n  \"nz\": " << set.nz << ",\n  \"nx\": " << set.nx << ",\n  \"dx\": " << set.dx
-    << ",\n  \"nshots\": " << c.survey.nshots << ",\n  \"nt_simulated\": " << c.nt
-    << ",\n  \"nt\": " << stored_samples(c) << ",\n  \"dt\": " << c.dt * c.decimation_factor
-    << ",\n  \"decimation\": \"" << mode_name(c.decimation) << "\",\n  \"shard_size\": "
-    << c.shard_size << ",\n  \"shards\": [\n";
+                 const ModelSetInfo& set, const Survey& survey, int shards,
+                 const std::string& hash) {
+  nlohmann::json j;
+  j["format"] = "vmbkit-dataset";
+  j["version"] = io::version();
+  j["config_hash"] = hash;
+  j["model_set"] = fs::absolute(model_set).lexically_normal().string();
+  j["options"] = datagen_options(c);
+  j["samples"] = set.count;
+  j["nz"] = set.nz;
+  j["nx"] = set.nx;
+  j["dx"] = set.dx;
+  j["dz"] = set.dz;
+  j["nshots"] = survey.sources.size();
+  j["nrec"] = survey.receivers.size();
+  j["nt_simulated"] = c.nt;
+  j["nt"] = stored_samples(c);
+  j["dt"] = c.dt * c.decimation_factor;
+  j["decimation"] = mode_name(c.decimation);
+  j["shard_size"] = c.shard_size;
+  j["shards"] = nlohmann::json::array();
   for (int s = 0; s < shards; ++s) {
     const std::int64_t first = std::int64_t(s) * c.shard_size;
     const std::int64_t count = std::min<std::int64_t>(c.shard_size, set.count - first);
-    j << "    {\"file\": \"" << shard_name(s) << "\", \"first\": " << first
-      << ", \"count\": " << count << "}" << (s + 1 < shards ? "," : "") << "\n";
+    j["shards"].push_back({{"file", shard_name(s)}, {"first", first}, {"count", count}});
   }
-  j << "  ]\n}\n";
-  io::write_text_file((fs::path(folder) / "index.json").string(), j.str());
+  io::write_text_file((fs::path(folder) / "index.json").string(), j.dump(2) + "\n");
+}
+
+// The folder's index.json, parsed; null if there is none. DatagenError if it is damaged.
+nlohmann::json read_index(const std::string& folder) {
+  const fs::path path = fs::path(folder) / "index.json";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return nullptr;
+  std::ifstream in(path);
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw DatagenError("'" + path.string() + "' is damaged (not valid JSON): remove the folder "
+                       "and make the dataset again");
+  }
 }
 
 // The config_hash recorded in the folder's index.json; empty if there is none.
 std::string recorded_hash(const std::string& folder) {
-  std::ifstream in(fs::path(folder) / "index.json");
-  const std::string text((std::istreambuf_iterator<char>(in)), {});
-  const std::string key = "\"config_hash\": \"";
-  const auto at = text.find(key);
-  if (at == std::string::npos) return "";
-  const auto end = text.find('"', at + key.size());
-  return end == std::string::npos ? "" : text.substr(at + key.size(), end - at - key.size());
+  const nlohmann::json j = read_index(folder);
+  if (j.is_null()) return "";
+  if (!j.contains("config_hash") || !j["config_hash"].is_string())
+    throw DatagenError("'" + folder + "/index.json' has no config_hash: not a vmbkit dataset");
+  return j["config_hash"].get<std::string>();
+}
+
+// Shell quoting for a word of a command line shown to the user.
+std::string quoted(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789/._-+=:,") == std::string::npos)
+    return word;
+  std::string q = "'";
+  for (char ch : word) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return q + "'";
 }
 
 // Temporary files a killed run of this shard left behind.
@@ -297,11 +351,27 @@ int stored_samples(const DatasetConfig& c) {
     case Decimation::kNone: return c.nt;
     case Decimation::kAntiAlias: return (c.nt + c.decimation_factor - 1) / c.decimation_factor;
     case Decimation::kFcnvmb:
-      return c.nt > c.decimation_offset
-                 ? (c.nt - c.decimation_offset + c.decimation_factor - 1) / c.decimation_factor
-                 : 0;
+      return selected_samples(c.nt, c.decimation_factor, c.decimation_offset);
   }
   return 0;
+}
+
+int selected_samples(int nt, int factor, int offset) {
+  if (factor < 1 || offset < 0 || offset >= factor)
+    throw DatagenError("the time selection wants factor >= 1 and 0 <= offset < factor, not " +
+                       std::to_string(factor) + " and " + std::to_string(offset));
+  return nt > offset ? (nt - offset + factor - 1) / factor : 0;
+}
+
+std::vector<float> select_samples(const float* gathers, int nshots, int nt, int nrec, int factor,
+                                  int offset) {
+  const int kept = selected_samples(nt, factor, offset);
+  std::vector<float> out(std::size_t(nshots) * kept * nrec);
+  for (int s = 0; s < nshots; ++s)
+    for (int m = 0; m < kept; ++m)
+      std::copy_n(&gathers[(std::size_t(s) * nt + std::size_t(m) * factor + offset) * nrec], nrec,
+                  &out[(std::size_t(s) * kept + m) * nrec]);
+  return out;
 }
 
 DatasetReport produce_dataset(const std::string& model_set, const std::string& folder,
@@ -313,14 +383,22 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
   if (split.parts < 1 || split.part < 0 || split.part >= split.parts)
     throw DatagenError("work split " + std::to_string(split.part) + "/" +
                        std::to_string(split.parts) + " is not a part of the whole");
+  // The physics is checked before anything is written.
+  const std::vector<float> wavelet = ricker(config.f0, config.nt, config.dt);
+  SolverOptions options;
+  options.order = config.order;
+  options.pml_width = config.pml;
+  options.free_surface = config.free_surface;
+  options.threads = config.threads;
+  validate(options);
   const ModelSetReader reader(model_set);
   const ModelSetInfo& set = reader.info();
   if (set.count <= 0) throw DatagenError("'" + model_set + "' holds no models");
   const Survey survey = make_survey(config.survey, set.nx, set.dx, set.dz);
   const std::string hash = io::fingerprint(canonical(config, set, survey));
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  if (!fs::is_directory(folder)) throw DatagenError("cannot create dataset folder '" + folder + "'");
+  if (fs::exists(folder) && !fs::is_directory(folder))
+    throw DatagenError("dataset folder '" + folder + "' is a file");
+  io::prepare_output_folder({"dataset folder", folder});
 
   // A folder holding another dataset is refused before anything in it is touched.
   const std::string existing = recorded_hash(folder);
@@ -329,7 +407,7 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
                        "folder, or remove it");
   DatasetReport report;
   report.shards = static_cast<int>((set.count + config.shard_size - 1) / config.shard_size);
-  write_index(folder, model_set, config, set, report.shards, hash);
+  write_index(folder, model_set, config, set, survey, report.shards, hash);
 
   std::vector<ShardLayout> mine;
   std::int64_t total = 0;
@@ -347,13 +425,16 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
     total += L.count;
   }
   report.mine = static_cast<int>(mine.size());
+  std::int64_t to_write = 0;
+  for (const ShardLayout& L : mine)
+    if (!fs::exists(fs::path(folder) / shard_name(L.shard))) to_write += L.count;
+  if (to_write > 0) {
+    const ShardLayout& L = mine.front();
+    io::check_free_space(
+        folder, 4.0 * double(to_write) * (double(L.nshots) * L.nt * L.nrec + double(L.nz) * L.nx),
+        "this part of the dataset (" + std::to_string(to_write) + " samples)");
+  }
 
-  const std::vector<float> wavelet = ricker(config.f0, config.nt, config.dt);
-  SolverOptions options;
-  options.order = config.order;
-  options.pml_width = config.pml;
-  options.free_surface = config.free_surface;
-  options.threads = config.threads;
   std::int64_t done = 0;
   for (const ShardLayout& L : mine) {
     const std::string path = (fs::path(folder) / shard_name(L.shard)).string();
@@ -390,6 +471,106 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return report;
+}
+
+DatasetReader::DatasetReader(const std::string& folder) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) throw DatagenError("dataset folder '" + folder + "' does not exist");
+  const nlohmann::json j = read_index(folder);
+  if (j.is_null())
+    throw DatagenError("'" + folder + "' holds no dataset (no index.json): make it with vmb-datagen");
+  info_.folder = folder;
+  try {
+    if (j.at("format").get<std::string>() != "vmbkit-dataset") throw DatagenError("");
+    info_.config_hash = j.at("config_hash").get<std::string>();
+    info_.command = "vmb-datagen --models " + quoted(j.at("model_set").get<std::string>()) +
+                    " --out " + quoted(fs::absolute(folder).lexically_normal().string()) + " " +
+                    j.at("options").get<std::string>();
+    info_.samples = j.at("samples").get<std::int64_t>();
+    info_.nshots = j.at("nshots").get<int>();
+    info_.nt = j.at("nt").get<int>();
+    info_.nrec = j.at("nrec").get<int>();
+    info_.nz = j.at("nz").get<int>();
+    info_.nx = j.at("nx").get<int>();
+    info_.dx = j.at("dx").get<double>();
+    info_.dz = j.at("dz").get<double>();
+    info_.dt = j.at("dt").get<double>();
+    info_.decimation = j.at("decimation").get<std::string>();
+    for (const auto& e : j.at("shards"))
+      shards_.push_back({(fs::path(folder) / e.at("file").get<std::string>()).string(),
+                         e.at("first").get<std::int64_t>(), e.at("count").get<int>()});
+  } catch (const std::exception&) {
+    throw DatagenError("'" + folder + "/index.json' is not a vmbkit dataset index (fields missing "
+                       "or of the wrong type)");
+  }
+  if (info_.samples <= 0 || shards_.empty())
+    throw DatagenError("dataset '" + folder + "' holds no samples");
+  std::int64_t next = 0;
+  for (const auto& e : shards_) {
+    if (e.first != next || e.count <= 0)
+      throw DatagenError("'" + folder + "/index.json' lists shards that do not follow each other");
+    next += e.count;
+  }
+  if (next != info_.samples)
+    throw DatagenError("'" + folder + "/index.json' lists " + std::to_string(next) +
+                       " samples in its shards, not " + std::to_string(info_.samples));
+
+  std::vector<std::string> problems;
+  for (std::size_t s = 0; s < shards_.size(); ++s) {
+    const ShardEntry& e = shards_[s];
+    ShardLayout L;
+    L.shard = int(s);
+    L.first = e.first;
+    L.count = e.count;
+    L.nshots = info_.nshots;
+    L.nt = info_.nt;
+    L.nrec = info_.nrec;
+    L.nz = info_.nz;
+    L.nx = info_.nx;
+    std::string why;
+    const std::string name = fs::path(e.path).filename().string();
+    if (!fs::exists(e.path, ec))
+      problems.push_back(name + " missing");
+    else if (!shard_complete(e.path, L, info_.config_hash, why))
+      problems.push_back(name + " unfinished (" + why + ")");
+  }
+  if (!problems.empty()) {
+    std::string list;
+    for (std::size_t k = 0; k < std::min<std::size_t>(problems.size(), 4); ++k)
+      list += (k ? ", " : "") + problems[k];
+    if (problems.size() > 4) list += ", ...";
+    throw DatagenError("dataset '" + folder + "' is incomplete: " + std::to_string(problems.size()) +
+                       " of " + std::to_string(shards_.size()) + " shards missing or unfinished (" +
+                       list + "); complete it with: " + info_.command);
+  }
+}
+
+void DatasetReader::read(std::int64_t i, std::vector<float>& gathers,
+                         std::vector<float>& velocity) const {
+  if (i < 0 || i >= info_.samples)
+    throw DatagenError("sample " + std::to_string(i) + " is not in dataset '" + info_.folder + "'");
+  const ShardEntry& e = shards_[std::size_t(i / shards_.front().count)];
+  const hsize_t local = hsize_t(i - e.first);
+  io::H5File f(e.path, io::H5File::Mode::kRead);
+  gathers = f.read_slab("/shots", local);
+  velocity = f.read_slab("/velocity", local);
+  const std::string where = "dataset '" + info_.folder + "' sample " + std::to_string(i) + " (" +
+                            fs::path(e.path).filename().string() + ")";
+  io::check_finite(gathers.data(),
+                   {std::size_t(info_.nshots), std::size_t(info_.nt), std::size_t(info_.nrec)},
+                   {"shot", "time sample", "receiver"}, where + " gathers");
+  io::check_finite(velocity.data(), {std::size_t(info_.nz), std::size_t(info_.nx)},
+                   {"row", "column"}, where + " velocity");
+}
+
+std::vector<float> DatasetReader::shard_velocities(int s) const {
+  const ShardEntry& e = shards_.at(std::size_t(s));
+  io::H5File f(e.path, io::H5File::Mode::kRead);
+  std::vector<float> v = f.read("/velocity");
+  io::check_finite(v.data(),
+                   {std::size_t(e.count), std::size_t(info_.nz), std::size_t(info_.nx)},
+                   {"sample", "row", "column"}, "'" + e.path + "' velocity");
+  return v;
 }
 
 }  // namespace vmb::datagen

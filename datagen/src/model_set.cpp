@@ -5,6 +5,8 @@
 
 #include "vmb/datagen/error.hpp"
 #include "vmb/io/atomic_file.hpp"
+#include "vmb/io/check.hpp"
+#include "vmb/io/checksum.hpp"
 #include "vmb/io/hdf5.hpp"
 #include "vmb/io/model_io.hpp"
 
@@ -33,34 +35,47 @@ io::H5File create_set(const io::AtomicFile& out, std::int64_t count, int nz, int
   return file;
 }
 
+// Refuses a set that would not fit on the disk before its first byte is written.
+void check_room(const std::string& path, std::int64_t count, int nz, int nx) {
+  io::check_free_space(path, 4.0 * double(count) * nz * nx + 1e6,
+                       "the model set (" + std::to_string(count) + " models of " +
+                           std::to_string(nz) + " x " + std::to_string(nx) + ")");
+}
+
 }  // namespace
 
 void generate_model_set(const std::string& path, const GeneratorConfig& config, std::uint64_t seed,
                         std::int64_t count, const std::function<void(std::int64_t)>& progress) {
   if (count <= 0) throw DatagenError("the number of models must be positive");
   const GeneratorConfig c = resolve(config);
+  check_room(path, count, c.nz, c.nx);
   io::AtomicFile out(path);
   {
     io::H5File file = create_set(out, count, c.nz, c.nx, c.spacing, c.spacing, c.name,
                                  describe(c.parameters), seed);
+    io::Checksum checksum;
     for (std::int64_t i = 0; i < count; ++i) {
-      file.write_slab("/velocity", hsize_t(i), generate(c, seed, i).velocity.data());
+      const VelocityModel m = generate(c, seed, i);
+      file.write_slab("/velocity", hsize_t(i), m.velocity.data());
+      checksum.update(m.velocity.data(), m.velocity.size() * sizeof(float));
       if (progress) progress(i + 1);
     }
+    file.set_attribute("checksum", checksum.hex());
   }
   out.commit();
 }
 
-void import_model_set(const std::string& path, const std::vector<std::string>& files, double dx_m,
-                      const std::string& source, const std::function<void(std::int64_t)>& progress) {
+void import_model_set(const std::string& path, const std::vector<std::string>& files,
+                      const io::ModelFileOptions& options, const std::string& source,
+                      const std::function<void(std::int64_t)>& progress) {
   if (files.empty()) throw DatagenError("no model files to import");
-  io::ModelFileOptions options;
-  options.dx = dx_m;
   const VelocityModel first = io::read_model(files[0], options);
+  check_room(path, std::int64_t(files.size()), first.nz, first.nx);
   io::AtomicFile out(path);
   {
     io::H5File file = create_set(out, std::int64_t(files.size()), first.nz, first.nx, first.dx,
                                  first.dz, "import", source, 0);
+    io::Checksum checksum;
     for (std::size_t i = 0; i < files.size(); ++i) {
       const VelocityModel m = i == 0 ? first : io::read_model(files[i], options);
       if (m.nz != first.nz || m.nx != first.nx)
@@ -69,8 +84,10 @@ void import_model_set(const std::string& path, const std::vector<std::string>& f
                            std::to_string(first.nx) + " like the first model");
       validate(m);
       file.write_slab("/velocity", hsize_t(i), m.velocity.data());
+      checksum.update(m.velocity.data(), m.velocity.size() * sizeof(float));
       if (progress) progress(std::int64_t(i) + 1);
     }
+    file.set_attribute("checksum", checksum.hex());
   }
   out.commit();
 }
@@ -122,6 +139,19 @@ ModelSetReader::ModelSetReader(const std::string& path) : path_(path) {
   info_.generator = file.attribute_string("generator");
   info_.parameters = file.attribute_string("parameters");
   info_.seed = static_cast<std::uint64_t>(file.attribute_int("seed"));
+  if (!file.has_attribute("checksum"))
+    throw DatagenError("'" + path + "' has no checksum (written by an older vmbkit): make it again");
+  info_.checksum = file.attribute_string("checksum");
+  io::Checksum checksum;
+  for (std::int64_t i = 0; i < info_.count; ++i) {
+    const std::vector<float> v = file.read_slab("/velocity", hsize_t(i));
+    io::check_finite(v.data(), {std::size_t(info_.nz), std::size_t(info_.nx)}, {"row", "column"},
+                     "'" + path + "' model " + std::to_string(i));
+    checksum.update(v.data(), v.size() * sizeof(float));
+  }
+  if (checksum.hex() != info_.checksum)
+    throw DatagenError("'" + path + "': its models do not match its checksum (changed or damaged "
+                       "after it was written): make it again");
 }
 
 VelocityModel ModelSetReader::model(std::int64_t index) const {

@@ -4,6 +4,7 @@
 
 #include "segy_util.hpp"
 #include "vmb/io/atomic_file.hpp"
+#include "vmb/io/check.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/hdf5.hpp"
 
@@ -69,6 +70,8 @@ SimulationRecord read_gathers(const std::string& path) {
   g.nt = int(shape[1]);
   g.nrec = int(shape[2]);
   g.data = file.read("/shots");
+  check_finite(g.data.data(), {shape[0], shape[1], shape[2]}, {"shot", "time sample", "receiver"},
+               "'" + path + "' /shots");
   g.dt = file.attribute_double("dt");
   r.wavelet = file.read("/wavelet");
   r.survey.sources = positions(file.read("/sources"));
@@ -78,6 +81,8 @@ SimulationRecord read_gathers(const std::string& path) {
   r.model.nz = int(vdims[0]);
   r.model.nx = int(vdims[1]);
   r.model.velocity = file.read("/velocity");
+  check_finite(r.model.velocity.data(), {vdims[0], vdims[1]}, {"row", "column"},
+               "'" + path + "' /velocity");
   r.model.dx = file.attribute_double("dx");
   r.model.dz = file.attribute_double("dz");
   r.f0 = file.attribute_double("f0");

@@ -44,7 +44,8 @@ void require_file(const std::string& path) {
 VelocityModel finish(const std::string& path, VelocityModel m, const ModelFileOptions& o) {
   if (o.dx > 0) m.dx = o.dx;
   if (o.dz > 0) m.dz = o.dz;
-  if (!(m.dx > 0)) fail(path, "the grid spacing dx is not in the file: give it (--dx)");
+  if (!(m.dx > 0)) m.dx = o.default_dx;
+  if (!(m.dx > 0)) fail(path, "the file holds no grid spacing and none was given (dx)");
   if (!(m.dz > 0)) m.dz = m.dx;
   if (o.velocity_scale != 1.0)
     for (float& v : m.velocity) v = static_cast<float>(v * o.velocity_scale);
@@ -261,7 +262,7 @@ ModelFormat guess_model_format(const std::string& path) {
   if (ext == ".segy" || ext == ".sgy") return ModelFormat::kSegy;
   if (ext == ".mat") return ModelFormat::kMat;
   throw IoError("'" + path + "': cannot tell the model format from the extension '" + ext +
-                "': give it (--format h5|bin|segy|mat)");
+                "' (known: .h5 .hdf5, .bin .raw .f32, .segy .sgy, .mat)");
 }
 
 VelocityModel read_model(const std::string& path, const ModelFileOptions& options) {

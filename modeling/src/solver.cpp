@@ -125,16 +125,7 @@ void validate_inputs(const VelocityModel& model, const Survey& survey,
   validate(model);
   if (time.nt <= 0) fail("nt must be positive");
   if (!(time.dt > 0) || !std::isfinite(time.dt)) fail("dt must be positive and finite");
-  if (!detail::is_supported_order(options.order)) {
-    std::ostringstream msg;
-    msg << "order " << options.order << " is not one of 2, 4, 6, 8";
-    fail(msg.str());
-  }
-  if (options.pml_width < 0) fail("PML width must not be negative");
-  if (options.snapshot_every < 0) fail("snapshot interval must not be negative");
-  if (options.threads < 0) fail("thread count must not be negative");
-  if (!(options.pml_frequency >= 0) || !std::isfinite(options.pml_frequency))
-    fail("PML frequency must be finite and not negative");
+  validate(options);
   if (survey.sources.empty()) fail("survey has no sources");
   if (survey.receivers.empty()) fail("survey has no receivers");
   if (wavelet.empty()) fail("wavelet is empty");
@@ -554,6 +545,19 @@ std::string dispersion_warning(const VelocityModel& model, double fmax_hz, int o
       << " m); order " << order << " needs " << min_points_per_wavelength(order)
       << " to keep dispersion small";
   return msg.str();
+}
+
+void validate(const SolverOptions& options) {
+  if (!detail::is_supported_order(options.order)) {
+    std::ostringstream msg;
+    msg << "order " << options.order << " is not one of 2, 4, 6, 8";
+    fail(msg.str());
+  }
+  if (options.pml_width < 0) fail("PML width must not be negative");
+  if (options.snapshot_every < 0) fail("snapshot interval must not be negative");
+  if (options.threads < 0) fail("thread count must not be negative");
+  if (!(options.pml_frequency >= 0) || !std::isfinite(options.pml_frequency))
+    fail("PML frequency must be finite and not negative");
 }
 
 Gathers simulate(const VelocityModel& model, const Survey& survey, const std::vector<float>& wavelet,

@@ -3,14 +3,11 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <filesystem>
 
+#include "vmb/datagen/error.hpp"
 #include "vmb/datagen/rng.hpp"
-#include "vmb/io/hdf5.hpp"
 
 namespace vmb::network {
-
-namespace fs = std::filesystem;
 
 torch::Tensor Normalisation::labels(const torch::Tensor& velocity) const {
   return scale_labels ? (velocity - vmin) / (vmax - vmin) : velocity;
@@ -29,71 +26,49 @@ torch::Tensor Normalisation::inputs(torch::Tensor gathers) const {
   return centred / std;
 }
 
+namespace {
+
+// The dataset's reader; its refusals (missing, incomplete) are the network's NetworkError.
+datagen::DatasetReader open_dataset(const std::string& folder) {
+  try {
+    return datagen::DatasetReader(folder);
+  } catch (const DatagenError& e) {
+    throw NetworkError(e.what());
+  }
+}
+
+}  // namespace
+
 ShardDataset::ShardDataset(const std::string& folder, const TimeSelection& time)
-    : folder_(folder), time_(time) {
-  if (time.factor < 1 || time.offset < 0 || time.offset >= time.factor)
-    throw NetworkError("time selection wants factor >= 1 and 0 <= offset < factor");
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) throw NetworkError("dataset folder '" + folder + "' does not exist");
-  std::vector<std::string> paths;
-  for (const auto& e : fs::directory_iterator(folder)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("shard_", 0) == 0 && e.path().extension() == ".h5") paths.push_back(e.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
-  if (paths.empty()) throw NetworkError("dataset folder '" + folder + "' holds no samples (no shards)");
-  for (const auto& path : paths) {
-    io::H5File f(path, io::H5File::Mode::kRead);
-    const auto shots = f.dims("/shots"), velocity = f.dims("/velocity");
-    if (shots.size() != 4 || velocity.size() != 3 || shots[0] != velocity[0])
-      throw NetworkError("'" + path + "' is not a dataset shard");
-    if (shards_.empty()) {
-      nshots_ = int(shots[1]);
-      nt_stored_ = int(shots[2]);
-      nrec_ = int(shots[3]);
-      nz_ = int(velocity[1]);
-      nx_ = int(velocity[2]);
-      dx_ = f.attribute_double("dx");
-    } else if (int(shots[1]) != nshots_ || int(shots[2]) != nt_stored_ || int(shots[3]) != nrec_ ||
-               int(velocity[1]) != nz_ || int(velocity[2]) != nx_) {
-      throw NetworkError("'" + path + "' does not match the other shards' shapes");
-    }
-    shards_.push_back({path, f.attribute_int("first"), std::int64_t(shots[0])});
-    size_ += std::int64_t(shots[0]);
-  }
-  std::sort(shards_.begin(), shards_.end(), [](const Shard& a, const Shard& b) { return a.first < b.first; });
-  nt_ = nt_stored_ > time.offset ? (nt_stored_ - time.offset + time.factor - 1) / time.factor : 0;
-  if (nt_ <= 0) throw NetworkError("the time selection leaves no samples");
+    : reader_(open_dataset(folder)), time_(time) {
+  const datagen::DatasetInfo& info = reader_.info();
+  size_ = info.samples;
+  nshots_ = info.nshots;
+  nt_stored_ = info.nt;
+  nrec_ = info.nrec;
+  nz_ = info.nz;
+  nx_ = info.nx;
+  dx_ = info.dx;
+  nt_ = datagen::selected_samples(nt_stored_, time.factor, time.offset);
+  if (nt_ <= 0)
+    throw NetworkError("the time selection (factor " + std::to_string(time.factor) + ", offset " +
+                       std::to_string(time.offset) + ") leaves no samples of '" + folder + "'");
 }
 
 std::pair<torch::Tensor, torch::Tensor> ShardDataset::sample(std::int64_t i) const {
-  if (i < 0 || i >= size_) throw NetworkError("sample " + std::to_string(i) + " is not in the dataset");
-  std::int64_t local = i;
-  const Shard* shard = nullptr;
-  for (const auto& s : shards_) {
-    if (local < s.count) {
-      shard = &s;
-      break;
-    }
-    local -= s.count;
-  }
-  io::H5File f(shard->path, io::H5File::Mode::kRead);
-  auto shots = torch::from_blob(f.read_slab("/shots", hsize_t(local)).data(),
-                                {nshots_, nt_stored_, nrec_}, torch::kFloat32)
-                   .clone();
-  auto velocity = torch::from_blob(f.read_slab("/velocity", hsize_t(local)).data(), {nz_, nx_},
-                                   torch::kFloat32)
-                      .clone();
+  std::vector<float> gathers, velocity;
+  reader_.read(i, gathers, velocity);
   if (time_.factor > 1 || time_.offset > 0)
-    shots = shots.slice(1, time_.offset, nt_stored_, time_.factor).contiguous();
-  return {shots, velocity};
+    gathers = datagen::select_samples(gathers.data(), nshots_, nt_stored_, nrec_, time_.factor,
+                                      time_.offset);
+  return {torch::from_blob(gathers.data(), {nshots_, nt_, nrec_}, torch::kFloat32).clone(),
+          torch::from_blob(velocity.data(), {nz_, nx_}, torch::kFloat32).clone()};
 }
 
 std::pair<double, double> ShardDataset::velocity_range() const {
   double lo = 1e300, hi = -1e300;
-  for (const auto& s : shards_) {
-    io::H5File f(s.path, io::H5File::Mode::kRead);
-    const auto v = f.read("/velocity");
+  for (std::size_t s = 0; s < reader_.shards().size(); ++s) {
+    const auto v = reader_.shard_velocities(int(s));
     const auto [a, b] = std::minmax_element(v.begin(), v.end());
     lo = std::min(lo, double(*a));
     hi = std::max(hi, double(*b));
@@ -103,10 +78,10 @@ std::pair<double, double> ShardDataset::velocity_range() const {
 
 torch::Tensor ShardDataset::mean_velocity() const {
   auto sum = torch::zeros({nz_, nx_}, torch::kFloat64);
-  for (const auto& s : shards_) {
-    io::H5File f(s.path, io::H5File::Mode::kRead);
-    auto v = f.read("/velocity");
-    sum += torch::from_blob(v.data(), {std::int64_t(s.count), nz_, nx_}, torch::kFloat32)
+  for (std::size_t s = 0; s < reader_.shards().size(); ++s) {
+    auto v = reader_.shard_velocities(int(s));
+    sum += torch::from_blob(v.data(), {std::int64_t(reader_.shards()[s].count), nz_, nx_},
+                            torch::kFloat32)
                .to(torch::kFloat64)
                .sum(0);
   }

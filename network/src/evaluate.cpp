@@ -4,7 +4,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "vmb/io/atomic_file.hpp"
+#include "vmb/io/check.hpp"
 #include "vmb/io/hdf5.hpp"
 #include "vmb/io/picture.hpp"
 #include "vmb/io/progress.hpp"
@@ -15,35 +18,36 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string json(const Metrics& m) {
-  std::ostringstream s;
-  s << "{\"paper_psnr\": " << metric_text(m.paper_psnr) << ", \"paper_ssim\": "
-    << metric_text(m.paper_ssim) << ", \"mae\": " << metric_text(m.mae) << ", \"rmse\": "
-    << metric_text(m.rmse) << ", \"ssim\": " << metric_text(m.ssim) << ", \"psnr\": "
-    << metric_text(m.psnr) << "}";
-  return s.str();
+std::string csv(const Metrics& m) {
+  return metric_text(m.paper_psnr) + "," + metric_text(m.paper_ssim) + "," + metric_text(m.mae) +
+         "," + metric_text(m.rmse) + "," + metric_text(m.ssim) + "," + metric_text(m.psnr);
 }
 
-std::string csv(const Metrics& m) {
-  auto t = [](double v) {
-    std::string s = metric_text(v);
-    if (s.front() == '"') s = s.substr(1, s.size() - 2);
-    return s;
-  };
-  return t(m.paper_psnr) + "," + t(m.paper_ssim) + "," + t(m.mae) + "," + t(m.rmse) + "," +
-         t(m.ssim) + "," + t(m.psnr);
+std::string panel_path(const std::string& out, std::int64_t sample) {
+  char name[32];
+  std::snprintf(name, sizeof name, "panel_%05lld.png", static_cast<long long>(sample));
+  return (fs::path(out) / name).string();
 }
 
 }  // namespace
 
 EvalResult evaluate(const EvalConfig& config) {
+  if (config.batch_size < 1) throw NetworkError("the batch size must be at least 1");
   Checkpoint c = load_checkpoint(config.checkpoint);
   c.net->to(choose_device(config.device));
   ShardDataset data(config.data, c.time);
   check_fits(c, data, "dataset");
-  std::error_code ec;
-  fs::create_directories(config.out, ec);
-  if (!fs::is_directory(config.out)) throw NetworkError("cannot create output folder '" + config.out + "'");
+  for (std::int64_t i : config.panels)
+    if (i < 0 || i >= data.size())
+      throw NetworkError("panel sample " + std::to_string(i) + " is not in dataset '" + config.data +
+                         "' (samples 0 to " + std::to_string(data.size() - 1) + ")");
+  // Every output is checked before the work: none may overwrite the checkpoint.
+  io::prepare_output_folder({"output folder", config.out});
+  std::vector<io::NamedPath> outputs;
+  for (const char* name : {"metrics.json", "metrics.csv", "predictions.h5"})
+    outputs.push_back({"output", (fs::path(config.out) / name).string()});
+  for (std::int64_t i : config.panels) outputs.push_back({"panel", panel_path(config.out, i)});
+  io::check_outputs(outputs, {{"checkpoint", config.checkpoint}});
 
   EvalResult r;
   std::tie(r.vmin, r.vmax) = data.velocity_range();
@@ -65,6 +69,8 @@ EvalResult evaluate(const EvalConfig& config) {
     const auto velocity = predict(c, b->inputs).contiguous();
     for (std::int64_t k = 0; k < velocity.size(0); ++k) {
       const float* p = velocity[k].data_ptr<float>();
+      io::check_finite(p, {std::size_t(nz), std::size_t(nx)}, {"row", "column"},
+                       "the network's prediction for sample " + std::to_string(b->indices[k]));
       const auto truth = b->labels[k][0].contiguous();
       const float* t = truth.data_ptr<float>();
       r.indices.push_back(b->indices[k]);
@@ -79,20 +85,24 @@ EvalResult evaluate(const EvalConfig& config) {
   r.network_mean = mean(r.network);
   r.baseline_mean = mean(r.baseline);
 
-  std::ostringstream j, table;
-  j << "{\n  \"checkpoint\": \"" << config.checkpoint << "\",\n  \"data\": \"" << config.data
-    << "\",\n  \"samples\": " << n << ",\n  \"velocity_range\": [" << r.vmin << ", " << r.vmax
-    << "],\n  \"mean\": {\"network\": " << json(r.network_mean) << ",\n           \"baseline\": "
-    << json(r.baseline_mean) << "},\n  \"per_sample\": [\n";
+  nlohmann::json j;
+  j["checkpoint"] = config.checkpoint;
+  j["data"] = config.data;
+  j["samples"] = n;
+  j["velocity_range"] = {r.vmin, r.vmax};
+  j["mean"] = {{"network", nlohmann::json::parse(to_json(r.network_mean))},
+               {"baseline", nlohmann::json::parse(to_json(r.baseline_mean))}};
+  j["per_sample"] = nlohmann::json::array();
+  std::ostringstream table;
   table << "index,paper_psnr,paper_ssim,mae,rmse,ssim,psnr,baseline_paper_psnr,baseline_paper_ssim,"
            "baseline_mae,baseline_rmse,baseline_ssim,baseline_psnr\n";
   for (std::size_t i = 0; i < r.indices.size(); ++i) {
-    j << "    {\"index\": " << r.indices[i] << ", \"network\": " << json(r.network[i])
-      << ", \"baseline\": " << json(r.baseline[i]) << "}" << (i + 1 < r.indices.size() ? "," : "") << "\n";
+    j["per_sample"].push_back({{"index", r.indices[i]},
+                               {"network", nlohmann::json::parse(to_json(r.network[i]))},
+                               {"baseline", nlohmann::json::parse(to_json(r.baseline[i]))}});
     table << r.indices[i] << "," << csv(r.network[i]) << "," << csv(r.baseline[i]) << "\n";
   }
-  j << "  ]\n}\n";
-  io::write_text_file((fs::path(config.out) / "metrics.json").string(), j.str());
+  io::write_text_file((fs::path(config.out) / "metrics.json").string(), j.dump(2) + "\n");
   io::write_text_file((fs::path(config.out) / "metrics.csv").string(), table.str());
 
   io::AtomicFile out((fs::path(config.out) / "predictions.h5").string());
@@ -105,16 +115,13 @@ EvalResult evaluate(const EvalConfig& config) {
   }
   out.commit();
   for (std::int64_t i : config.panels) {
-    if (i < 0 || i >= n) continue;
-    char name[32];
-    std::snprintf(name, sizeof name, "panel_%05lld.png", static_cast<long long>(i));
     const std::size_t at = std::size_t(i) * nz * nx;
     std::ostringstream title;
     title.precision(3);
     title << (config.name.empty() ? "" : config.name + ", ") << "sample " << i << ": SSIM "
           << r.network[i].ssim << " (mean model " << r.baseline[i].ssim << "), MAE "
           << int(r.network[i].mae) << " m/s";
-    io::write_png((fs::path(config.out) / name).string(),
+    io::write_png(panel_path(config.out, i),
                   io::comparison_picture(&truths[at], &predictions[at], nz, nx, data.dx(), r.vmin, r.vmax,
                                          title.str()));
   }

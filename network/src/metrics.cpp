@@ -1,5 +1,9 @@
 #include "vmb/network/metrics.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "vmb/network/data.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -110,10 +114,21 @@ Metrics mean(const std::vector<Metrics>& all) {
 }
 
 std::string metric_text(double value) {
-  if (std::isinf(value)) return value > 0 ? "\"inf\"" : "\"-inf\"";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", value);
   return buf;
+}
+
+std::string to_json(const Metrics& m) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, value] : {std::pair{"paper_psnr", m.paper_psnr}, {"paper_ssim", m.paper_ssim},
+                                    {"mae", m.mae}, {"rmse", m.rmse}, {"ssim", m.ssim},
+                                    {"psnr", m.psnr}}) {
+    if (std::isnan(value)) throw NetworkError(std::string("the metric ") + name + " is NaN");
+    j[name] = std::isinf(value) ? nlohmann::json(value > 0 ? "inf" : "-inf") : nlohmann::json(value);
+  }
+  return j.dump();
 }
 
 }  // namespace vmb::network

@@ -7,7 +7,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "vmb/io/atomic_file.hpp"
+#include "vmb/io/check.hpp"
 #include "vmb/io/picture.hpp"
 #include "vmb/io/progress.hpp"
 
@@ -49,6 +52,7 @@ void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam&
   std::vector<double> h;
   for (const auto& e : c.history) h.insert(h.end(), {double(e.epoch), e.train, e.validation, e.seconds});
   archive.write("history", torch::tensor(h, torch::kFloat64).reshape({-1, 4}));
+  archive.write("settings", c10::IValue(c.settings));
   io::AtomicFile out(path);
   archive.save_to(out.temp_path());
   out.commit();
@@ -111,6 +115,26 @@ void check_network_fits(Checkpoint& c) {
   c.net->train(training);
 }
 
+// Refuses to resume a run under other settings, naming each one that differs.
+void refuse_changed_settings(const std::string& recorded, const std::string& given) {
+  const auto old = nlohmann::json::parse(recorded), now = nlohmann::json::parse(given);
+  std::string differences;
+  for (const auto& [key, value] : now.items()) {
+    const nlohmann::json before = old.contains(key) ? old[key] : nlohmann::json();
+    if (before == value) continue;
+    if (!differences.empty()) differences += ", ";
+    if (key == "train" || key == "validation")
+      differences += "the " + key + (key == "train" ? "ing" : "") + " data (another dataset)";
+    else
+      differences += "--" + key + " " + value.dump() + " (the checkpoint's: " + before.dump() + ")";
+  }
+  for (const auto& [key, value] : old.items())
+    if (!now.contains(key)) differences += (differences.empty() ? "" : ", ") + key + " (given up)";
+  if (!differences.empty())
+    throw NetworkError("cannot resume: settings differ from the checkpoint's: " + differences +
+                       "; resume with the same settings, or train into a new run folder");
+}
+
 }  // namespace
 
 void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string& what) {
@@ -139,38 +163,97 @@ torch::Device choose_device(const std::string& name) {
 
 Checkpoint load_checkpoint(const std::string& path) {
   if (!fs::exists(path)) throw NetworkError("checkpoint '" + path + "' does not exist");
+  torch::serialize::InputArchive archive, model;
   try {
-    torch::serialize::InputArchive archive, model;
     archive.load_from(path);
-    // A fresh tensor per read: reading into a defined tensor keeps its type.
-    auto get = [&](const char* key) {
-      torch::Tensor t;
-      archive.read(key, t);
-      return t;
-    };
-    Checkpoint c;
-    const auto n = int_vector(get("network"));
-    c.net = Fcnvmb(NetworkConfig{int(n[0]), int(n[1]), int(n[2]), int(n[3])});
-    archive.read("model", model);
-    c.net->load(model);
-    c.epoch = int(int_vector(get("epoch"))[0]);
-    c.seed = std::uint64_t(int_vector(get("seed"))[0]);
-    const auto time = int_vector(get("time"));
-    c.time = {int(time[0]), int(time[1])};
-    c.input_shape = int_vector(get("input_shape"));
-    const auto norm = get("normalisation").contiguous();
-    const double* v = norm.data_ptr<double>();
-    c.norm = {v[0] != 0, v[1] != 0, v[2], v[3]};
-    c.mean_model = get("mean_model");
-    const auto h = get("history").contiguous();
-    for (std::int64_t i = 0; i < h.size(0); ++i) {
-      const double* r = h.data_ptr<double>() + 4 * i;
-      c.history.push_back({int(r[0]), r[1], r[2], r[3]});
-    }
-    return c;
-  } catch (const c10::Error& e) {
-    throw NetworkError("cannot read checkpoint '" + path + "': not a vmbkit checkpoint");
+  } catch (const c10::Error&) {
+    throw NetworkError("cannot read checkpoint '" + path + "': not a vmbkit checkpoint, or damaged");
   }
+  auto bad = [&](const std::string& what) {
+    return NetworkError("checkpoint '" + path + "' is damaged: " + what);
+  };
+  // A field of the given type and shape (-1: any size along that axis).
+  auto field = [&](const char* key, torch::ScalarType type, std::vector<std::int64_t> shape) {
+    torch::Tensor t;
+    try {
+      if (!archive.try_read(key, t)) throw bad(std::string("field '") + key + "' is missing");
+    } catch (const c10::Error&) {
+      throw bad(std::string("field '") + key + "' cannot be read");
+    }
+    bool fits = t.defined() && t.scalar_type() == type && t.dim() == std::int64_t(shape.size());
+    for (std::size_t k = 0; fits && k < shape.size(); ++k)
+      fits = shape[k] < 0 || t.size(std::int64_t(k)) == shape[k];
+    if (!fits) throw bad(std::string("field '") + key + "' has the wrong type or shape");
+    return t.contiguous();
+  };
+  Checkpoint c;
+  const auto n = int_vector(field("network", torch::kInt64, {4}));
+  for (std::int64_t v : n)
+    if (v < 1 || v > 100000) throw bad("the network's sizes are out of range");
+  c.net = Fcnvmb(NetworkConfig{int(n[0]), int(n[1]), int(n[2]), int(n[3])});
+  // Module::load replaces each tensor whatever its shape, so the shapes are compared after it.
+  std::vector<std::vector<std::int64_t>> shapes;
+  for (const auto& t : c.net->parameters()) shapes.push_back(t.sizes().vec());
+  for (const auto& t : c.net->buffers()) shapes.push_back(t.sizes().vec());
+  try {
+    if (!archive.try_read("model", model)) throw bad("field 'model' is missing");
+    c.net->load(model);
+  } catch (const c10::Error&) {
+    throw bad("its weights do not fit its network");
+  }
+  std::size_t k = 0;
+  for (const auto& t : c.net->parameters())
+    if (t.sizes().vec() != shapes[k++]) throw bad("its weights do not fit its network");
+  for (const auto& t : c.net->buffers())
+    if (t.sizes().vec() != shapes[k++]) throw bad("its weights do not fit its network");
+  c.epoch = int(int_vector(field("epoch", torch::kInt64, {1}))[0]);
+  if (c.epoch < 0) throw bad("negative epoch");
+  c.seed = std::uint64_t(int_vector(field("seed", torch::kInt64, {1}))[0]);
+  const auto time = int_vector(field("time", torch::kInt64, {2}));
+  if (time[0] < 1 || time[1] < 0 || time[1] >= time[0]) throw bad("the time selection is invalid");
+  c.time = {int(time[0]), int(time[1])};
+  c.input_shape = int_vector(field("input_shape", torch::kInt64, {3}));
+  if (c.input_shape[0] != n[0] || c.input_shape[1] < 1 || c.input_shape[2] < 1)
+    throw bad("the input shape does not fit the network");
+  const auto norm = field("normalisation", torch::kFloat64, {4});
+  const double* v = norm.data_ptr<double>();
+  if (!std::isfinite(v[2]) || !std::isfinite(v[3]) || (v[1] != 0 && !(v[3] > v[2])))
+    throw bad("the normalisation is invalid");
+  c.norm = {v[0] != 0, v[1] != 0, v[2], v[3]};
+  c.mean_model = field("mean_model", torch::kFloat32, {n[2], n[3]});
+  if (!torch::isfinite(c.mean_model).all().item<bool>()) throw bad("the mean model is not finite");
+  const auto h = field("history", torch::kFloat64, {-1, 4});
+  if (h.size(0) > c.epoch) throw bad("the loss history is longer than the epochs trained");
+  for (std::int64_t i = 0; i < h.size(0); ++i) {
+    const double* r = h.data_ptr<double>() + 4 * i;
+    c.history.push_back({int(r[0]), r[1], r[2], r[3]});
+  }
+  c10::IValue settings;
+  if (archive.try_read("settings", settings)) {
+    if (!settings.isString()) throw bad("field 'settings' is not text");
+    c.settings = settings.toStringRef();
+  }
+  return c;
+}
+
+std::string training_settings(const TrainConfig& config, const std::string& train_hash,
+                              const std::string& validation_hash) {
+  nlohmann::json j;
+  j["train"] = train_hash;
+  j["validation"] = validation_hash;
+  if (config.init.empty()) {
+    j["width"] = config.width;
+    j["time-factor"] = config.time.factor;
+    j["time-offset"] = config.time.offset;
+    j["standardise-data"] = config.standardise_data;
+    j["scale-labels"] = config.scale_labels;
+  } else {
+    j["init"] = fs::absolute(config.init).lexically_normal().string();
+  }
+  j["lr"] = config.learning_rate;
+  j["batch-size"] = config.batch_size;
+  j["seed"] = config.seed;
+  return j.dump();
 }
 
 torch::Tensor predict(Checkpoint& c, const torch::Tensor& gathers) {
@@ -182,19 +265,43 @@ torch::Tensor predict(Checkpoint& c, const torch::Tensor& gathers) {
 
 std::vector<EpochLoss> train(const TrainConfig& config) {
   if (config.epochs < 1) throw NetworkError("epochs must be at least 1");
+  if (config.batch_size < 1) throw NetworkError("the batch size must be at least 1");
+  if (!(config.learning_rate > 0) || !std::isfinite(config.learning_rate))
+    throw NetworkError("the learning rate must be positive");
   if (config.checkpoint_every < 1) throw NetworkError("checkpoint interval must be at least 1");
   if (config.run.empty()) throw NetworkError("no run folder given");
   const torch::Device device = choose_device(config.device);
   // Subnormal floats in the backward pass slow CPU kernels many times over; flush them.
   at::globalContext().setFlushDenormal(true);
   const std::string checkpoint_path = (fs::path(config.run) / "checkpoint.pt").string();
+  if (!config.resume && fs::exists(checkpoint_path))
+    throw NetworkError("run folder '" + config.run + "' already holds a checkpoint: resume it, or "
+                       "train into another folder");
+  io::prepare_output_folder({"run folder", config.run});
+  io::remove_stale_temporaries(config.run, false);
 
   Checkpoint c;
   std::unique_ptr<ShardDataset> train_data;
+  std::unique_ptr<ShardDataset> validation;
+  auto open_validation = [&] {
+    if (config.validation_data.empty()) return;
+    validation = std::make_unique<ShardDataset>(config.validation_data, c.time);
+    check_fits(c, *validation, "validation data");
+  };
   if (config.resume) {
     c = load_checkpoint(checkpoint_path);
     train_data = std::make_unique<ShardDataset>(config.train_data, c.time);
     check_fits(c, *train_data, "training data");
+    open_validation();
+    if (c.settings.empty())
+      throw NetworkError("checkpoint '" + checkpoint_path + "' records no training settings "
+                         "(written by an older vmbkit): it cannot be resumed safely");
+    refuse_changed_settings(c.settings,
+                            training_settings(config, train_data->config_hash(),
+                                              validation ? validation->config_hash() : ""));
+    if (c.epoch > config.epochs)
+      throw NetworkError("the run has trained " + std::to_string(c.epoch) + " epochs already, more "
+                         "than the " + std::to_string(config.epochs) + " asked for");
   } else {
     if (!config.init.empty()) {
       c = load_checkpoint(config.init);
@@ -213,24 +320,26 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     }
     c.seed = config.seed;
     c.mean_model = train_data->mean_velocity();
-  }
-  std::unique_ptr<ShardDataset> validation;
-  if (!config.validation_data.empty()) {
-    validation = std::make_unique<ShardDataset>(config.validation_data, c.time);
-    check_fits(c, *validation, "validation data");
+    open_validation();
+    c.settings = training_settings(config, train_data->config_hash(),
+                                   validation ? validation->config_hash() : "");
   }
   check_network_fits(c);
   c.net->to(device);
   torch::optim::Adam optimiser(c.net->parameters(), torch::optim::AdamOptions(config.learning_rate));
+  int saved_epoch = -1;  // the epoch of the checkpoint on disk; -1: none written
   if (config.resume) {
-    torch::serialize::InputArchive archive, state;
-    archive.load_from(checkpoint_path);
-    archive.read("optimiser", state);
-    optimiser.load(state);
+    try {
+      torch::serialize::InputArchive archive, state;
+      archive.load_from(checkpoint_path);
+      archive.read("optimiser", state);
+      optimiser.load(state);
+    } catch (const c10::Error&) {
+      throw NetworkError("checkpoint '" + checkpoint_path + "' is damaged: its optimiser state "
+                         "cannot be read");
+    }
+    saved_epoch = c.epoch;
   }
-  std::error_code ec;
-  fs::create_directories(config.run, ec);
-  if (!fs::is_directory(config.run)) throw NetworkError("cannot create run folder '" + config.run + "'");
 
   const std::int64_t n = train_data->size();
   const std::int64_t batches = (n + config.batch_size - 1) / config.batch_size;
@@ -249,7 +358,11 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
       if (!std::isfinite(value)) {
         std::ostringstream msg;
         msg << "the loss became " << value << " in epoch " << epoch + 1 << ", batch " << batch + 1
-            << ": training stopped; the last good checkpoint is " << checkpoint_path;
+            << ": training stopped; ";
+        if (saved_epoch >= 0)
+          msg << "the last good checkpoint is " << checkpoint_path << " (epoch " << saved_epoch << ")";
+        else
+          msg << "no checkpoint was written (none was due yet)";
         throw NetworkError(msg.str());
       }
       loss.backward();
@@ -267,8 +380,10 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     c.history.push_back(e);
     c.epoch = epoch + 1;
     write_losses(config.run, c.history);
-    if (c.epoch % config.checkpoint_every == 0 || c.epoch == config.epochs)
+    if (c.epoch % config.checkpoint_every == 0 || c.epoch == config.epochs) {
       save_checkpoint(checkpoint_path, c, optimiser);
+      saved_epoch = c.epoch;
+    }
   }
   progress.finish();
   return c.history;

@@ -1,12 +1,23 @@
 #include "cli.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "vmb/io/atomic_file.hpp"
 #include "vmb/io/gathers_io.hpp"
 
 namespace vmb::cli {
+
+std::string config_path(const po::variables_map& vm) {
+  const std::string path = vm["config"].as<std::string>();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw UsageError("config file '" + path + "' does not exist");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw UsageError("config file '" + path + "' is not a file");
+  return path;
+}
 
 bool parse(int argc, char** argv, const po::options_description& options, po::variables_map& vm,
            const std::string& program, const std::string& synopsis) {
@@ -27,7 +38,7 @@ bool parse(int argc, char** argv, const po::options_description& options, po::va
       return false;
     }
     if (vm.count("config")) {
-      const std::string path = vm["config"].as<std::string>();
+      const std::string path = config_path(vm);
       std::ifstream file(path);
       if (!file) throw UsageError("cannot read config file '" + path + "'");
       try {
@@ -44,6 +55,7 @@ bool parse(int argc, char** argv, const po::options_description& options, po::va
 }
 
 int guarded_main(const std::string& program, const std::function<int()>& body) {
+  io::remove_temporaries_on_signal();
   try {
     return body();
   } catch (const UsageError& e) {

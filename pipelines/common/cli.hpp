@@ -25,7 +25,11 @@ class UsageError : public std::runtime_error {
 bool parse(int argc, char** argv, const po::options_description& options, po::variables_map& vm,
            const std::string& program, const std::string& synopsis);
 
-// Runs body, turning any exception into one line "program: message" on stderr and a non-zero
+// The file named by --config: UsageError unless it is an existing regular file.
+std::string config_path(const po::variables_map& vm);
+
+// Runs body, with the temporaries of interrupted writes removed on SIGINT, SIGTERM and SIGHUP,
+// turning any exception into one line "program: message" on stderr and a non-zero
 // exit (2 for UsageError, 1 otherwise).
 int guarded_main(const std::string& program, const std::function<int()>& body);
 

@@ -1,15 +1,17 @@
 #include "options.hpp"
 
+#include "vmb/io/check.hpp"
+
 namespace vmb::cli {
 
 po::options_description survey_options() {
   po::options_description survey("Survey (positions in m; x from the left edge, z down from the top row)");
   survey.add_options()
-    ("nshots", po::value<int>()->default_value(29), "number of shots")
+    ("nshots", positive<int>("nshots")->default_value(29), "number of shots")
     ("sx0", po::value<double>(), "first source x (default 0)")
     ("sx1", po::value<double>(), "last source x (default: the model width)")
     ("sz", po::value<double>(), "source depth (default: dz, the first interior row)")
-    ("nrec", po::value<int>(), "number of receivers (default: one per column)")
+    ("nrec", positive<int>("nrec"), "number of receivers (default: one per column)")
     ("rx0", po::value<double>(), "first receiver x (default 0)")
     ("rx1", po::value<double>(), "last receiver x (default: the model width)")
     ("rz", po::value<double>(), "receiver depth (default: dz)");
@@ -32,14 +34,69 @@ SurveyLayout survey_layout(const po::variables_map& vm) {
 po::options_description physics_options() {
   po::options_description physics("Time and physics");
   physics.add_options()
-    ("nt", po::value<int>()->default_value(2000), "output samples")
-    ("dt", po::value<double>()->default_value(1e-3), "output sample interval, s")
-    ("f0", po::value<double>()->default_value(15.0), "Ricker peak frequency, Hz (peak at 1.5 / f0)")
-    ("order", po::value<int>()->default_value(8), "spatial order: 2, 4, 6 or 8")
-    ("pml", po::value<int>()->default_value(20), "CPML width, cells per side")
+    ("nt", positive<int>("nt")->default_value(2000), "output samples")
+    ("dt", positive<double>("dt")->default_value(1e-3), "output sample interval, s")
+    ("f0", positive<double>("f0")->default_value(15.0), "Ricker peak frequency, Hz (peak at 1.5 / f0)")
+    ("order", bounded<int>("order", 2, 8)->default_value(8), "spatial order: 2, 4, 6 or 8")
+    ("pml", non_negative<int>("pml")->default_value(20), "CPML width, cells per side")
     ("free-surface", po::bool_switch(), "top side p = 0 instead of absorbing")
-    ("threads", po::value<int>()->default_value(0), "OpenMP threads (0: all)");
+    ("threads", non_negative<int>("threads")->default_value(0), "OpenMP threads (0: all)");
   return physics;
+}
+
+po::options_description model_file_options(bool grid) {
+  po::options_description model("Model file");
+  model.add_options()
+    ("format", po::value<std::string>(), "h5 | bin | segy | mat (default: from the extension)")
+    ("axis-order", po::value<std::string>()->default_value("zx"), "raw binary: zx (x fastest) | xz")
+    ("endian", po::value<std::string>()->default_value("little"), "raw binary: little | big")
+    ("units", po::value<std::string>()->default_value("m/s"), "velocity units in the file: m/s | km/s")
+    ("dz", positive<double>("dz"), "row spacing, m (default: from the file, else dx)")
+    ("mat-variable", po::value<std::string>(), ".mat variable (default: vmodel, svmodel or the only one)");
+  if (grid)
+    model.add_options()
+      ("nz", positive<int>("nz"), "rows (depth) of a raw binary model")
+      ("nx", positive<int>("nx"), "columns (x) of a raw binary model")
+      ("dx", positive<double>("dx"), "column spacing, m (default: from the file, else 10)");
+  return model;
+}
+
+io::ModelFileOptions model_file_settings(const po::variables_map& vm) {
+  io::ModelFileOptions o;
+  if (auto f = optional<std::string>(vm, "format")) o.format = io::model_format_from_name(*f);
+  o.nz = optional<int>(vm, "nz").value_or(0);
+  o.nx = optional<int>(vm, "nx").value_or(0);
+  const auto axis = vm["axis-order"].as<std::string>();
+  if (axis != "zx" && axis != "xz") throw UsageError("--axis-order must be zx or xz");
+  o.x_fastest = axis == "zx";
+  const auto endian = vm["endian"].as<std::string>();
+  if (endian != "little" && endian != "big") throw UsageError("--endian must be little or big");
+  o.big_endian = endian == "big";
+  const auto units = vm["units"].as<std::string>();
+  if (units != "m/s" && units != "km/s") throw UsageError("--units must be m/s or km/s");
+  o.velocity_scale = units == "km/s" ? 1000.0 : 1.0;
+  o.variable = optional<std::string>(vm, "mat-variable").value_or("");
+  o.dx = optional<double>(vm, "dx").value_or(0.0);
+  o.dz = optional<double>(vm, "dz").value_or(0.0);
+  o.default_dx = 10.0;
+  return o;
+}
+
+void check_output_files(const po::variables_map& vm, const std::vector<std::string>& outputs,
+                        const std::vector<std::string>& inputs) {
+  auto named = [&](const std::vector<std::string>& keys) {
+    std::vector<io::NamedPath> paths;
+    for (const auto& key : keys) {
+      if (!vm.count(key)) continue;
+      const auto& value = vm[key].value();
+      if (const auto* one = boost::any_cast<std::string>(&value))
+        paths.push_back({"--" + key, *one});
+      else if (const auto* many = boost::any_cast<std::vector<std::string>>(&value))
+        for (const auto& path : *many) paths.push_back({"--" + key, path});
+    }
+    return paths;
+  };
+  io::check_outputs(named(outputs), named(inputs));
 }
 
 }  // namespace vmb::cli

@@ -1,12 +1,53 @@
 #pragma once
-// Option groups shared by the binaries, so that a survey or a time axis is spelled the same way
-// everywhere, and their translation into library structures.
+// Option groups shared by the binaries, so that a survey, a time axis or a model file is spelled
+// the same way everywhere; range-checked option values; their translation into library
+// structures.
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
 
 #include "cli.hpp"
+#include "vmb/io/model_io.hpp"
 #include "vmb/modeling/solver.hpp"
 #include "vmb/modeling/survey.hpp"
 
 namespace vmb::cli {
+
+// A value that must lie in [lo, hi] (finite for floating point); anything else is a UsageError
+// naming the option, raised while the options are parsed, before any work.
+template <typename T>
+po::typed_value<T>* bounded(const std::string& name, T lo, T hi) {
+  return po::value<T>()->notifier([name, lo, hi](const T& v) {
+    bool ok = v >= lo && v <= hi;
+    if constexpr (std::is_floating_point_v<T>) ok = ok && std::isfinite(v);
+    if (ok) return;
+    std::ostringstream msg;
+    msg << "--" << name << " " << v << " is out of range: ";
+    if (hi == std::numeric_limits<T>::max())
+      msg << (lo == T(0) ? "it must not be negative"
+                         : (lo == T(1) && std::is_integral_v<T> ? "it must be at least 1"
+                                                               : "it must be positive"));
+    else
+      msg << "it must lie in " << lo << " .. " << hi;
+    throw UsageError(msg.str());
+  });
+}
+
+// > 0 (at least 1 for whole numbers).
+template <typename T>
+po::typed_value<T>* positive(const std::string& name) {
+  if constexpr (std::is_integral_v<T>) return bounded<T>(name, T(1), std::numeric_limits<T>::max());
+  return bounded<T>(name, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+}
+
+// >= 0.
+template <typename T>
+po::typed_value<T>* non_negative(const std::string& name) {
+  return bounded<T>(name, T(0), std::numeric_limits<T>::max());
+}
 
 // --nshots --sx0 --sx1 --sz --nrec --rx0 --rx1 --rz
 po::options_description survey_options();
@@ -15,10 +56,21 @@ SurveyLayout survey_layout(const po::variables_map& vm);
 // --nt --dt --f0 --order --pml --free-surface --threads
 po::options_description physics_options();
 
+// How to read a model file: --format --axis-order --endian --units --dz --mat-variable, and with
+// grid also --nz --nx --dx (a tool that has its own grid options leaves them out).
+po::options_description model_file_options(bool grid);
+// The options as read_model takes them; files that carry no spacing get 10 m (the FCNVMB grid).
+io::ModelFileOptions model_file_settings(const po::variables_map& vm);
+
 // The value of an option that may be absent.
 template <typename T>
 std::optional<T> optional(const po::variables_map& vm, const char* key) {
   return vm.count(key) ? std::optional<T>(vm[key].as<T>()) : std::nullopt;
 }
+
+// The output files named by the given options (those present) are writable, are not folders and
+// are none of the input files named by the other options; IoError otherwise. Made before work.
+void check_output_files(const po::variables_map& vm, const std::vector<std::string>& outputs,
+                        const std::vector<std::string>& inputs);
 
 }  // namespace vmb::cli

@@ -27,11 +27,11 @@ po::options_description options() {
   io.add_options()
     ("models", po::value<std::string>()->required(), "model set (from vmb-genmodels)")
     ("out", po::value<std::string>()->required(), "dataset folder")
-    ("shard-size", po::value<int>()->default_value(50), "samples per shard file")
-    ("compression", po::value<int>()->default_value(0), "gzip level 0-9")
+    ("shard-size", vmb::cli::positive<int>("shard-size")->default_value(50), "samples per shard file")
+    ("compression", vmb::cli::bounded<int>("compression", 0, 9)->default_value(0), "gzip level 0-9")
     ("decimation", po::value<std::string>()->default_value("none"), "none | antialias | fcnvmb")
-    ("decimation-factor", po::value<int>()->default_value(1), "keep one sample in this many")
-    ("decimation-offset", po::value<int>()->default_value(2), "fcnvmb: keep sample f m + offset")
+    ("decimation-factor", vmb::cli::positive<int>("decimation-factor")->default_value(1), "keep one sample in this many")
+    ("decimation-offset", vmb::cli::non_negative<int>("decimation-offset")->default_value(2), "fcnvmb: keep sample f m + offset")
     ("shard", po::value<std::string>()->default_value("0/1"), "this process's part i/N of the shards")
     ("quiet", po::bool_switch(), "no progress on stderr");
   po::options_description all;

@@ -4,11 +4,13 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <thread>
 
 #include "cli.hpp"
+#include "options.hpp"
 #include "vmb/network/evaluate.hpp"
 
 namespace {
@@ -24,8 +26,8 @@ po::options_description options() {
     ("name", po::value<std::string>()->default_value(""), "label for the pictures")
     ("panels", po::value<std::string>()->default_value("0,1,2"), "samples to draw, comma-separated")
     ("device", po::value<std::string>()->default_value("auto"), "auto | cpu | cuda")
-    ("batch-size", po::value<int>()->default_value(4), "samples per batch")
-    ("threads", po::value<int>()->default_value(0), "CPU threads (0: all)")
+    ("batch-size", vmb::cli::positive<int>("batch-size")->default_value(4), "samples per batch")
+    ("threads", vmb::cli::non_negative<int>("threads")->default_value(0), "CPU threads (0: all)")
     ("quiet", po::bool_switch(), "no progress on stderr");
   return o;
 }
@@ -36,11 +38,17 @@ std::vector<std::int64_t> parse_list(const std::string& text) {
   std::string item;
   while (std::getline(s, item, ','))
     if (!item.empty()) {
+      std::size_t used = 0;
+      long long n = -1;
       try {
-        out.push_back(std::stoll(item));
+        n = std::stoll(item, &used);
       } catch (const std::exception&) {
-        throw vmb::cli::UsageError("--panels wants sample numbers separated by commas");
+        used = 0;
       }
+      if (used != item.size() || n < 0)
+        throw vmb::cli::UsageError("--panels wants sample numbers (0, 1, ...) separated by commas, "
+                                   "not '" + text + "'");
+      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
     }
   return out;
 }

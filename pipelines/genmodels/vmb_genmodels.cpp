@@ -6,6 +6,7 @@
 //   vmb-genmodels --import a.mat b.mat c.h5 --out set.h5
 
 #include <algorithm>
+#include <filesystem>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -15,11 +16,13 @@
 #include "options.hpp"
 #include "vmb/datagen/generators.hpp"
 #include "vmb/datagen/model_set.hpp"
+#include "vmb/io/atomic_file.hpp"
 #include "vmb/io/progress.hpp"
 
 namespace {
 
 namespace po = vmb::cli::po;
+namespace fs = std::filesystem;
 
 std::string dashed(std::string s) {
   std::replace(s.begin(), s.end(), '_', '-');
@@ -38,14 +41,15 @@ po::options_description options() {
   po::options_description source("Source of the models");
   source.add_options()
     ("generator", po::value<std::string>(), "fcnvmb-salt | seg-like | flat | curved | flat-fault | curved-fault")
-    ("count", po::value<long>(), "number of models to generate")
+    ("count", vmb::cli::positive<long>("count"), "number of models to generate")
     ("seed", po::value<unsigned long>()->default_value(1), "global seed; model i depends on (seed, i) only")
-    ("nz", po::value<int>(), "rows (default: 201, or 70 for the OpenFWI families)")
-    ("nx", po::value<int>(), "columns (default: 301, or 70)")
-    ("dx", po::value<double>(), "grid spacing, m (default 10)")
+    ("nz", vmb::cli::positive<int>("nz"), "rows (default: 201, or 70 for the OpenFWI families; raw binary imports: required)")
+    ("nx", vmb::cli::positive<int>("nx"), "columns (default: 301, or 70; raw binary imports: required)")
+    ("dx", vmb::cli::positive<double>("dx"), "grid spacing, m (default: 10, or from the imported files)")
     ("import-fcnvmb", po::value<std::string>(), "FCNVMB release folder to import")
     ("subset", po::value<std::string>()->default_value("train"), "with --import-fcnvmb: train | test | seg")
     ("import", po::value<std::vector<std::string>>()->multitoken(), "model files to import (any format vmb-simulate reads)");
+  source.add(vmb::cli::model_file_options(false));
   po::options_description params("Generator parameters (defaults per generator; see the README)");
   for (const auto& name : all_parameters())
     params.add_options()(dashed(name).c_str(), po::value<double>(), "");
@@ -67,6 +71,11 @@ class GenModels {
                         int(vm_.count("import"));
     if (sources != 1)
       throw vmb::cli::UsageError("give exactly one of --generator, --import-fcnvmb, --import");
+    vmb::cli::check_output_files(vm_, {"out"}, {"import"});
+    vmb::io::remove_stale_temporaries(fs::path(out_).parent_path().empty()
+                                          ? "."
+                                          : fs::path(out_).parent_path().string(),
+                                      false);
     if (vm_.count("generator"))
       generate();
     else
@@ -103,8 +112,8 @@ class GenModels {
       source = "files";
     }
     vmb::io::Progress progress("vmb-genmodels: imported", long(files.size()), vm_["quiet"].as<bool>());
-    vmb::datagen::import_model_set(out_, files, vmb::cli::optional<double>(vm_, "dx").value_or(10.0),
-                                   source, [&](std::int64_t done) { progress.update(done); });
+    vmb::datagen::import_model_set(out_, files, vmb::cli::model_file_settings(vm_), source,
+                                   [&](std::int64_t done) { progress.update(done); });
     progress.finish();
   }
 

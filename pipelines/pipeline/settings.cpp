@@ -67,14 +67,33 @@ std::string valid_keys() {
 
 }  // namespace
 
-std::vector<std::string> preset_names() { return {"tiny", "quick", "paper"}; }
-
 bool Settings::parse(int argc, char** argv) {
-  // The preset sets the defaults of every other key, so it is read first.
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--preset" && i + 1 < argc) preset_ = argv[i + 1];
-    else if (a.rfind("--preset=", 0) == 0) preset_ = a.substr(9);
+  // The preset sets the defaults of every other key, so it is resolved first: from the command
+  // line, else from the INI file's top-level `preset = ...`, else quick.
+  {
+    po::options_description first;
+    first.add_options()("preset", po::value<std::string>())("config", po::value<std::string>());
+    po::variables_map vm;
+    try {
+      po::store(po::command_line_parser(argc, argv).options(first).allow_unregistered().run(), vm);
+    } catch (const po::error& e) {
+      throw cli::UsageError(e.what());
+    }
+    if (vm.count("preset")) {
+      preset_ = vm["preset"].as<std::string>();
+    } else if (vm.count("config")) {
+      const std::string path = cli::config_path(vm);
+      std::ifstream file(path);
+      po::options_description in_file;
+      in_file.add_options()("preset", po::value<std::string>());
+      po::variables_map from_file;
+      try {
+        po::store(po::parse_config_file(file, in_file, /*allow_unregistered=*/true), from_file);
+      } catch (const po::error& e) {
+        throw cli::UsageError("config file '" + path + "': " + e.what());
+      }
+      if (from_file.count("preset")) preset_ = from_file["preset"].as<std::string>();
+    }
   }
   if (!presets().count(preset_))
     throw cli::UsageError("unknown preset '" + preset_ + "' (tiny, quick or paper)");
@@ -83,7 +102,7 @@ bool Settings::parse(int argc, char** argv) {
     keys.add_options()(key.c_str(), po::value<std::string>()->default_value(value), "");
   po::options_description general("Pipeline");
   general.add_options()
-    ("preset", po::value<std::string>()->default_value("quick"), "tiny | quick | paper")
+    ("preset", po::value<std::string>()->default_value(preset_), "tiny | quick | paper (also `preset = ...` in the INI file)")
     ("fcnvmb-data", po::value<std::string>(), "the FCNVMB release folder: use its models (same as data.fcnvmb)")
     ("dry-run", po::bool_switch(), "print the settings, the stages and their estimated cost, and exit")
     ("quiet", po::bool_switch(), "no progress on stderr");

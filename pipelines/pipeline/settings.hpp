@@ -1,6 +1,7 @@
 #pragma once
-// vmb-pipeline's settings: every key with the value of the chosen preset, overridden by an INI
-// file (sections such as [grid] give grid.nz) and then the command line (--grid.nz 51).
+// vmb-pipeline's settings: every key with the value of the chosen preset (tiny: seconds, for
+// tests; quick: the default, minutes; paper), overridden by an INI file (sections such as [grid]
+// give grid.nz) and then the command line (--grid.nz 51).
 
 #include <map>
 #include <string>
@@ -9,9 +10,6 @@
 #include "cli.hpp"
 
 namespace vmb::pipeline {
-
-// The presets' names: tiny (seconds, for tests), quick (the default, minutes), paper.
-std::vector<std::string> preset_names();
 
 class Settings {
  public:

@@ -12,6 +12,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -21,17 +22,23 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "settings.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/datagen/error.hpp"
 #include "vmb/io/atomic_file.hpp"
+#include "vmb/io/check.hpp"
+#include "vmb/io/checksum.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/progress.hpp"
 #include "vmb/network/metrics.hpp"
 #include "vmb/network/evaluate.hpp"
 #include "vmb/network/train.hpp"
+#include "vmb/modeling/solver.hpp"
+#include "vmb/modeling/wavelet.hpp"
 
 namespace {
 
@@ -39,13 +46,20 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using vmb::pipeline::Settings;
 
+// What manifest.tsv records of a stage: the settings hash it started (or finished) under.
+struct StageRecord {
+  std::string hash;
+  double seconds = 0.0;
+  bool done = false;
+};
+
 struct Stage {
   std::string name;
   std::vector<std::string> keys;        // settings that shape its result
   std::vector<std::string> depends_on;  // earlier stages
   std::vector<std::string> outputs;     // paths under the run folder, removed when it re-runs
   std::function<void()> run;
-  std::string hash;
+  std::string hash = {};
 };
 
 class Pipeline {
@@ -59,35 +73,41 @@ class Pipeline {
     if (s_.dry_run()) return dry_run();
     const int threads = s_.integer("run.threads");
     torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
-    std::error_code ec;
-    fs::create_directories(run_, ec);
-    if (!fs::is_directory(run_)) throw vmb::IoError("cannot create run folder '" + run_.string() + "'");
-    load_manifest();
+    vmb::io::prepare_output_folder({"run folder", run_.string()});
+    for (const auto& path : vmb::io::remove_stale_temporaries(run_.string(), true))
+      say("removed " + path + ", left by an interrupted run");
+    manifest_ = read_manifest();
     int k = 0;
     for (auto& stage : stages_) {
-      ++k;
-      const auto done = manifest_.find(stage.name);
-      if (done != manifest_.end() && done->second.first == stage.hash) {
-        say("[" + std::to_string(k) + "/" + std::to_string(stages_.size()) + "] " + stage.name +
-            ": done before, skipped");
+      const std::string step = "[" + std::to_string(++k) + "/" + std::to_string(stages_.size()) + "] ";
+      const auto entry = manifest_.find(stage.name);
+      const bool same = entry != manifest_.end() && entry->second.hash == stage.hash;
+      if (same && entry->second.done) {
+        say(step + stage.name + ": done before, skipped");
         continue;
       }
-      if (done != manifest_.end()) {
-        // Settings changed since it ran: its old results go.
+      if (same) {
+        say(step + stage.name + ": resuming the interrupted run");
+      } else {
+        // Anything there was made under other settings (or none recorded): it goes, so that a
+        // partial output is resumed only under the settings it was started with.
         for (const auto& out : stage.outputs) fs::remove_all(run_ / out);
-        manifest_.erase(done);
+        if (entry != manifest_.end())
+          say(step + stage.name + ": settings changed since it " +
+              (entry->second.done ? "ran" : "started") + ", running it afresh");
+        else
+          say(step + stage.name);
+        manifest_[stage.name] = {stage.hash, 0.0, false};
         save_manifest();
       }
-      say("[" + std::to_string(k) + "/" + std::to_string(stages_.size()) + "] " + stage.name);
       const auto t0 = Clock::now();
       stage.run();
-      manifest_[stage.name] = {stage.hash, std::chrono::duration<double>(Clock::now() - t0).count()};
+      manifest_[stage.name] = {stage.hash, std::chrono::duration<double>(Clock::now() - t0).count(), true};
       save_manifest();
     }
     say("report: " + (run_ / "report.html").string());
   }
 
- private:
   void say(const std::string& text) const {
     if (!s_.quiet()) std::fprintf(stderr, "vmb-pipeline: %s\n", text.c_str());
   }
@@ -110,6 +130,19 @@ class Pipeline {
     }
     if (released() && !std::filesystem::is_directory(s_.text("data.fcnvmb")))
       throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") + "' does not exist");
+    // The physics, checked as the stages will check it, before any of them runs.
+    try {
+      vmb::ricker(s_.number("survey.f0"), s_.integer("survey.nt"), s_.number("survey.dt"));
+      vmb::SolverOptions solver;
+      solver.order = s_.integer("survey.order");
+      solver.pml_width = s_.integer("survey.pml");
+      vmb::validate(solver);
+      vmb::datagen::selected_samples(s_.integer("survey.nt"), s_.integer("survey.decimation"),
+                                     std::min(2, s_.integer("survey.decimation") - 1));
+      for (const char* g : {"fcnvmb-salt", "seg-like"}) vmb::datagen::resolve(generator(g));
+    } catch (const std::exception& e) {
+      throw vmb::cli::UsageError(e.what());
+    }
   }
 
   vmb::datagen::GeneratorConfig generator(const std::string& name) const {
@@ -137,9 +170,11 @@ class Pipeline {
     if (released() && release_subset) {
       if (s_.integer("grid.nz") != 201 || s_.integer("grid.nx") != 301)
         throw vmb::DatagenError("--fcnvmb-data needs the 201 x 301 grid of the release");
+      vmb::io::ModelFileOptions files;
+      files.dx = s_.number("grid.dx");
       vmb::datagen::import_model_set(
-          path, vmb::datagen::fcnvmb_release_files(s_.text("data.fcnvmb"), release_subset),
-          s_.number("grid.dx"), std::string("fcnvmb-release:") + release_subset);
+          path, vmb::datagen::fcnvmb_release_files(s_.text("data.fcnvmb"), release_subset), files,
+          std::string("fcnvmb-release:") + release_subset);
       return;
     }
     vmb::datagen::generate_model_set(path, generator(name), std::uint64_t(s_.integer("run.seed") + seed_offset),
@@ -255,38 +290,56 @@ class Pipeline {
     }
   }
 
-  void load_manifest() {
+  // manifest.tsv: a row per stage, "name hash seconds state", state "done" or "started".
+  std::map<std::string, StageRecord> read_manifest() const {
+    std::map<std::string, StageRecord> records;
     std::ifstream in(run_ / "manifest.tsv");
-    std::string name, hash;
-    double seconds = 0;
-    while (in >> name >> hash >> seconds) manifest_[name] = {hash, seconds};
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream row(line);
+      std::string name, hash, state;
+      double seconds = 0;
+      if (row >> name >> hash >> seconds >> state) records[name] = {hash, seconds, state == "done"};
+    }
+    return records;
   }
 
   void save_manifest() const {
     std::ostringstream t;
     for (const auto& stage : stages_) {
       const auto it = manifest_.find(stage.name);
-      if (it != manifest_.end()) t << stage.name << '\t' << it->second.first << '\t' << it->second.second << '\n';
+      if (it != manifest_.end())
+        t << stage.name << '\t' << it->second.hash << '\t' << it->second.seconds << '\t'
+          << (it->second.done ? "done" : "started") << '\n';
     }
     vmb::io::write_text_file((run_ / "manifest.tsv").string(), t.str());
   }
 
-  // Estimates for --dry-run: the solver at 2 G updates/s, a training step scaled from the
-  // measured 9 s for width 64 on [29, 400, 301] (cost grows with width^2 and the input's area).
+  // The fastest velocity the pipeline's models can hold: what sets the solver's time step.
+  double max_velocity() const {
+    double vmax = released() ? 4500.0 : 0.0;
+    for (const char* name : {"fcnvmb-salt", "seg-like"})
+      for (const auto& [key, value] : vmb::datagen::resolve(generator(name)).parameters)
+        if (key.find("velocity") != std::string::npos || key.find("vmax") != std::string::npos)
+          vmax = std::max(vmax, value);
+    return vmax;
+  }
+
+  // Estimates for --dry-run: the solver at 2 G updates/s counting its internal sub-steps, a
+  // training step scaled from the measured 9 s for width 64 on [29, 400, 301] (cost grows with
+  // width^2 and the input's area).
   void dry_run() const {
     std::printf("preset %s, resolved settings:\n", s_.preset().c_str());
     for (const auto& [k, v] : s_.values()) std::printf("  %s = %s\n", k.c_str(), v.c_str());
-    std::map<std::string, std::pair<std::string, double>> done;
-    {
-      std::ifstream in(run_ / "manifest.tsv");
-      std::string name, hash;
-      double seconds = 0;
-      while (in >> name >> hash >> seconds) done[name] = {hash, seconds};
-    }
+    const auto done = read_manifest();
     const int nz = s_.integer("grid.nz"), nx = s_.integer("grid.nx"), pml = s_.integer("survey.pml");
     const int nshots = s_.integer("survey.nshots"), nt = s_.integer("survey.nt");
     const int stored = nt / s_.integer("survey.decimation");
-    const double per_sample_s = double(nz + 2 * pml) * (nx + 2 * pml) * nshots * nt / 2e9;
+    const double dx = s_.number("grid.dx");
+    const int substeps = vmb::substeps_for(s_.number("survey.dt"), s_.integer("survey.order"),
+                                           max_velocity(), dx, dx);
+    const double per_sample_s =
+        double(nz + 2 * pml) * (nx + 2 * pml) * nshots * double(nt) * substeps / 2e9;
     const double per_sample_b = 4.0 * nshots * stored * nx;
     const double w = s_.integer("network.width") / 64.0;
     const double step_s = 9.0 * w * w * (double(stored) * nx) / (400.0 * 301.0) + 0.002;
@@ -300,7 +353,7 @@ class Pipeline {
     double total_s = 0, total_b = 0;
     for (const auto& stage : stages_) {
       const auto it = done.find(stage.name);
-      const bool skip = it != done.end() && it->second.first == stage.hash;
+      const bool skip = it != done.end() && it->second.hash == stage.hash && it->second.done;
       double secs = 0, bytes = 0;
       const std::string set = stage.name.substr(stage.name.find('.') + 1);
       if (stage.name.rfind("models.", 0) == 0) {
@@ -321,6 +374,8 @@ class Pipeline {
       std::printf("  %-22s %-6s %10.0f s %10.1f MB\n", stage.name.c_str(), skip ? "done" : "run",
                   secs, bytes / 1e6);
     }
+    std::printf("solver: %d internal step%s per output sample (dt %g s, vmax %g m/s)\n", substeps,
+                substeps > 1 ? "s" : "", s_.number("survey.dt"), max_velocity());
     std::printf("to run: about %.0f s and %.1f MB in %s\n", total_s, total_b / 1e6, run_.c_str());
   }
 
@@ -343,107 +398,109 @@ class Pipeline {
   // Mean metrics of an evaluation: rows network and baseline of its summary.tsv.
   std::map<std::string, std::vector<double>> summary(const std::string& set) const {
     std::map<std::string, std::vector<double>> out;
-    std::ifstream in(run_ / "eval" / set / "summary.tsv");
+    const fs::path path = run_ / "eval" / set / "summary.tsv";
+    std::ifstream in(path);
     std::string who;
     while (in >> who) {
       std::vector<double> m(6);
       for (double& v : m) {
         std::string t;
         in >> t;
-        v = std::stod(t);
+        v = std::strtod(t.c_str(), nullptr);
       }
       out[who] = m;
     }
+    if (!out.count("network") || !out.count("baseline"))
+      throw vmb::IoError("'" + path.string() + "' is damaged: run the pipeline again");
     return out;
   }
 
   void report() {
-    static const char* names[] = {"paper_psnr", "paper_ssim", "mae", "rmse", "ssim", "psnr"};
     static const char* titles[] = {"PSNR (paper, dB)", "SSIM (paper)", "MAE (m/s)", "RMSE (m/s)",
                                    "SSIM", "PSNR (dB)"};
-    std::ostringstream j, h;
-    j << "{\n  \"preset\": \"" << s_.preset() << "\",\n  \"config\": {";
-    bool first = true;
-    for (const auto& [k, v] : s_.values()) {
-      j << (first ? "" : ",") << "\n    \"" << k << "\": \"" << v << "\"";
-      first = false;
-    }
-    j << "\n  },\n  \"stage_seconds\": {";
-    first = true;
+    nlohmann::json j;
+    std::ostringstream h;
+    j["preset"] = s_.preset();
+    j["config"] = s_.values();
+    j["stage_seconds"] = nlohmann::json::object();
     for (const auto& stage : stages_) {
       const auto it = manifest_.find(stage.name);
-      if (it == manifest_.end()) continue;
-      j << (first ? "" : ",") << "\n    \"" << stage.name << "\": " << it->second.second;
-      first = false;
+      if (it != manifest_.end() && it->second.done) j["stage_seconds"][stage.name] = it->second.seconds;
     }
-    j << "\n  },\n  \"loss\": {";
     for (const char* phase : {"pretrain", "finetune"}) {
-      j << (phase[0] == 'p' ? "" : ",") << "\n    \"" << phase << "\": [";
-      const auto l = losses(phase);
-      for (std::size_t i = 0; i < l.size(); ++i)
-        j << (i ? ", " : "") << "[" << l[i].first << ", " << l[i].second << "]";
-      j << "]";
+      j["loss"][phase] = nlohmann::json::array();
+      for (const auto& [epoch, loss] : losses(phase)) j["loss"][phase].push_back({epoch, loss});
     }
-    j << "\n  },\n  \"metrics\": {";
-    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vmbkit run: " << s_.preset()
+    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vmbkit run: " << html(s_.preset())
       << "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
          "th{background:#eee}img{max-width:100%}</style></head><body>\n<h1>FCNVMB reproduction: "
-      << s_.preset() << " preset</h1>\n<p>vmbkit " << vmb::io::version()
+      << html(s_.preset()) << " preset</h1>\n<p>vmbkit " << vmb::io::version()
       << ". Pretrained on generated (or released) salt models and evaluated on held-out ones; "
          "fine-tuned on SEG-style slices and evaluated on held-out ones; each against the baseline "
          "that predicts the mean model of the network's training data.</p>\n";
-    first = true;
     for (const auto& [set, label] :
          {std::pair{"test_simulated", "Simulated test set (pretrained network)"},
           std::pair{"test_seg", "SEG-style test set (fine-tuned network)"}}) {
       const auto m = summary(set);
-      j << (first ? "" : ",") << "\n    \"" << set << "\": {";
       h << "<h2>" << label << "</h2>\n<table><tr><th></th>";
       for (const char* t : titles) h << "<th>" << t << "</th>";
       h << "</tr>\n";
-      bool first_row = true;
       for (const char* who : {"network", "baseline"}) {
-        j << (first_row ? "" : ", ") << "\"" << who << "\": {";
+        const std::vector<double>& v = m.at(who);
+        const vmb::network::Metrics metrics{v[0], v[1], v[2], v[3], v[4], v[5]};
+        j["metrics"][set][who] = nlohmann::json::parse(vmb::network::to_json(metrics));
         h << "<tr><th>" << (who[0] == 'n' ? "network" : "mean training model") << "</th>";
         for (int k = 0; k < 6; ++k) {
-          const double v = m.count(who) ? m.at(who)[k] : std::nan("");
-          j << (k ? ", " : "") << "\"" << names[k] << "\": " << vmb::network::metric_text(v);
           char cell[32];
-          std::snprintf(cell, sizeof cell, k == 2 || k == 3 ? "%.1f" : (k == 1 || k == 4 ? "%.4f" : "%.2f"), v);
+          std::snprintf(cell, sizeof cell, k == 2 || k == 3 ? "%.1f" : (k == 1 || k == 4 ? "%.4f" : "%.2f"), v[k]);
           h << "<td>" << cell << "</td>";
         }
-        j << "}";
         h << "</tr>\n";
-        first_row = false;
       }
-      j << "}";
       h << "</table>\n";
+      std::vector<std::string> panels;
       for (const auto& e : fs::directory_iterator(run_ / "eval" / set))
-        if (e.path().extension() == ".png")
-          h << "<p><img src=\"eval/" << set << "/" << e.path().filename().string() << "\"></p>\n";
-      first = false;
+        if (e.path().extension() == ".png") panels.push_back(e.path().filename().string());
+      std::sort(panels.begin(), panels.end());
+      for (const auto& panel : panels)
+        h << "<p><img src=\"eval/" << set << "/" << html(panel) << "\"></p>\n";
     }
-    j << "\n  }\n}\n";
     h << "<h2>Loss curves</h2>\n<p><img src=\"train/pretrain/loss.png\"> <img src=\"train/finetune/loss.png\"></p>\n"
       << "<h2>Time per stage</h2>\n<table><tr><th>stage</th><th>seconds</th></tr>\n";
     for (const auto& stage : stages_) {
       const auto it = manifest_.find(stage.name);
-      if (it != manifest_.end())
-        h << "<tr><td style=\"text-align:left\">" << stage.name << "</td><td>" << it->second.second << "</td></tr>\n";
+      if (it != manifest_.end() && it->second.done)
+        h << "<tr><td style=\"text-align:left\">" << stage.name << "</td><td>" << it->second.seconds << "</td></tr>\n";
     }
     h << "</table>\n<h2>Settings</h2>\n<table>\n";
     for (const auto& [k, v] : s_.values())
-      h << "<tr><td style=\"text-align:left\">" << k << "</td><td style=\"text-align:left\">" << v << "</td></tr>\n";
+      h << "<tr><td style=\"text-align:left\">" << html(k) << "</td><td style=\"text-align:left\">"
+        << html(v) << "</td></tr>\n";
     h << "</table>\n</body></html>\n";
-    vmb::io::write_text_file((run_ / "report.json").string(), j.str());
+    vmb::io::write_text_file((run_ / "report.json").string(), j.dump(2) + "\n");
     vmb::io::write_text_file((run_ / "report.html").string(), h.str());
+  }
+
+  // Text as HTML: the characters markup gives a meaning escaped.
+  static std::string html(const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+      switch (ch) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += ch;
+      }
+    }
+    return out;
   }
 
   const Settings& s_;
   fs::path run_;
   std::vector<Stage> stages_;
-  std::map<std::string, std::pair<std::string, double>> manifest_;  // stage -> hash, seconds
+  std::map<std::string, StageRecord> manifest_;
 };
 
 }  // namespace

@@ -7,6 +7,9 @@
 #include <thread>
 
 #include "cli.hpp"
+#include "options.hpp"
+#include "vmb/datagen/dataset.hpp"
+#include "vmb/io/check.hpp"
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/model_io.hpp"
 #include "vmb/io/picture.hpp"
@@ -24,7 +27,7 @@ po::options_description options() {
     ("out", po::value<std::string>()->required(), "velocity model file: .h5, .bin, .segy or .mat")
     ("png", po::value<std::string>(), "picture of the predicted model")
     ("device", po::value<std::string>()->default_value("auto"), "auto | cpu | cuda")
-    ("threads", po::value<int>()->default_value(0), "CPU threads (0: all)");
+    ("threads", vmb::cli::non_negative<int>("threads")->default_value(0), "CPU threads (0: all)");
   return o;
 }
 
@@ -33,15 +36,19 @@ class Predict {
   explicit Predict(const po::variables_map& vm) : vm_(vm) {}
 
   void run() {
+    vmb::cli::check_output_files(vm_, {"out", "png"}, {"gathers", "checkpoint"});
+    vmb::io::guess_model_format(vm_["out"].as<std::string>());  // a format it can write
     const int threads = vm_["threads"].as<int>();
     torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
     auto checkpoint = vmb::network::load_checkpoint(vm_["checkpoint"].as<std::string>());
     checkpoint.net->to(vmb::network::choose_device(vm_["device"].as<std::string>()));
     auto record = vmb::io::read_gathers(vm_["gathers"].as<std::string>());
     const auto& g = record.gathers;
-    auto shots = torch::from_blob(record.gathers.data.data(), {g.nshots, g.nt, g.nrec}, torch::kFloat32);
     const auto& time = checkpoint.time;
-    shots = shots.slice(1, time.offset, g.nt, time.factor).contiguous();
+    std::vector<float> selected = vmb::datagen::select_samples(g.data.data(), g.nshots, g.nt, g.nrec,
+                                                               time.factor, time.offset);
+    const std::int64_t kept = vmb::datagen::selected_samples(g.nt, time.factor, time.offset);
+    const auto shots = torch::from_blob(selected.data(), {g.nshots, kept, g.nrec}, torch::kFloat32);
     const std::vector<std::int64_t> shape{shots.size(0), shots.size(1), shots.size(2)};
     if (shape != checkpoint.input_shape)
       throw vmb::NetworkError("the gathers are " + std::to_string(shape[0]) + " x " +
@@ -51,6 +58,9 @@ class Predict {
                               std::to_string(checkpoint.input_shape[1]) + " x " +
                               std::to_string(checkpoint.input_shape[2]));
     const auto velocity = vmb::network::predict(checkpoint, shots.unsqueeze(0))[0].contiguous();
+    vmb::io::check_finite(velocity.data_ptr<float>(),
+                          {std::size_t(velocity.size(0)), std::size_t(velocity.size(1))},
+                          {"row", "column"}, "the network's prediction");
     vmb::VelocityModel model;
     model.nz = int(velocity.size(0));
     model.nx = int(velocity.size(1));

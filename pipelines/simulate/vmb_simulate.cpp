@@ -13,7 +13,7 @@
 
 #include "cli.hpp"
 #include "options.hpp"
-#include "vmb/io/atomic_file.hpp"
+#include "vmb/io/check.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/model_io.hpp"
@@ -31,22 +31,14 @@ namespace fs = std::filesystem;
 po::options_description options() {
   po::options_description model("Model");
   model.add_options()
-    ("model", po::value<std::string>(), "velocity model file; none: the built-in model")
-    ("format", po::value<std::string>(), "h5 | bin | segy | mat (default: from the extension)")
-    ("nz", po::value<int>(), "rows (depth) of a raw binary model")
-    ("nx", po::value<int>(), "columns (x) of a raw binary model")
-    ("axis-order", po::value<std::string>()->default_value("zx"), "raw binary: zx (x fastest) | xz")
-    ("endian", po::value<std::string>()->default_value("little"), "raw binary: little | big")
-    ("units", po::value<std::string>()->default_value("m/s"), "velocity units in the file: m/s | km/s")
-    ("dx", po::value<double>(), "column spacing, m (default: from the file, else 10)")
-    ("dz", po::value<double>(), "row spacing, m (default: from the file, else dx)")
-    ("mat-variable", po::value<std::string>(), ".mat variable (default: vmodel, svmodel or the only one)");
+    ("model", po::value<std::string>(), "velocity model file; none: the built-in model");
+  model.add(vmb::cli::model_file_options(true));
   po::options_description output("Output");
   output.add_options()
     ("out", po::value<std::string>()->default_value("gathers.h5"), "HDF5 gathers file")
     ("segy", po::value<std::string>(), "folder for one SEG-Y file per shot")
     ("png", po::value<std::string>(), "folder for pictures")
-    ("snapshots", po::value<int>()->default_value(0), "keep the wavefield every K samples (0: none)")
+    ("snapshots", vmb::cli::non_negative<int>("snapshots")->default_value(0), "keep the wavefield every K samples (0: none)")
     ("quiet", po::bool_switch(), "no progress or warnings on stderr");
   po::options_description all;
   all.add(model).add(vmb::cli::survey_options()).add(vmb::cli::physics_options()).add(output);
@@ -61,6 +53,7 @@ class Simulate {
     prepare_outputs();
     load_model();
     build_survey();
+    check_room();
     simulate();
     write_outputs();
   }
@@ -71,43 +64,18 @@ class Simulate {
     return vmb::cli::optional<T>(vm_, key);
   }
 
-  // Output folders exist (created if their parent does) before hours of simulation are spent.
+  // Every output is checked (and its folder made) before hours of simulation are spent: none may
+  // be the model it reads.
   void prepare_outputs() {
+    vmb::cli::check_output_files(vm_, {"out"}, {"model"});
     for (const char* key : {"segy", "png"})
-      if (auto dir = get<std::string>(key)) {
-        std::error_code ec;
-        fs::create_directories(*dir, ec);
-        if (!fs::is_directory(*dir))
-          throw vmb::IoError("cannot create output folder '" + *dir + "' (--" + key + ")");
-      }
-    vmb::io::AtomicFile probe(vm_["out"].as<std::string>());  // checks the folder is writable
+      if (auto dir = get<std::string>(key))
+        vmb::io::prepare_output_folder({std::string("--") + key, *dir});
   }
 
   void load_model() {
     if (auto path = get<std::string>("model")) {
-      vmb::io::ModelFileOptions o;
-      if (auto f = get<std::string>("format")) o.format = vmb::io::model_format_from_name(*f);
-      o.nz = get<int>("nz").value_or(0);
-      o.nx = get<int>("nx").value_or(0);
-      const auto axis = vm_["axis-order"].as<std::string>();
-      if (axis != "zx" && axis != "xz") throw vmb::cli::UsageError("--axis-order must be zx or xz");
-      o.x_fastest = axis == "zx";
-      const auto endian = vm_["endian"].as<std::string>();
-      if (endian != "little" && endian != "big")
-        throw vmb::cli::UsageError("--endian must be little or big");
-      o.big_endian = endian == "big";
-      const auto units = vm_["units"].as<std::string>();
-      if (units != "m/s" && units != "km/s") throw vmb::cli::UsageError("--units must be m/s or km/s");
-      o.velocity_scale = units == "km/s" ? 1000.0 : 1.0;
-      o.variable = get<std::string>("mat-variable").value_or("");
-      o.dx = get<double>("dx").value_or(0.0);
-      o.dz = get<double>("dz").value_or(0.0);
-      const vmb::io::ModelFormat format = o.format ? *o.format : vmb::io::guess_model_format(*path);
-      // Formats that carry no spacing default to 10 m, the FCNVMB grid.
-      if (o.dx == 0.0 && (format == vmb::io::ModelFormat::kBinary ||
-                          format == vmb::io::ModelFormat::kMat))
-        o.dx = 10.0;
-      model_ = vmb::io::read_model(*path, o);
+      model_ = vmb::io::read_model(*path, vmb::cli::model_file_settings(vm_));
     } else {
       const double dx = get<double>("dx").value_or(10.0);
       model_ = vmb::demo_model(201, 301, dx);
@@ -118,6 +86,14 @@ class Simulate {
 
   void build_survey() {
     survey_ = vmb::make_survey(vmb::cli::survey_layout(vm_), model_.nx, model_.dx, model_.dz);
+  }
+
+  void check_room() const {
+    const double cells = double(model_.nz) * model_.nx;
+    const double nt = vm_["nt"].as<int>(), every = vm_["snapshots"].as<int>();
+    const double samples = double(survey_.sources.size()) *
+                           (nt * survey_.receivers.size() + (every > 0 ? std::ceil(nt / every) * cells : 0));
+    vmb::io::check_free_space(vm_["out"].as<std::string>(), 4.0 * samples, "the gathers file");
   }
 
   void simulate() {

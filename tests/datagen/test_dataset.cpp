@@ -186,14 +186,14 @@ TEST(Dataset, BadInputGetsClearErrorsAndLosesNothing) {
   expect_error(kDatagen + datagen_args(set, dir / "x") + " --shard 3/2", "--shard");
   expect_error(kDatagen + datagen_args(set, dir / "x") + " --decimation bogus", "--decimation");
   expect_error(kDatagen + " --models " + set + " --out " + (dir / "x") + " --shard-size 0",
-               "shard size");
+               "--shard-size 0 is out of range");
   // The same folder with other settings: refused, and the finished shards stay as they were.
   expect_error(kDatagen + datagen_args(set, dir / "ds", 400), "other settings");
   EXPECT_TRUE(contents(dir / "ds") == before);
   expect_error(kGenmodels + " --generator voronoi --count 3 --out " + (dir / "m.h5"), "unknown generator");
   expect_error(kGenmodels + " --generator fcnvmb-salt --count 3 --vmin 5000 --out " + (dir / "m.h5"),
                "vmin 5000 is larger than vmax 4000");
-  expect_error(kGenmodels + " --generator fcnvmb-salt --count 0 --out " + (dir / "m.h5"), "positive");
+  expect_error(kGenmodels + " --generator fcnvmb-salt --count 0 --out " + (dir / "m.h5"), "--count 0 is out of range");
   expect_error(kGenmodels + " --generator flat --count 2 --out /nonexistent-folder/m.h5", "does not exist");
   EXPECT_FALSE(fs::exists(dir / "m.h5"));
 }

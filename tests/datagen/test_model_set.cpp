@@ -45,7 +45,9 @@ TEST(ModelSet, ImportsEveryFcnvmbReleaseModel) {
                           Subset{"seg", 10, 1500.f, 4482.f}}) {
     const auto files = vmb::datagen::fcnvmb_release_files(root, s.name);
     ASSERT_EQ(int(files.size()), s.count);
-    vmb::datagen::import_model_set(dir / "set.h5", files, 10.0, s.name);
+    vmb::io::ModelFileOptions options;
+    options.dx = 10.0;
+    vmb::datagen::import_model_set(dir / "set.h5", files, options, s.name);
     vmb::datagen::ModelSetReader reader(dir / "set.h5");
     ASSERT_EQ(reader.info().count, s.count);
     ASSERT_EQ(reader.info().nz, 201);
@@ -68,7 +70,9 @@ TEST(ModelSet, ImportRefusesMixedGrids) {
   vmb::io::write_model(dir / "a.h5", vmb::demo_model(20, 30, 10.0));
   vmb::io::write_model(dir / "b.h5", vmb::demo_model(21, 30, 10.0));
   try {
-    vmb::datagen::import_model_set(dir / "set.h5", {dir / "a.h5", dir / "b.h5"}, 10.0, "files");
+    vmb::io::ModelFileOptions options;
+    options.dx = 10.0;
+    vmb::datagen::import_model_set(dir / "set.h5", {dir / "a.h5", dir / "b.h5"}, options, "files");
     FAIL() << "no error";
   } catch (const vmb::DatagenError& e) {
     EXPECT_NE(std::string(e.what()).find("not 20 x 30"), std::string::npos) << e.what();

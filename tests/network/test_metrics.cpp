@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include <nlohmann/json.hpp>
+
 #include "vmb/network/metrics.hpp"
 
 TEST(Metrics, IdenticalModelsGiveSsimOneAndInfinitePsnr) {
@@ -17,7 +19,8 @@ TEST(Metrics, IdenticalModelsGiveSsimOneAndInfinitePsnr) {
   EXPECT_EQ(m.rmse, 0.0);
   EXPECT_TRUE(std::isinf(m.psnr) && m.psnr > 0);
   EXPECT_TRUE(std::isinf(m.paper_psnr));
-  EXPECT_EQ(vmb::network::metric_text(m.psnr), "\"inf\"");
+  EXPECT_EQ(vmb::network::metric_text(m.psnr), "inf");
+  EXPECT_EQ(nlohmann::json::parse(vmb::network::to_json(m)).at("psnr"), "inf");
 }
 
 TEST(Metrics, HandComputedErrors) {

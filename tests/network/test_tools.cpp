@@ -74,7 +74,7 @@ TEST(Tools, BadInput) {
                    " --out " + (dir / "e"), "does not exist");
   expect_error(kTrain + " --train " + (dir / "nothing") + " --run " + (dir / "r"), "does not exist");
   fs::create_directories(dir / "empty");
-  expect_error(kTrain + " --train " + (dir / "empty") + " --run " + (dir / "r"), "holds no samples");
+  expect_error(kTrain + " --train " + (dir / "empty") + " --run " + (dir / "r"), "holds no dataset (no index.json)");
   expect_error(kTrain + " --train " + (dir / "train") + " --run " + (dir / "r") + " --device tpu",
                "device 'tpu'");
   expect_error(kTrain + " --run " + (dir / "r"), "--train is required");

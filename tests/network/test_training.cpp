@@ -115,7 +115,8 @@ TEST(Training, BadInputIsRefused) {
   fs::create_directories(dir / "empty");
   auto empty = config;
   empty.train_data = dir / "empty";
-  EXPECT_NE(message([&] { vmb::network::train(empty); }).find("holds no samples"), std::string::npos);
+  empty.run = dir / "empty_run";
+  EXPECT_NE(message([&] { vmb::network::train(empty); }).find("holds no dataset (no index.json)"), std::string::npos);
   // Fine-tuning data whose gathers differ from what the checkpoint's network takes.
   vmb::test::make_tiny_dataset(dir / "other", 2, 1, /*nshots=*/2, /*decimate=*/false);
   auto tune = config;
@@ -126,34 +127,157 @@ TEST(Training, BadInputIsRefused) {
             std::string::npos);
 }
 
-TEST(Training, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Training, NonFiniteDataIsRefusedNamingShardSampleAndPosition) {
   vmb::test::TempDir dir;
   vmb::test::make_tiny_dataset(dir / "train", 4, 1);
   auto config = tiny_config(dir, "run");
   config.epochs = 1;
   vmb::network::train(config);
-  std::ifstream good_file(dir / "run/checkpoint.pt", std::ios::binary);
-  const std::string good((std::istreambuf_iterator<char>(good_file)), {});
-  // The same data with a NaN in one model: the loss turns NaN in the next epoch.
+  const std::string good = file_bytes(dir / "run/checkpoint.pt");
   fs::copy(dir / "train", dir / "poisoned");
   {
     vmb::io::H5File f(dir / "poisoned/shard_00000.h5", vmb::io::H5File::Mode::kReadWrite);
     auto v = f.read_slab("/velocity", 1);
-    v[100] = std::nanf("");
+    v[100] = std::nanf("");  // row 100 / 32 = 3, column 4
     f.write_slab("/velocity", 1, v.data());
   }
+  auto fresh = config;
+  fresh.train_data = dir / "poisoned";
+  fresh.run = dir / "fresh";
+  const std::string what = error_of([&] { vmb::network::train(fresh); });
+  EXPECT_NE(what.find("shard_00000.h5' velocity holds NaN at sample 1, row 3, column 4"),
+            std::string::npos)
+      << what;
+  EXPECT_FALSE(fs::exists(dir / "fresh/checkpoint.pt"));
+  EXPECT_TRUE(file_bytes(dir / "run/checkpoint.pt") == good);
+}
+
+// A learning rate of 1e30 throws the weights out of float range after the first step: the loss
+// of the next batch is not finite.
+TEST(Training, DivergingLossStopsAndKeepsTheLastGoodCheckpoint) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 4, 1);
+  auto config = tiny_config(dir, "run");
+  config.learning_rate = 1e30;
+  config.epochs = 1;  // one batch of 4: a finite loss, then the step that diverges
+  vmb::network::train(config);
+  const std::string saved = file_bytes(dir / "run/checkpoint.pt");
   auto resumed = config;
-  resumed.train_data = dir / "poisoned";
   resumed.epochs = 3;
   resumed.resume = true;
-  try {
-    vmb::network::train(resumed);
-    FAIL() << "no error";
-  } catch (const vmb::NetworkError& e) {
-    EXPECT_NE(std::string(e.what()).find("the loss became nan in epoch 2"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("last good checkpoint"), std::string::npos);
+  const std::string what = error_of([&] { vmb::network::train(resumed); });
+  EXPECT_NE(what.find("in epoch 2, batch 1: training stopped; the last good checkpoint is " +
+                      (dir / "run/checkpoint.pt") + " (epoch 1)"),
+            std::string::npos)
+      << what;
+  EXPECT_TRUE(file_bytes(dir / "run/checkpoint.pt") == saved);
+
+  // Diverging before the first checkpoint: the message says none exists.
+  auto early = config;
+  early.run = dir / "early";
+  early.batch_size = 2;
+  const std::string first = error_of([&] { vmb::network::train(early); });
+  EXPECT_NE(first.find("in epoch 1, batch 2: training stopped; no checkpoint was written"),
+            std::string::npos)
+      << first;
+  EXPECT_FALSE(fs::exists(dir / "early/checkpoint.pt"));
+}
+
+TEST(Training, ResumeUnderOtherSettingsIsRefusedNamingThem) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 4, 1);
+  vmb::test::make_tiny_dataset(dir / "other", 4, 2);
+  auto config = tiny_config(dir, "run");
+  config.epochs = 1;
+  vmb::network::train(config);
+  const std::string saved = file_bytes(dir / "run/checkpoint.pt");
+  auto changed = config;
+  changed.resume = true;
+  changed.epochs = 2;
+  changed.learning_rate = 0.01;
+  changed.batch_size = 2;
+  std::string what = error_of([&] { vmb::network::train(changed); });
+  EXPECT_NE(what.find("--lr 0.01 (the checkpoint's: 0.001)"), std::string::npos) << what;
+  EXPECT_NE(what.find("--batch-size 2 (the checkpoint's: 4)"), std::string::npos) << what;
+  auto wider = config;
+  wider.resume = true;
+  wider.width = 16;
+  what = error_of([&] { vmb::network::train(wider); });
+  EXPECT_NE(what.find("--width 16 (the checkpoint's: 8)"), std::string::npos) << what;
+  auto data = config;
+  data.resume = true;
+  data.train_data = dir / "other";
+  what = error_of([&] { vmb::network::train(data); });
+  EXPECT_NE(what.find("the training data (another dataset)"), std::string::npos) << what;
+  EXPECT_TRUE(file_bytes(dir / "run/checkpoint.pt") == saved);
+  // Fewer epochs than trained already; a fresh run into a folder that holds a checkpoint.
+  auto fewer = config;
+  fewer.resume = true;
+  fewer.epochs = 1;
+  EXPECT_EQ(error_of([&] { vmb::network::train(fewer); }), "no error");
+  auto again = config;
+  EXPECT_NE(error_of([&] { vmb::network::train(again); }).find("already holds a checkpoint"),
+            std::string::npos);
+}
+
+TEST(Training, DamagedCheckpointsGetAClearError) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 4, 1);
+  auto config = tiny_config(dir, "run");
+  config.epochs = 1;
+  vmb::network::train(config);
+  const std::string good = file_bytes(dir / "run/checkpoint.pt");
+  // Truncated.
+  std::ofstream(dir / "cut.pt", std::ios::binary) << good.substr(0, good.size() / 2);
+  EXPECT_NE(error_of([&] { vmb::network::load_checkpoint(dir / "cut.pt"); }).find("damaged"),
+            std::string::npos);
+  // Each field with the wrong shape, type or range (or missing), the rest intact.
+  struct Case {
+    std::string key;
+    torch::Tensor value;  // undefined: the field is left out
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"network", torch::tensor({int64_t(3), int64_t(8)}), "field 'network' has the wrong type or shape"},
+      {"network", torch::tensor({int64_t(3), int64_t(9), int64_t(24), int64_t(32)}),
+       "its weights do not fit its network"},
+      {"epoch", torch::tensor({1.5}), "field 'epoch' has the wrong type or shape"},
+      {"seed", torch::Tensor(), "field 'seed' is missing"},
+      {"time", torch::tensor({int64_t(2), int64_t(2)}), "the time selection is invalid"},
+      {"input_shape", torch::tensor({int64_t(3), int64_t(40)}), "field 'input_shape' has the wrong type or shape"},
+      {"normalisation", torch::tensor({1.0, 1.0, 4000.0, 1500.0}, torch::kFloat64), "the normalisation is invalid"},
+      {"mean_model", torch::zeros({24, 31}), "field 'mean_model' has the wrong type or shape"},
+      {"history", torch::zeros({7, 4}, torch::kFloat64), "the loss history is longer than the epochs"}};
+  const auto trained = vmb::network::load_checkpoint(dir / "run/checkpoint.pt");
+  for (const auto& c : cases) {
+    torch::serialize::InputArchive in;
+    in.load_from(dir / "run/checkpoint.pt");
+    torch::serialize::OutputArchive out, model;
+    trained.net->save(model);
+    out.write("model", model);
+    for (const std::string name : {"network", "epoch", "seed", "time", "input_shape",
+                                   "normalisation", "mean_model", "history"}) {
+      torch::Tensor t;
+      in.read(name, t);
+      if (name != c.key) out.write(name, t);
+      else if (c.value.defined()) out.write(name, c.value);
+    }
+    out.save_to(dir / "bad.pt");
+    const std::string what = error_of([&] { vmb::network::load_checkpoint(dir / "bad.pt"); });
+    EXPECT_NE(what.find("is damaged: " + c.expected), std::string::npos) << c.key << ": " << what;
   }
-  std::ifstream after_file(dir / "run/checkpoint.pt", std::ios::binary);
-  const std::string after((std::istreambuf_iterator<char>(after_file)), {});
-  EXPECT_TRUE(after == good);
 }

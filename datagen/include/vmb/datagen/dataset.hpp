@@ -6,7 +6,11 @@
 //   attributes: the survey (sources_x, sources_z, receivers_x, receivers_z in m), dt and t0 (s,
 //   after decimation), nt, dx, dz, f0, order, pml, free_surface, decimation, decimation_mode,
 //   shard, first, config_hash, version;
-// plus index.json listing the shards and the settings.
+// plus index.json (written through nlohmann::json) listing the shards, the settings, the model
+// set's path and the vmb-datagen options that make (or complete) the dataset.
+//
+// DatasetReader is the one reader of the format: it goes through index.json and refuses a
+// dataset whose shards are missing or unfinished, naming them and that command.
 //
 // Shard s holds samples [s K, min((s + 1) K, N)). Work is split by shard: part p of P takes the
 // shards with s % P == p, so any split (processes, MPI ranks, machines) writes the same files.
@@ -17,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "vmb/modeling/survey.hpp"
 
@@ -71,5 +76,52 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
 
 // File name of shard s.
 std::string shard_name(int shard);
+
+// The FCNVMB time rule: of nt samples, keep sample factor m + offset for m = 0, 1, ...
+// How many are kept (0 when offset >= nt); DatagenError unless 0 <= offset < factor.
+int selected_samples(int nt, int factor, int offset);
+// The kept samples of gathers [nshots][nt][nrec], as [nshots][selected][nrec].
+std::vector<float> select_samples(const float* gathers, int nshots, int nt, int nrec, int factor,
+                                  int offset);
+
+// What a dataset's index.json says about it.
+struct DatasetInfo {
+  std::string folder;
+  std::string config_hash;
+  std::string command;       // the vmb-datagen command that makes or completes it
+  std::int64_t samples = 0;
+  int nshots = 0, nt = 0, nrec = 0;  // stored gathers per sample
+  int nz = 0, nx = 0;
+  double dx = 0.0, dz = 0.0;  // m
+  double dt = 0.0;            // s, stored
+  std::string decimation;     // none | antialias | fcnvmb
+};
+
+struct ShardEntry {
+  std::string path;
+  std::int64_t first = 0;
+  int count = 0;
+};
+
+// A complete dataset folder, opened through its index.json. Every listed shard must exist and
+// be complete (its settings hash, shapes, sample numbers and last sample checked); otherwise
+// DatagenError names the missing or unfinished shards and the command that completes them.
+// Reading checks that every value is finite, naming the shard, sample and position otherwise.
+class DatasetReader {
+ public:
+  explicit DatasetReader(const std::string& folder);
+
+  const DatasetInfo& info() const { return info_; }
+  const std::vector<ShardEntry>& shards() const { return shards_; }
+
+  // Sample i (0-based, global): gathers [nshots][nt][nrec] and velocity [nz][nx] (m/s).
+  void read(std::int64_t i, std::vector<float>& gathers, std::vector<float>& velocity) const;
+  // Every velocity model of shard s, [count][nz][nx] (m/s).
+  std::vector<float> shard_velocities(int s) const;
+
+ private:
+  DatasetInfo info_;
+  std::vector<ShardEntry> shards_;
+};
 
 }  // namespace vmb::datagen

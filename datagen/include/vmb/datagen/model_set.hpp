@@ -2,7 +2,9 @@
 // A model set: N velocity models of one grid in one HDF5 file.
 //   /velocity  float32 [N, nz, nx], m/s, chunked one model per chunk
 //   attributes dx, dz (m), generator (name, or "import"), parameters (text: key=value;...),
-//   seed, count.
+//   seed, count, checksum (XXH3-64 of /velocity's bytes, 16 hex digits).
+// The checksum is computed as the set is written and verified whenever it is opened, so a
+// dataset's settings hash, which includes it, changes with the models' contents.
 
 #include <cstdint>
 #include <functional>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "vmb/datagen/generators.hpp"
+#include "vmb/io/model_io.hpp"
 #include "vmb/modeling/model.hpp"
 
 namespace vmb::datagen {
@@ -21,6 +24,7 @@ struct ModelSetInfo {
   std::string generator;
   std::string parameters;
   std::uint64_t seed = 0;
+  std::string checksum;
 };
 
 // Generates samples [0, count) with the resolved generator and writes them (atomically).
@@ -28,17 +32,19 @@ struct ModelSetInfo {
 void generate_model_set(const std::string& path, const GeneratorConfig& config, std::uint64_t seed,
                         std::int64_t count, const std::function<void(std::int64_t)>& progress = {});
 
-// Writes models read from files (any format vmb::io::read_model reads, spacing taken from the
-// files or dx_m) as a model set; all must share one grid. source describes where they came from.
-void import_model_set(const std::string& path, const std::vector<std::string>& files, double dx_m,
-                      const std::string& source,
+// Writes models read from files (any format vmb::io::read_model reads, with these options) as a
+// model set; all must share one grid. source describes where they came from.
+void import_model_set(const std::string& path, const std::vector<std::string>& files,
+                      const io::ModelFileOptions& options, const std::string& source,
                       const std::function<void(std::int64_t)>& progress = {});
 
 // The model files of the FCNVMB release under root, in the authors' layout:
 // subset "train" (vmodel1..1600), "test" (vmodel1601..1700) or "seg" (saltv1..10).
 std::vector<std::string> fcnvmb_release_files(const std::string& root, const std::string& subset);
 
-// Reads a model set's description, or one of its models.
+// Reads a model set's description, or one of its models. Opening it verifies the checksum and
+// that every velocity is finite and positive; a set without a checksum (written by vmbkit before
+// 0.2) or whose contents changed is refused.
 class ModelSetReader {
  public:
   explicit ModelSetReader(const std::string& path);

@@ -29,7 +29,8 @@ struct ModelFileOptions {
   bool x_fastest = true;              // bin: axis order zx (x fastest) or xz (z fastest)
   bool big_endian = false;            // bin
   double velocity_scale = 1.0;        // multiplies the samples read: 1000 for files in km/s
-  double dx = 0.0, dz = 0.0;          // m; 0: from the file (h5, segy), else required
+  double dx = 0.0, dz = 0.0;          // m; 0: from the file (h5, segy), else default_dx
+  double default_dx = 0.0;            // m; for files that carry no spacing; 0: none, dx required
   std::string variable;               // mat: empty picks vmodel, svmodel or the only 2D variable
 };
 

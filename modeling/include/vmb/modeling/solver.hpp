@@ -84,6 +84,10 @@ double min_points_per_wavelength(int order);
 // empty otherwise.
 std::string dispersion_warning(const VelocityModel& model, double fmax_hz, int order);
 
+// Throws ModelingError unless the options are valid (order 2, 4, 6 or 8; widths, intervals and
+// thread counts not negative): a tool checks them before it starts writing.
+void validate(const SolverOptions& options);
+
 // Simulates one shot per survey source, the wavelet (nt samples at time.dt, the source time
 // function f of the equation above) fired at each. Shots run in parallel when there are at least
 // as many shots as threads; otherwise each shot runs parallel over grid rows. Results do not

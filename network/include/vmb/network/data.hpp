@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "vmb/datagen/dataset.hpp"
+
 namespace vmb {
 
 // The one exception type of vmb::network: data, checkpoints or settings that do not fit.
@@ -46,7 +48,8 @@ struct Normalisation {
   torch::Tensor inputs(torch::Tensor gathers) const;          // [B, ...]
 };
 
-// A dataset folder of shards (any shard_*.h5 files vmb-datagen wrote there).
+// A vmb-datagen dataset folder, read through datagen::DatasetReader (which refuses incomplete
+// datasets and non-finite values), with a time selection applied on load.
 class ShardDataset {
  public:
   ShardDataset(const std::string& folder, const TimeSelection& time = {});
@@ -58,7 +61,9 @@ class ShardDataset {
   int nz() const { return nz_; }
   int nx() const { return nx_; }
   double dx() const { return dx_; }  // m
-  const std::string& folder() const { return folder_; }
+  const std::string& folder() const { return reader_.info().folder; }
+  // The dataset's settings hash (from its index.json).
+  const std::string& config_hash() const { return reader_.info().config_hash; }
 
   // Sample i: gathers [nshots, nt, nrec] and velocity [nz, nx] (m/s).
   std::pair<torch::Tensor, torch::Tensor> sample(std::int64_t i) const;
@@ -68,13 +73,8 @@ class ShardDataset {
   torch::Tensor mean_velocity() const;
 
  private:
-  struct Shard {
-    std::string path;
-    std::int64_t first = 0, count = 0;
-  };
-  std::string folder_;
+  datagen::DatasetReader reader_;
   TimeSelection time_;
-  std::vector<Shard> shards_;
   std::int64_t size_ = 0;
   int nshots_ = 0, nt_stored_ = 0, nt_ = 0, nrec_ = 0, nz_ = 0, nx_ = 0;
   double dx_ = 0.0;

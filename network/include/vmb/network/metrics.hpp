@@ -30,7 +30,11 @@ Metrics compare(const float* truth, const float* prediction, int nz, int nx, dou
 // The mean of the metrics.
 Metrics mean(const std::vector<Metrics>& all);
 
-// A number as JSON or CSV text: "inf" for an infinite PSNR.
+// A number as CSV text: "inf" for an infinite PSNR.
 std::string metric_text(double value);
+
+// The metrics as a JSON object (through nlohmann::json): numbers, and the string "inf" for an
+// infinite PSNR. A NaN is never a score: NetworkError.
+std::string to_json(const Metrics& m);
 
 }  // namespace vmb::network

@@ -53,14 +53,25 @@ struct Checkpoint {
   std::vector<std::int64_t> input_shape;  // nshots, nt, nrec after the time selection
   torch::Tensor mean_model;               // [nz, nx], m/s
   std::uint64_t seed = 0;
+  // The settings that shaped the run (JSON text; see training_settings): a resumed run must
+  // match them. Empty in checkpoints written before vmbkit 0.2.
+  std::string settings;
 };
 
+// The settings of config that shape a training run's result, as JSON text: the data (by their
+// datasets' settings hashes), the network, the normalisation and the optimisation. The number
+// of epochs is not among them: a run may be resumed to train further.
+std::string training_settings(const TrainConfig& config, const std::string& train_hash,
+                              const std::string& validation_hash);
+
 // Trains (or, with config.resume, continues the run in config.run; with config.init, fine-tunes
-// from that checkpoint). Throws NetworkError on bad input and when the loss becomes NaN or
-// infinite, leaving the last good checkpoint in place.
+// from that checkpoint). Throws NetworkError on bad input, on a resume whose settings differ
+// from the checkpoint's (naming each difference), and when the loss becomes NaN or infinite,
+// leaving the last good checkpoint in place.
 std::vector<EpochLoss> train(const TrainConfig& config);
 
-// Loads a checkpoint; throws NetworkError if it is missing or unreadable.
+// Loads a checkpoint, checking every field's type, shape and range; throws NetworkError if it
+// is missing, damaged or not a vmbkit checkpoint.
 Checkpoint load_checkpoint(const std::string& path);
 
 // Throws NetworkError, naming `what` and both shapes, unless the dataset's gathers and models are
