@@ -187,7 +187,43 @@ void copy_column_major(const void* data, VelocityModel& m) {
     for (int iz = 0; iz < m.nz; ++iz) m.at(iz, ix) = static_cast<float>(src[std::size_t(ix) * m.nz + iz]);
 }
 
+// libmatio reads a truncated MAT v5 file without an error, filling what is missing with zeros.
+// Its layout is a 128-byte header, then data elements, each an 8-byte tag (type, byte count)
+// and its bytes (padded to 8 unless compressed; a tag whose type's upper half is non-zero holds
+// up to 4 bytes itself): the elements must end exactly at the end of the file.
+void check_mat5_complete(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  if (bytes.size() < 128 || std::string(bytes.data(), 6) != "MATLAB") return;
+  const std::string endian(&bytes[126], 2);
+  if (endian != "IM" && endian != "MI") return;
+  const bool swap = endian == "MI";  // written on a machine of the other byte order
+  auto u32 = [&](std::size_t at) {
+    std::uint32_t v;
+    std::memcpy(&v, &bytes[at], 4);
+    return swap ? __builtin_bswap32(v) : v;
+  };
+  const std::uint16_t version = static_cast<std::uint16_t>(
+      swap ? (std::uint8_t(bytes[124]) << 8 | std::uint8_t(bytes[125]))
+           : (std::uint8_t(bytes[125]) << 8 | std::uint8_t(bytes[124])));
+  if (version != 0x0100) return;  // v7.3 files are HDF5, which reports its own damage
+  std::size_t at = 128;
+  while (at < bytes.size()) {
+    if (at + 8 > bytes.size()) fail(path, "truncated or damaged (it ends inside a data element)");
+    const std::uint32_t type = u32(at);
+    std::uint64_t length = 8;
+    if ((type >> 16) == 0) {
+      const std::uint64_t n = u32(at + 4);
+      length = 8 + (type == 15 ? n : (n + 7) / 8 * 8);  // 15: miCOMPRESSED, not padded
+    }
+    if (at + length > bytes.size())
+      fail(path, "truncated or damaged (a data element runs past the end of the file)");
+    at += length;
+  }
+}
+
 VelocityModel read_mat(const std::string& path, const ModelFileOptions& o) {
+  check_mat5_complete(path);
   std::unique_ptr<mat_t, MatCloser> mat(Mat_Open(path.c_str(), MAT_ACC_RDONLY));
   if (!mat) fail(path, "not a MATLAB .mat file libmatio can read");
   std::string name = o.variable;

@@ -50,8 +50,10 @@ std::string format_number(double v) {
   return buf;
 }
 
-// Round tick spacing near range / 5.
+// Round tick spacing near range / 5; 1 for a range that is zero, negative or not finite (a
+// single row or column), so that tick loops always advance.
 double tick_step(double range) {
+  if (!(range > 0) || !std::isfinite(range)) return 1.0;
   const double raw = range / 5.0;
   const double mag = std::pow(10.0, std::floor(std::log10(raw)));
   for (double m : {1.0, 2.0, 5.0, 10.0})
@@ -74,16 +76,19 @@ void draw_axes(Image& im, int x0, int y0, int w, int h, double row_max, double c
   im.fill(x0 - 1, y0 + h, x0 + w + 1, y0 + h + 1, black);
   im.fill(x0 - 1, y0, x0, y0 + h, black);
   im.fill(x0 + w, y0, x0 + w + 1, y0 + h, black);
+  // A single row or column spans no distance: one tick at its start.
   const double rs = tick_step(row_max);
   for (double v = 0; v <= row_max * (1 + 1e-9); v += rs) {
-    const int y = y0 + static_cast<int>(std::lround(v / row_max * (h - 1)));
+    const int y = y0 + (row_max > 0 ? static_cast<int>(std::lround(v / row_max * (h - 1))) : 0);
     im.fill(x0 - 6, y, x0, y + 1, black);
     const std::string s = format_number(v);
     im.text(x0 - 9 - Image::text_width(s), y - 6, s);
   }
-  const double cs = tick_step(col_max - col_min);
-  for (double v = std::ceil(col_min / cs) * cs; v <= col_max * (1 + 1e-9); v += cs) {
-    const int x = x0 + static_cast<int>(std::lround((v - col_min) / (col_max - col_min) * (w - 1)));
+  const double span = col_max - col_min;
+  const double cs = tick_step(span);
+  const double first = span > 0 ? std::ceil(col_min / cs) * cs : col_min;
+  for (double v = first; v <= col_min + std::max(span, 0.0) * (1 + 1e-9) + 1e-12; v += cs) {
+    const int x = x0 + (span > 0 ? static_cast<int>(std::lround((v - col_min) / span * (w - 1))) : 0);
     im.fill(x, y0 + h, x + 1, y0 + h + 6, black);
     const std::string s = format_number(v);
     im.text(x - Image::text_width(s) / 2, y0 + h + 9, s);

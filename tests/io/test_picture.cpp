@@ -72,3 +72,26 @@ TEST(Picture, AbsPercentile) {
   EXPECT_FLOAT_EQ(vmb::io::abs_percentile(v.data(), v.size(), 50.0), 51.0f);
   EXPECT_FLOAT_EQ(vmb::io::abs_percentile(v.data(), v.size(), 100.0), 101.0f);
 }
+
+// Every picture finishes for any size of at least 1: a single row, column or sample once made
+// the axis tick step 0 and the tick loop endless (ctest's timeout turns a hang into a failure).
+TEST(Picture, DegenerateSizesFinish) {
+  vmb::test::TempDir dir;
+  for (const auto& [nz, nx] : std::vector<std::pair<int, int>>{{1, 1}, {1, 30}, {30, 1}, {2, 2}}) {
+    vmb::VelocityModel model(nz, nx, 10.0, 10.0, 2000.0f);
+    const vmb::Survey survey{{{0.0, 0.0}}, {{0.0, 0.0}}};
+    const auto v = vmb::io::velocity_picture(model, &survey);
+    EXPECT_GT(v.width, 0);
+    vmb::io::write_png(dir / "v.png", v);
+    EXPECT_EQ(decode(dir / "v.png").width, v.width);
+    std::vector<float> field(std::size_t(nz) * nx, 1.0f);
+    const vmb::io::FieldAxes axes{1e-3, 10.0, 0.0, "t (s)", "x (m)", "field", false};
+    const auto f = vmb::io::field_picture(field.data(), nz, nx, axes);
+    vmb::io::write_png(dir / "f.png", f);
+    EXPECT_EQ(decode(dir / "f.png").height, f.height);
+    const auto c = vmb::io::comparison_picture(field.data(), field.data(), nz, nx, 10.0, 1.0, 1.0, "");
+    EXPECT_GT(c.width, 0);
+  }
+  const auto curves = vmb::io::curves_picture({{"one", {1.0}, {0.5}}}, "one point", "epoch", true);
+  EXPECT_GT(curves.width, 0);
+}

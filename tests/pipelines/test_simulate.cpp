@@ -151,5 +151,52 @@ TEST(Simulate, BadInputGetsOneLineAndNonZeroExit) {
   expect_error("--nt abc" + out, 2, "nt");
   std::ofstream(dir / "bad.ini") << "nshotz = 3\n";
   expect_error("--config " + (dir / "bad.ini") + out, 2, "nshotz");
+  // Settings that once vanished: a folder as the config file, a zero or negative spacing, a
+  // wavelet above the Nyquist frequency.
+  expect_error("--config " + dir.path() + out, 2, "config file '" + dir.path() + "' is not a file");
+  expect_error("--dx 0" + out, 2, "--dx 0 is out of range: it must be positive");
+  expect_error("--dx -10" + out, 2, "--dx -10 is out of range: it must be positive");
+  expect_error("--dz 0" + out, 2, "--dz 0 is out of range");
+  const auto threads = vmb::test::run(kSimulate + " --threads -3" + out);
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_NE(threads.output.find("--threads -3 is out of range: it must not be negative"),
+            std::string::npos)
+      << threads.output;
+  expect_error("--f0 600 --dt 0.001" + out, 1, "above the Nyquist frequency 500 Hz");
+  expect_error("--snapshots -1" + out, 2, "--snapshots -1");
   EXPECT_FALSE(fs::exists(dir / "g.h5"));
+  // An output that is an input; an output that is a folder.
+  vmb::io::write_model(dir / "m.h5", vmb::demo_model(20, 30, 10.0));
+  const std::string model_bytes = [&] {
+    std::ifstream in(dir / "m.h5", std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  }();
+  expect_error("--model " + (dir / "m.h5") + " --out " + (dir / "m.h5"), 1,
+               "--out '" + (dir / "m.h5") + "' is the input --model");
+  expect_error("--model " + (dir / "m.h5") + " --out " + (dir / "./m.h5"), 1, "is the input --model");
+  std::ifstream again(dir / "m.h5", std::ios::binary);
+  EXPECT_TRUE(std::string((std::istreambuf_iterator<char>(again)), {}) == model_bytes);
+  expect_error("--model " + (dir / "m.h5") + " --out " + dir.path(), 1, "is a folder");
+  // A truncated MATLAB file is named as such, not read as zeros.
+  vmb::io::write_model(dir / "m.mat", vmb::demo_model(20, 30, 10.0));
+  fs::resize_file(dir / "m.mat", fs::file_size(dir / "m.mat") - 100);
+  expect_error("--model " + (dir / "m.mat") + out, 1, "truncated or damaged");
+}
+
+// Pictures of degenerate sizes once hung (a tick step of 0): each run ends within the timeout.
+TEST(Simulate, PicturesOfDegenerateSizesFinish) {
+  vmb::test::TempDir dir;
+  for (const auto& [nz, nx] : std::vector<std::pair<int, int>>{{1, 30}, {1, 1}, {30, 1}}) {
+    vmb::io::write_model(dir / "m.h5", vmb::VelocityModel(nz, nx, 10.0, 10.0, 2000.0f));
+    const auto r = vmb::test::run("timeout 60 " + kSimulate + " --threads 1 --quiet --model " +
+                                  (dir / "m.h5") + " --nshots 1 --sz 0 --rz 0 --nt 50 --out " +
+                                  (dir / "g.h5") + " --png " + (dir / "png"));
+    ASSERT_EQ(r.exit_code, 0) << nz << " x " << nx << "\n" << r.output;
+    EXPECT_TRUE(fs::exists(dir / "png/velocity.png"));
+    EXPECT_TRUE(fs::exists(dir / "png/shot_001.png"));
+  }
+  const auto r = vmb::test::run("timeout 60 " + kSimulate + " --threads 1 --quiet --nshots 1 --nt 1 --out " +
+                                (dir / "g.h5") + " --png " + (dir / "png1"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "png1/shot_001.png"));
 }

@@ -1,0 +1,204 @@
+// Reading datasets through their index.json: incomplete datasets and changed model sets are
+// refused with what completes them; JSON survives any path; interrupted tools leave no
+// temporaries; a model set that cannot fit on the disk is refused before it starts.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+#include "vmb/datagen/dataset.hpp"
+#include "vmb/datagen/error.hpp"
+#include "vmb/datagen/model_set.hpp"
+#include "vmb/io/hdf5.hpp"
+#include "vmb/io/model_io.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kGenmodels = VMB_GENMODELS, kDatagen = VMB_DATAGEN;
+
+std::string make_set(const std::string& path, std::uint64_t seed, int count = 6) {
+  vmb::datagen::GeneratorConfig c;
+  c.name = "flat";
+  c.nz = 20;
+  c.nx = 30;
+  vmb::datagen::generate_model_set(path, c, seed, count);
+  return path;
+}
+
+std::string args(const std::string& set, const std::string& out) {
+  return " --models " + set + " --out " + out +
+         " --nshots 2 --nt 100 --f0 20 --shard-size 2 --threads 1 --quiet";
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+TEST(DatasetReader, PartialDatasetIsRefusedWithTheCommandThatCompletesIt) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir / "set.h5", 1);
+  auto r = vmb::test::run(kDatagen + args(set, dir / "ds") + " --shard 0/2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string what = error_of([&] { vmb::datagen::DatasetReader reader(dir / "ds"); });
+  EXPECT_NE(what.find("is incomplete: 1 of 3 shards missing or unfinished (shard_00001.h5 missing)"),
+            std::string::npos)
+      << what;
+  const auto at = what.find("complete it with: vmb-datagen ");
+  ASSERT_NE(at, std::string::npos) << what;
+  // The command it names completes the dataset.
+  const std::string command = what.substr(at + std::string("complete it with: vmb-datagen").size());
+  r = vmb::test::run(kDatagen + command);
+  ASSERT_EQ(r.exit_code, 0) << command << "\n" << r.output;
+  vmb::datagen::DatasetReader reader(dir / "ds");
+  EXPECT_EQ(reader.info().samples, 6);
+  std::vector<float> gathers, velocity;
+  reader.read(5, gathers, velocity);
+  EXPECT_EQ(gathers.size(), std::size_t(2) * 100 * 30);
+  // An unfinished shard (a truncated file) is named as such.
+  fs::resize_file(dir / "ds/shard_00002.h5", fs::file_size(dir / "ds/shard_00002.h5") / 2);
+  EXPECT_NE(error_of([&] { vmb::datagen::DatasetReader again(dir / "ds"); })
+                .find("shard_00002.h5 unfinished"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { vmb::datagen::DatasetReader none(dir.path()); }).find("no index.json"),
+            std::string::npos);
+}
+
+TEST(DatasetReader, NonFiniteSamplesAreNamed) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir / "set.h5", 1);
+  ASSERT_EQ(vmb::test::run(kDatagen + args(set, dir / "ds")).exit_code, 0);
+  {
+    vmb::io::H5File f(dir / "ds/shard_00001.h5", vmb::io::H5File::Mode::kReadWrite);
+    auto shots = f.read_slab("/shots", 1);
+    shots[(std::size_t(1) * 100 + 7) * 30 + 4] = std::nanf("");
+    f.write_slab("/shots", 1, shots.data());
+  }
+  vmb::datagen::DatasetReader reader(dir / "ds");
+  std::vector<float> gathers, velocity;
+  EXPECT_NE(error_of([&] { reader.read(3, gathers, velocity); })
+                .find("sample 3 (shard_00001.h5) gathers holds NaN at shot 1, time sample 7, receiver 4"),
+            std::string::npos);
+}
+
+// Re-importing other models into the same model-set file and resuming once mixed old and new
+// shards: the set's checksum is part of the dataset's settings.
+TEST(DatasetReader, ChangedModelSetIsNotMixedIntoADataset) {
+  vmb::test::TempDir dir;
+  make_set(dir / "set.h5", 1);
+  auto r = vmb::test::run(kDatagen + args(dir / "set.h5", dir / "ds") + " --shard 0/2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string first = slurp(dir / "ds/shard_00000.h5");
+  make_set(dir / "set.h5", 2);  // other models, same file, same grid and count
+  r = vmb::test::run(kDatagen + args(dir / "set.h5", dir / "ds") + " --shard 1/2");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("holds a dataset made with other settings"), std::string::npos) << r.output;
+  EXPECT_TRUE(slurp(dir / "ds/shard_00000.h5") == first);
+  // A set changed after it was written fails its checksum.
+  {
+    vmb::io::H5File f(dir / "set.h5", vmb::io::H5File::Mode::kReadWrite);
+    auto v = f.read_slab("/velocity", 2);
+    v[0] += 1.0f;
+    f.write_slab("/velocity", 2, v.data());
+  }
+  EXPECT_NE(error_of([&] { vmb::datagen::ModelSetReader set(dir / "set.h5"); })
+                .find("do not match its checksum"),
+            std::string::npos);
+}
+
+TEST(DatasetReader, IndexIsValidJsonWhateverThePath) {
+  vmb::test::TempDir dir;
+  const std::string odd = dir / "a \"quoted\" \\ folder";
+  fs::create_directories(odd);
+  const auto set = make_set(odd + "/set.h5", 1, 2);
+  vmb::datagen::DatasetConfig c;
+  c.survey.nshots = 2;
+  c.nt = 100;
+  c.f0 = 20;
+  c.shard_size = 2;
+  c.threads = 1;
+  vmb::datagen::produce_dataset(set, odd + "/ds", c);
+  const auto index = nlohmann::json::parse(slurp(odd + "/ds/index.json"));  // strict: throws
+  EXPECT_EQ(index.at("model_set"), set);
+  EXPECT_EQ(index.at("samples"), 2);
+  vmb::datagen::DatasetReader reader(odd + "/ds");
+  EXPECT_EQ(reader.info().nrec, 30);
+}
+
+TEST(ModelSetTool, InterruptedGenerationLeavesNoTemporaryFile) {
+  for (const char* signal : {"TERM", "INT"}) {
+    vmb::test::TempDir dir;
+    const auto started = vmb::test::run(kGenmodels + " --generator fcnvmb-salt --count 100000 --quiet --out " +
+                                        (dir / "m.h5") + " > /dev/null 2>&1 & echo $!");
+    const int pid = std::stoi(started.output);
+    auto temporaries = [&] {
+      int n = 0;
+      for (const auto& e : fs::directory_iterator(dir.path()))
+        n += e.path().filename().string().rfind(".m.h5.tmp-", 0) == 0;
+      return n;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (temporaries() == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(temporaries(), 1) << "the generation never started";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    vmb::test::run(std::string("kill -") + signal + " " + std::to_string(pid));
+    // Wait for the process to end (a zombie of this shell counts as ended).
+    for (int i = 0; i < 500 && vmb::test::run("kill -0 " + std::to_string(pid)).exit_code == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(temporaries(), 0) << signal;
+    EXPECT_FALSE(fs::exists(dir / "m.h5")) << signal;
+  }
+}
+
+TEST(ModelSetTool, SetsThatCannotFitAreRefusedAtOnce) {
+  vmb::test::TempDir dir;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = vmb::test::run(kGenmodels + " --generator fcnvmb-salt --count 100000000 --nz 2000 --nx 2000 --out " +
+                                (dir / "m.h5"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("the model set (100000000 models of 2000 x 2000) needs 1.6e+06 GB"),
+            std::string::npos)
+      << r.output;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(ModelSetTool, ImportsRawBinaryWithTheSizesGiven) {
+  vmb::test::TempDir dir;
+  const auto model = vmb::demo_model(20, 30, 10.0);
+  vmb::io::write_model(dir / "a.bin", model);
+  vmb::io::write_model(dir / "b.bin", model);
+  auto r = vmb::test::run(kGenmodels + " --import " + (dir / "a.bin") + " " + (dir / "b.bin") +
+                          " --nz 20 --nx 30 --dx 12.5 --quiet --out " + (dir / "set.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  vmb::datagen::ModelSetReader reader(dir / "set.h5");
+  EXPECT_EQ(reader.info().count, 2);
+  EXPECT_DOUBLE_EQ(reader.info().dx, 12.5);
+  EXPECT_EQ(reader.model(1).velocity, model.velocity);
+  r = vmb::test::run(kGenmodels + " --import " + (dir / "a.bin") + " --nz 20 --nx 30 --out " + (dir / "a.bin"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("is the input --import"), std::string::npos) << r.output;
+  r = vmb::test::run(kGenmodels + " --generator flat --count 2 --dx 0 --out " + (dir / "f.h5"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--dx 0 is out of range"), std::string::npos) << r.output;
+}
