@@ -8,7 +8,10 @@
 #include <fstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "run.hpp"
+#include "vmb/network/train.hpp"
 
 namespace {
 
@@ -114,4 +117,88 @@ TEST(Pipeline, PaperPresetWithTheReleasePlans) {
                            "data.pretrain", "to run: about"})
     EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
   EXPECT_FALSE(fs::exists(dir / "run"));
+}
+
+TEST(Pipeline, PresetInTheIniFileIsUsed) {
+  vmb::test::TempDir dir;
+  std::ofstream(dir / "paper.ini") << "preset = paper\n[pretrain]\nepochs = 7\n";
+  auto r = vmb::test::run(kPipeline + " --config " + (dir / "paper.ini") + " --run.folder " +
+                          (dir / "run") + " --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("preset paper"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("pretrain.models = 1600"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("pretrain.epochs = 7"), std::string::npos) << r.output;
+  // The command line's preset wins over the file's.
+  r = vmb::test::run(kPipeline + " --config " + (dir / "paper.ini") + " --preset tiny --run.folder " +
+                     (dir / "run") + " --dry-run");
+  EXPECT_NE(r.output.find("pretrain.models = 12"), std::string::npos) << r.output;
+  r = vmb::test::run(kPipeline + " --config " + dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("is not a file"), std::string::npos) << r.output;
+}
+
+// A grid spacing 1e5 times smaller needs 1e5 times more internal steps: the estimate says so.
+TEST(Pipeline, EstimatesCountTheSolversSubSteps) {
+  vmb::test::TempDir dir;
+  auto estimate = [&](const std::string& extra) {
+    const auto r = vmb::test::run(pipeline(dir / "run", " --dry-run" + extra));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    const auto steps = r.output.find("solver: "), total = r.output.find("to run: about ");
+    EXPECT_NE(steps, std::string::npos) << r.output;
+    EXPECT_NE(total, std::string::npos) << r.output;
+    return std::pair{std::stod(r.output.substr(steps + 8)), std::stod(r.output.substr(total + 14))};
+  };
+  const auto [steps, seconds] = estimate("");
+  const auto [fine_steps, fine_seconds] = estimate(" --grid.dx 0.0001");
+  EXPECT_GE(fine_steps, 1e4 * steps);
+  // The data stages alone (25 samples) now take over half an hour; before, a few seconds all in.
+  EXPECT_GT(fine_seconds, 1000.0) << seconds;
+  const auto r = vmb::test::run(pipeline(dir / "run", " --dry-run --survey.f0 600"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("above the Nyquist frequency"), std::string::npos) << r.output;
+}
+
+// A run killed during pretraining and started again with another learning rate or width must
+// not resume the old checkpoint: the stage runs afresh under the new settings.
+TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
+  vmb::test::TempDir dir;
+  const std::string run = dir / "run \"quoted\" \\ folder";
+  const std::string quoted = "'" + run + "'";
+  const auto started = vmb::test::run(kPipeline + " --preset tiny --run.threads 1 --quiet --run.folder " +
+                                      quoted + " --pretrain.epochs 500 > /dev/null 2>&1 & echo $!");
+  const int pid = std::stoi(started.output);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(run + "/train/pretrain/checkpoint.pt") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  vmb::test::run("kill -9 " + std::to_string(pid));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(fs::exists(run + "/train/pretrain/checkpoint.pt"));
+  ASSERT_FALSE(fs::exists(run + "/report.json")) << "the killed run had finished";
+  EXPECT_NE(read(run + "/manifest.tsv").find("train.pretrain"), std::string::npos);
+  EXPECT_NE(read(run + "/manifest.tsv").find("started"), std::string::npos);
+  // A temporary file a killed process left behind (PID 2^30 - 1 is never alive here).
+  std::ofstream(run + "/train/pretrain/.checkpoint.pt.tmp-1073741823") << "partial";
+
+  const auto r = vmb::test::run(kPipeline + " --preset tiny --run.threads 1 --run.folder " + quoted +
+                                " --pretrain.epochs 2 --pretrain.lr 0.002 --network.width 5");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("train.pretrain: settings changed since it started, running it afresh"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(".checkpoint.pt.tmp-1073741823, left by an interrupted run"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(run + "/train/pretrain/.checkpoint.pt.tmp-1073741823"));
+  // The loss history holds exactly the new run's two epochs, and every JSON file is strict.
+  const auto report = nlohmann::json::parse(read(run + "/report.json"));
+  EXPECT_EQ(report.at("loss").at("pretrain").size(), 2u);
+  EXPECT_EQ(report.at("config").at("pretrain.lr"), "0.002");
+  EXPECT_EQ(report.at("config").at("run.folder"), run);
+  for (const char* set : {"test_simulated", "test_seg"}) {
+    nlohmann::json::parse(read(run + "/eval/" + set + "/metrics.json"));
+    nlohmann::json::parse(read(run + "/data/" + set + "/index.json"));
+    EXPECT_TRUE(report.at("metrics").at(set).at("network").at("ssim").is_number());
+  }
+  const auto checkpoint = vmb::network::load_checkpoint(run + "/train/pretrain/checkpoint.pt");
+  EXPECT_EQ(checkpoint.net->config().width, 5);
+  EXPECT_EQ(checkpoint.epoch, 2);
 }

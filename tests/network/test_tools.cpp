@@ -5,8 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "fixture.hpp"
 #include "run.hpp"
+#include "vmb/datagen/model_set.hpp"
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/hdf5.hpp"
 #include "vmb/io/model_io.hpp"
@@ -80,4 +83,107 @@ TEST(Tools, BadInput) {
   expect_error(kTrain + " --run " + (dir / "r"), "--train is required");
   expect_error(kTrain + " --train " + (dir / "train") + " --run " + (dir / "r") + " --resume",
                "checkpoint");
+}
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// A non-zero exit and one line naming what.
+void expect_refusal(const std::string& command, int code, const std::string& what) {
+  const auto r = vmb::test::run(command);
+  EXPECT_EQ(r.exit_code, code) << command << "\n" << r.output;
+  EXPECT_NE(r.output.find(what), std::string::npos) << command << "\n" << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+}  // namespace
+
+TEST(Tools, NothingSilentlyWrong) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 4, 1);
+  const std::string base = kTrain + " --train " + (dir / "train") + " --width 4 --device cpu --quiet";
+  const std::string train = base + " --epochs 1 --batch-size 2";
+  auto r = vmb::test::run(train + " --run " + (dir / "run"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  // Options out of range are refused before any work (a batch size of 0 was a SIGFPE).
+  expect_refusal(base + " --run " + (dir / "r1") + " --batch-size 0", 2, "--batch-size 0 is out of range");
+  expect_refusal(train + " --run " + (dir / "r1") + " --threads -3", 2, "--threads -3 is out of range");
+  expect_refusal(train + " --run " + (dir / "r1") + " --lr 0", 2, "--lr 0 is out of range");
+  EXPECT_FALSE(fs::exists(dir / "r1"));
+  // Resuming under other settings names the difference.
+  expect_refusal(base + " --batch-size 2 --run " + (dir / "run") + " --resume --epochs 2 --lr 0.01", 1,
+                 "--lr 0.01 (the checkpoint's: 0.001)");
+
+  // A partial dataset (one part of two) is refused for training, validation and evaluation.
+  const std::string datagen = std::string(VMB_DATAGEN);
+  vmb::datagen::GeneratorConfig g;
+  g.name = "flat";
+  g.nz = 24;
+  g.nx = 32;
+  vmb::datagen::generate_model_set(dir / "part.models.h5", g, 9, 6);
+  r = vmb::test::run(datagen + " --models " + (dir / "part.models.h5") + " --out " + (dir / "part") +
+                     " --nshots 3 --nrec 33 --nt 200 --f0 20 --decimation fcnvmb --decimation-factor 5"
+                     " --shard-size 3 --shard 0/2 --threads 1 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string partial = "is incomplete: 1 of 2 shards missing or unfinished (shard_00001.h5 missing)";
+  expect_refusal(kTrain + " --train " + (dir / "part") + " --run " + (dir / "r2") + " --width 4 --quiet", 1, partial);
+  expect_refusal(train + " --run " + (dir / "r3") + " --validation " + (dir / "part"), 1, partial);
+  const std::string eval = kEval + " --checkpoint " + (dir / "run/checkpoint.pt") + " --quiet";
+  expect_refusal(eval + " --data " + (dir / "part") + " --out " + (dir / "e1"), 1, partial);
+
+  // Panels that are not in the dataset are named, not skipped.
+  expect_refusal(eval + " --data " + (dir / "train") + " --out " + (dir / "e2") + " --panels 1,99", 1,
+                 "panel sample 99 is not in dataset");
+  expect_refusal(eval + " --data " + (dir / "train") + " --out " + (dir / "e2") + " --panels x", 2, "--panels");
+
+  // NaN in a dataset is refused with its position, never scored.
+  fs::copy(dir / "train", dir / "nan");
+  {
+    vmb::io::H5File f(dir / "nan/shard_00000.h5", vmb::io::H5File::Mode::kReadWrite);
+    auto shots = f.read_slab("/shots", 2);
+    shots[(std::size_t(1) * 40 + 3) * 33 + 5] = std::nanf("");
+    f.write_slab("/shots", 2, shots.data());
+  }
+  expect_refusal(eval + " --data " + (dir / "nan") + " --out " + (dir / "e3"), 1,
+                 "sample 2 (shard_00000.h5) gathers holds NaN at shot 1, time sample 3, receiver 5");
+  EXPECT_FALSE(fs::exists(dir / "e3/metrics.json"));
+
+  // metrics.json is strict JSON whatever the paths hold.
+  const std::string odd = dir / "out \"quoted\" \\ here";
+  r = vmb::test::run(eval + " --data " + (dir / "train") + " --out '" + odd + "' --panels 0");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto metrics = nlohmann::json::parse(slurp(odd + "/metrics.json"));
+  EXPECT_EQ(metrics.at("samples"), 4);
+  EXPECT_TRUE(metrics.at("mean").at("network").at("mae").is_number());
+
+  // vmb-predict: every output checked before the work; an input is never overwritten; NaN
+  // gathers are named.
+  vmb::io::write_model(dir / "m.h5", vmb::demo_model(24, 32, 10.0));
+  r = vmb::test::run(kSimulate + " --model " + (dir / "m.h5") + " --nshots 3 --nrec 33 --nt 200 " +
+                     "--f0 20 --threads 1 --quiet --out " + (dir / "g.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string gathers = slurp(dir / "g.h5");
+  const std::string predict = kPredict + " --checkpoint " + (dir / "run/checkpoint.pt") + " --gathers " + (dir / "g.h5");
+  expect_refusal(predict + " --out " + (dir / "g.h5"), 1, "is the input --gathers");
+  EXPECT_TRUE(slurp(dir / "g.h5") == gathers);
+  expect_refusal(predict + " --out " + (dir / "p.h5") + " --png /nonexistent-folder/p.png", 1,
+                 "--png '/nonexistent-folder/p.png': folder '/nonexistent-folder' does not exist");
+  EXPECT_FALSE(fs::exists(dir / "p.h5"));
+  expect_refusal(predict + " --out " + (dir / "p.txt"), 1, "cannot tell the model format");
+  fs::copy(dir / "g.h5", dir / "nan.h5");
+  {
+    vmb::io::H5File f(dir / "nan.h5", vmb::io::H5File::Mode::kReadWrite);
+    auto shot = f.read_slab("/shots", 2);
+    shot[std::size_t(17) * 33 + 8] = std::nanf("");
+    f.write_slab("/shots", 2, shot.data());
+  }
+  expect_refusal(kPredict + " --checkpoint " + (dir / "run/checkpoint.pt") + " --gathers " +
+                     (dir / "nan.h5") + " --out " + (dir / "p.h5"),
+                 1, "/shots holds NaN at shot 2, time sample 17, receiver 8");
+  EXPECT_FALSE(fs::exists(dir / "p.h5"));
 }
