@@ -38,19 +38,8 @@ std::string args(const std::string& set, const std::string& out) {
          " --nshots 2 --nt 100 --f0 20 --shard-size 2 --threads 1 --quiet";
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
+using vmb::test::error_of;
+const auto slurp = vmb::test::file_bytes;
 
 }  // namespace
 

@@ -87,10 +87,7 @@ TEST(Tools, BadInput) {
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
+const auto slurp = vmb::test::file_bytes;
 
 // A non-zero exit and one line naming what.
 void expect_refusal(const std::string& command, int code, const std::string& what) {

@@ -127,26 +127,21 @@ TEST(Training, BadInputIsRefused) {
             std::string::npos);
 }
 
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
+using vmb::test::error_of;
+using vmb::test::file_bytes;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-TEST(Training, NonFiniteDataIsRefusedNamingShardSampleAndPosition) {
-  vmb::test::TempDir dir;
+// A tiny dataset in dir/train and a one-epoch run in dir/run trained on it.
+vmb::network::TrainConfig one_epoch_run(const vmb::test::TempDir& dir) {
   vmb::test::make_tiny_dataset(dir / "train", 4, 1);
   auto config = tiny_config(dir, "run");
   config.epochs = 1;
   vmb::network::train(config);
+  return config;
+}
+
+TEST(Training, NonFiniteDataIsRefusedNamingShardSampleAndPosition) {
+  vmb::test::TempDir dir;
+  const auto config = one_epoch_run(dir);
   const std::string good = file_bytes(dir / "run/checkpoint.pt");
   fs::copy(dir / "train", dir / "poisoned");
   {
@@ -199,11 +194,8 @@ TEST(Training, DivergingLossStopsAndKeepsTheLastGoodCheckpoint) {
 
 TEST(Training, ResumeUnderOtherSettingsIsRefusedNamingThem) {
   vmb::test::TempDir dir;
-  vmb::test::make_tiny_dataset(dir / "train", 4, 1);
+  const auto config = one_epoch_run(dir);
   vmb::test::make_tiny_dataset(dir / "other", 4, 2);
-  auto config = tiny_config(dir, "run");
-  config.epochs = 1;
-  vmb::network::train(config);
   const std::string saved = file_bytes(dir / "run/checkpoint.pt");
   auto changed = config;
   changed.resume = true;
@@ -236,10 +228,7 @@ TEST(Training, ResumeUnderOtherSettingsIsRefusedNamingThem) {
 
 TEST(Training, DamagedCheckpointsGetAClearError) {
   vmb::test::TempDir dir;
-  vmb::test::make_tiny_dataset(dir / "train", 4, 1);
-  auto config = tiny_config(dir, "run");
-  config.epochs = 1;
-  vmb::network::train(config);
+  one_epoch_run(dir);
   const std::string good = file_bytes(dir / "run/checkpoint.pt");
   // Truncated.
   std::ofstream(dir / "cut.pt", std::ios::binary) << good.substr(0, good.size() / 2);

@@ -1,6 +1,7 @@
 #pragma once
 // Running the toolkit's binaries from tests.
 
+#include <functional>
 #include <string>
 
 namespace vmb::test {
@@ -12,6 +13,12 @@ struct RunResult {
 
 // Runs a shell command line, capturing its output.
 RunResult run(const std::string& command);
+
+// The message of the exception f throws, or "no error".
+std::string error_of(const std::function<void()>& f);
+
+// The bytes of a file (empty if it cannot be read).
+std::string file_bytes(const std::string& path);
 
 // A fresh empty folder under the system's temporary folder, removed with the object.
 class TempDir {
