@@ -5,6 +5,7 @@
 #include <segyio/segy.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,17 @@ class SegyTraceHeader {
   std::vector<char> buf_;
 };
 
+struct SegyCloser {
+  void operator()(segy_file* f) const { segy_close(f); }
+};
+
 class SegyWriter {
  public:
   // interval: the binary header's sample interval (us for time, or the caller's convention).
   SegyWriter(const std::string& path, int samples, double interval, const std::string& text)
       : path_(path), samples_(samples), interval_(static_cast<int>(std::lround(interval))) {
-    fp_ = segy_open(path.c_str(), "w+b");
+    file_.reset(segy_open(path.c_str(), "w+b"));
+    fp_ = file_.get();
     if (!fp_) throw IoError("cannot create SEG-Y file '" + path + "'");
     segy_set_format(fp_, SEGY_IEEE_FLOAT_4_BYTE);
     std::string header(SEGY_TEXT_HEADER_SIZE, ' ');
@@ -48,9 +54,6 @@ class SegyWriter {
     for (int i = 0; i < 3; ++i) header.replace(80 * i, lines[i].size(), lines[i]);
     header.replace(80 * 39, lines[3].size(), lines[3]);
     check(segy_write_textheader(fp_, 0, header.c_str()), "text header");
-  }
-  ~SegyWriter() {
-    if (fp_) segy_close(fp_);
   }
   SegyWriter(const SegyWriter&) = delete;
   SegyWriter& operator=(const SegyWriter&) = delete;
@@ -77,7 +80,7 @@ class SegyWriter {
     segy_set_bfield(bin.data(), SEGY_BIN_TRACE_FLAG, 1);  // fixed-length traces
     check(segy_write_binheader(fp_, bin.data()), "binary header");
     check(segy_flush(fp_, false), "flush");
-    const int rc = segy_close(fp_);
+    const int rc = segy_close(file_.release());
     fp_ = nullptr;
     check(rc, "close");
   }
@@ -92,13 +95,16 @@ class SegyWriter {
   std::string path_;
   int samples_;
   int interval_;
+  // Owned by file_, so that a constructor that throws after opening still closes it.
+  std::unique_ptr<segy_file, SegyCloser> file_;
   segy_file* fp_ = nullptr;
 };
 
 class SegyReader {
  public:
   explicit SegyReader(const std::string& path) : path_(path) {
-    fp_ = segy_open(path.c_str(), "rb");
+    file_.reset(segy_open(path.c_str(), "rb"));
+    fp_ = file_.get();
     if (!fp_) throw IoError("'" + path + "': cannot open");
     std::vector<char> bin(segy_binheader_size());
     if (segy_binheader(fp_, bin.data()) != SEGY_OK) fail("too short for a SEG-Y file");
@@ -117,9 +123,6 @@ class SegyReader {
     int32_t interval = 0;
     segy_get_bfield(bin.data(), SEGY_BIN_INTERVAL, &interval);
     interval_ = interval;
-  }
-  ~SegyReader() {
-    if (fp_) segy_close(fp_);
   }
   SegyReader(const SegyReader&) = delete;
   SegyReader& operator=(const SegyReader&) = delete;
@@ -153,6 +156,8 @@ class SegyReader {
   [[noreturn]] void fail(const std::string& what) const { throw IoError("'" + path_ + "': " + what); }
 
   std::string path_;
+  // Owned by file_, so that a constructor that throws after opening still closes it.
+  std::unique_ptr<segy_file, SegyCloser> file_;
   segy_file* fp_ = nullptr;
   int format_ = 0, samples_ = 0, traces_ = 0, bsize_ = 0, interval_ = 0;
   long trace0_ = 0;
