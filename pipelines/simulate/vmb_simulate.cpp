@@ -67,10 +67,11 @@ class Simulate {
   // Every output is checked (and its folder made) before hours of simulation are spent: none may
   // be the model it reads.
   void prepare_outputs() {
-    vmb::cli::check_output_files(vm_, {"out"}, {"model"});
     for (const char* key : {"segy", "png"})
       if (auto dir = get<std::string>(key))
         vmb::io::prepare_output_folder({std::string("--") + key, *dir});
+    // After the folders: an --out that names one of them is then a folder, and refused.
+    vmb::cli::check_output_files(vm_, {"out"}, {"model"});
   }
 
   void load_model() {
