@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "vmb/modeling/error.hpp"
 #include "vmb/modeling/resample.hpp"
 #include "vmb/modeling/solver.hpp"
 #include "vmb/modeling/wavelet.hpp"
@@ -67,4 +68,45 @@ TEST(Wavelet, DecimationKeepsTheBandAndDropsWhatWouldAlias) {
   // A clean band-limited pulse comes through to round-off.
   const auto clean = vmb::decimate(pulse, 5);
   for (int i = 0; i < 400; ++i) EXPECT_NEAR(clean[i], coarse[i], 1e-5) << i;
+}
+
+// The energy of a Ricker wavelet above a frequency, from its closed-form spectrum, against the
+// discrete spectrum of a finely sampled Ricker (a direct DFT of the same samples).
+TEST(Wavelet, EnergyAboveAFrequencyMatchesTheSampledSpectrum) {
+  const double f0 = 25.0, dt = 1e-4;
+  const int n = 4000;  // 0.4 s: the wavelet (peak at 60 ms) has decayed to 1e-40
+  const auto w = vmb::ricker(f0, n, dt);
+  const double df = 1.0 / (n * dt);
+  std::vector<double> energy(n / 2);
+  for (int k = 0; k < n / 2; ++k) {
+    double re = 0.0, im = 0.0;
+    for (int i = 0; i < n; ++i) {
+      re += w[i] * std::cos(2 * M_PI * k * i / n);
+      im -= w[i] * std::sin(2 * M_PI * k * i / n);
+    }
+    energy[k] = re * re + im * im;
+  }
+  double total = 0.0;
+  for (double e : energy) total += e;
+  for (double f : {10.0, 25.0, 26.0, 40.0, 60.0}) {
+    // Bin k stands for [k - 1/2, k + 1/2] df; the one that holds f counts with its share above f.
+    double above = 0.0;
+    for (int k = 0; k < n / 2; ++k)
+      above += energy[k] * std::clamp((k * df + df / 2 - f) / df, 0.0, 1.0);
+    EXPECT_NEAR(vmb::ricker_energy_above(f0, f), above / total, 2e-3) << f << " Hz";
+  }
+  // Half the energy lies above f0 / kRickerNyquistRatio.
+  EXPECT_NEAR(vmb::ricker_energy_above(f0, f0 / vmb::kRickerNyquistRatio), 0.5, 1e-3);
+}
+
+TEST(Wavelet, RickerMostlyAboveTheNyquistFrequencyIsRefused) {
+  const double dt = 1e-3, nyquist = 500.0;
+  EXPECT_NO_THROW(vmb::ricker(0.95 * vmb::kRickerNyquistRatio * nyquist, 100, dt));
+  try {
+    vmb::ricker(1.05 * vmb::kRickerNyquistRatio * nyquist, 100, dt);
+    FAIL() << "no error";
+  } catch (const vmb::ModelingError& e) {
+    EXPECT_NE(std::string(e.what()).find("above the Nyquist frequency 500 Hz"), std::string::npos)
+        << e.what();
+  }
 }
