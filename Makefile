@@ -27,8 +27,8 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The suites of modeling, io and datagen (with SANITIZE_NETWORK=ON also network's, a 9-minute
-# build here) under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The suites of modeling, io and datagen (with SANITIZE_NETWORK=ON also network's and the
+# pipeline's, as CI runs it) under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: deps
 	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVMB_SANITIZE=address,undefined \
 	  -DVMB_BUILD_NETWORK=$(SANITIZE_NETWORK) -DVMB_BUILD_BENCHMARKS=OFF -DVMB_BUILD_EXAMPLES=OFF

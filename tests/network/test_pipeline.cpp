@@ -72,6 +72,9 @@ TEST(Pipeline, KilledRunResumesToTheSameResults) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   vmb::test::run("kill -9 " + std::to_string(pid));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_FALSE(fs::exists(dir / "killed/report.json")) << "the killed run had finished";
+  ASSERT_NE(read(dir / "killed/manifest.tsv").find("started"), std::string::npos)
+      << "no stage was interrupted";
   const auto r = vmb::test::run(pipeline(dir / "killed", " --quiet"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* set : {"test_simulated", "test_seg"}) {
