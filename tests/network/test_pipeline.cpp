@@ -197,8 +197,9 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
   EXPECT_EQ(report.at("config").at("pretrain.lr"), "0.002");
   EXPECT_EQ(report.at("config").at("run.folder"), run);
   for (const char* set : {"test_simulated", "test_seg"}) {
-    nlohmann::json::parse(read(run + "/eval/" + set + "/metrics.json"));
-    nlohmann::json::parse(read(run + "/data/" + set + "/index.json"));
+    EXPECT_GT(nlohmann::json::parse(read(run + "/eval/" + set + "/metrics.json")).at("samples"), 0);
+    EXPECT_EQ(nlohmann::json::parse(read(run + "/data/" + set + "/index.json")).at("format"),
+              "vmbkit-dataset");
     EXPECT_TRUE(report.at("metrics").at(set).at("network").at("ssim").is_number());
   }
   const auto checkpoint = vmb::network::load_checkpoint(run + "/train/pretrain/checkpoint.pt");
