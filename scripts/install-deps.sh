@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libeigen3-dev libfftw3-dev libhdf5-dev
   libtorch-dev libboost-program-options-dev
-  libgtest-dev libbenchmark-dev
+  libgtest-dev
   libsegyio-dev libmatio-dev libstb-dev
   libopenmpi-dev openmpi-bin
   nlohmann-json3-dev libxxhash-dev
