@@ -12,10 +12,10 @@
 #include <sstream>
 #include <thread>
 
-#include "vmb/datagen/error.hpp"
-#include "vmb/datagen/model_set.hpp"
 #include <nlohmann/json.hpp>
 
+#include "vmb/datagen/error.hpp"
+#include "vmb/datagen/model_set.hpp"
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/check.hpp"
 #include "vmb/io/checksum.hpp"
@@ -77,11 +77,11 @@ std::string canonical(const DatasetConfig& c, const ModelSetInfo& set, const Sur
 // anti-aliasing filter works trace by trace.
 std::vector<float> stored_gathers(Gathers&& g, const DatasetConfig& c) {
   if (c.decimation == Decimation::kNone) return std::move(g.data);
-  const int nt = stored_samples(c);
-  std::vector<float> out(std::size_t(g.nshots) * nt * g.nrec);
   if (c.decimation == Decimation::kFcnvmb)
     return select_samples(g.data.data(), g.nshots, g.nt, g.nrec, c.decimation_factor,
                           c.decimation_offset);
+  const int nt = stored_samples(c);
+  std::vector<float> out(std::size_t(g.nshots) * nt * g.nrec);
   std::vector<float> trace(g.nt);
   for (int s = 0; s < g.nshots; ++s)
     for (int r = 0; r < g.nrec; ++r) {

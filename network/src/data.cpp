@@ -41,15 +41,11 @@ datagen::DatasetReader open_dataset(const std::string& folder) {
 
 ShardDataset::ShardDataset(const std::string& folder, const TimeSelection& time)
     : reader_(open_dataset(folder)), time_(time) {
-  const datagen::DatasetInfo& info = reader_.info();
-  size_ = info.samples;
-  nshots_ = info.nshots;
-  nt_stored_ = info.nt;
-  nrec_ = info.nrec;
-  nz_ = info.nz;
-  nx_ = info.nx;
-  dx_ = info.dx;
-  nt_ = datagen::selected_samples(nt_stored_, time.factor, time.offset);
+  try {
+    nt_ = datagen::selected_samples(reader_.info().nt, time.factor, time.offset);
+  } catch (const DatagenError& e) {
+    throw NetworkError(e.what());
+  }
   if (nt_ <= 0)
     throw NetworkError("the time selection (factor " + std::to_string(time.factor) + ", offset " +
                        std::to_string(time.offset) + ") leaves no samples of '" + folder + "'");
@@ -59,10 +55,10 @@ std::pair<torch::Tensor, torch::Tensor> ShardDataset::sample(std::int64_t i) con
   std::vector<float> gathers, velocity;
   reader_.read(i, gathers, velocity);
   if (time_.factor > 1 || time_.offset > 0)
-    gathers = datagen::select_samples(gathers.data(), nshots_, nt_stored_, nrec_, time_.factor,
-                                      time_.offset);
-  return {torch::from_blob(gathers.data(), {nshots_, nt_, nrec_}, torch::kFloat32).clone(),
-          torch::from_blob(velocity.data(), {nz_, nx_}, torch::kFloat32).clone()};
+    gathers = datagen::select_samples(gathers.data(), nshots(), reader_.info().nt, nrec(),
+                                      time_.factor, time_.offset);
+  return {torch::from_blob(gathers.data(), {nshots(), nt_, nrec()}, torch::kFloat32).clone(),
+          torch::from_blob(velocity.data(), {nz(), nx()}, torch::kFloat32).clone()};
 }
 
 std::pair<double, double> ShardDataset::velocity_range() const {
@@ -77,15 +73,15 @@ std::pair<double, double> ShardDataset::velocity_range() const {
 }
 
 torch::Tensor ShardDataset::mean_velocity() const {
-  auto sum = torch::zeros({nz_, nx_}, torch::kFloat64);
+  auto sum = torch::zeros({nz(), nx()}, torch::kFloat64);
   for (std::size_t s = 0; s < reader_.shards().size(); ++s) {
     auto v = reader_.shard_velocities(int(s));
-    sum += torch::from_blob(v.data(), {std::int64_t(reader_.shards()[s].count), nz_, nx_},
+    sum += torch::from_blob(v.data(), {std::int64_t(reader_.shards()[s].count), nz(), nx()},
                             torch::kFloat32)
                .to(torch::kFloat64)
                .sum(0);
   }
-  return (sum / double(size_)).to(torch::kFloat32);
+  return (sum / double(size())).to(torch::kFloat32);
 }
 
 std::vector<std::int64_t> shuffled(std::int64_t n, std::uint64_t seed, int epoch) {

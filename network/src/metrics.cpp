@@ -1,12 +1,12 @@
 #include "vmb/network/metrics.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include "vmb/network/data.hpp"
-
 #include <cmath>
 #include <cstdio>
 #include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "vmb/network/data.hpp"
 
 namespace vmb::network {
 namespace {
@@ -126,7 +126,7 @@ std::string to_json(const Metrics& m) {
                                     {"mae", m.mae}, {"rmse", m.rmse}, {"ssim", m.ssim},
                                     {"psnr", m.psnr}}) {
     if (std::isnan(value)) throw NetworkError(std::string("the metric ") + name + " is NaN");
-    j[name] = std::isinf(value) ? nlohmann::json(value > 0 ? "inf" : "-inf") : nlohmann::json(value);
+    j[name] = std::isinf(value) ? nlohmann::json(metric_text(value)) : nlohmann::json(value);
   }
   return j.dump();
 }

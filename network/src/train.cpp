@@ -236,6 +236,9 @@ Checkpoint load_checkpoint(const std::string& path) {
   return c;
 }
 
+namespace {
+
+// Checkpoint::settings for this configuration.
 std::string training_settings(const TrainConfig& config, const std::string& train_hash,
                               const std::string& validation_hash) {
   nlohmann::json j;
@@ -255,6 +258,8 @@ std::string training_settings(const TrainConfig& config, const std::string& trai
   j["seed"] = config.seed;
   return j.dump();
 }
+
+}  // namespace
 
 torch::Tensor predict(Checkpoint& c, const torch::Tensor& gathers) {
   torch::NoGradGuard no_grad;

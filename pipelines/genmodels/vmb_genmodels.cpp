@@ -72,10 +72,7 @@ class GenModels {
     if (sources != 1)
       throw vmb::cli::UsageError("give exactly one of --generator, --import-fcnvmb, --import");
     vmb::cli::check_output_files(vm_, {"out"}, {"import"});
-    vmb::io::remove_stale_temporaries(fs::path(out_).parent_path().empty()
-                                          ? "."
-                                          : fs::path(out_).parent_path().string(),
-                                      false);
+    vmb::io::remove_stale_temporaries(fs::absolute(out_).parent_path().string(), false);
     if (vm_.count("generator"))
       generate();
     else

@@ -54,13 +54,13 @@ class ShardDataset {
  public:
   ShardDataset(const std::string& folder, const TimeSelection& time = {});
 
-  std::int64_t size() const { return size_; }
-  int nshots() const { return nshots_; }
+  std::int64_t size() const { return reader_.info().samples; }
+  int nshots() const { return reader_.info().nshots; }
   int nt() const { return nt_; }  // after the time selection
-  int nrec() const { return nrec_; }
-  int nz() const { return nz_; }
-  int nx() const { return nx_; }
-  double dx() const { return dx_; }  // m
+  int nrec() const { return reader_.info().nrec; }
+  int nz() const { return reader_.info().nz; }
+  int nx() const { return reader_.info().nx; }
+  double dx() const { return reader_.info().dx; }  // m
   const std::string& folder() const { return reader_.info().folder; }
   // The dataset's settings hash (from its index.json).
   const std::string& config_hash() const { return reader_.info().config_hash; }
@@ -75,9 +75,7 @@ class ShardDataset {
  private:
   datagen::DatasetReader reader_;
   TimeSelection time_;
-  std::int64_t size_ = 0;
-  int nshots_ = 0, nt_stored_ = 0, nt_ = 0, nrec_ = 0, nz_ = 0, nx_ = 0;
-  double dx_ = 0.0;
+  int nt_ = 0;  // stored samples kept by the time selection
 };
 
 // A permutation of 0 .. n-1 that depends on (seed, epoch) only.

@@ -53,16 +53,13 @@ struct Checkpoint {
   std::vector<std::int64_t> input_shape;  // nshots, nt, nrec after the time selection
   torch::Tensor mean_model;               // [nz, nx], m/s
   std::uint64_t seed = 0;
-  // The settings that shaped the run (JSON text; see training_settings): a resumed run must
-  // match them. Empty in checkpoints written before vmbkit 0.2.
+  // The settings that shaped the run, as JSON text: the data (by their datasets' settings
+  // hashes), the network, the normalisation and the optimisation, not the number of epochs (a
+  // run may be resumed to train further). A resumed run must match them. Empty in checkpoints
+  // written before vmbkit 0.2.
   std::string settings;
 };
 
-// The settings of config that shape a training run's result, as JSON text: the data (by their
-// datasets' settings hashes), the network, the normalisation and the optimisation. The number
-// of epochs is not among them: a run may be resumed to train further.
-std::string training_settings(const TrainConfig& config, const std::string& train_hash,
-                              const std::string& validation_hash);
 
 // Trains (or, with config.resume, continues the run in config.run; with config.init, fine-tunes
 // from that checkpoint). Throws NetworkError on bad input, on a resume whose settings differ
