@@ -87,7 +87,8 @@ void draw_axes(Image& im, int x0, int y0, int w, int h, double row_max, double c
   const double span = col_max - col_min;
   const double cs = tick_step(span);
   const double first = span > 0 ? std::ceil(col_min / cs) * cs : col_min;
-  for (double v = first; v <= col_min + std::max(span, 0.0) * (1 + 1e-9) + 1e-12; v += cs) {
+  const double last = span > 0 ? col_max * (1 + 1e-9) : col_min;
+  for (double v = first; v <= last; v += cs) {
     const int x = x0 + (span > 0 ? static_cast<int>(std::lround((v - col_min) / span * (w - 1))) : 0);
     im.fill(x, y0 + h, x + 1, y0 + h + 6, black);
     const std::string s = format_number(v);
