@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package vmbkit needs to build, test and run.
 # Works as root, uses sudo otherwise, and does nothing when everything is present.
+#   scripts/install-deps.sh        what building, testing and running need
+#   scripts/install-deps.sh --ci   also CI's checks: formatting, lint, the aarch64 cross-compiler
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,9 @@ packages=(
   libopenmpi-dev openmpi-bin
   nlohmann-json3-dev libxxhash-dev
 )
+if [ "${1:-}" = "--ci" ]; then
+  packages+=(clang-format clang-tidy g++-aarch64-linux-gnu)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

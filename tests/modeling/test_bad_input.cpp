@@ -87,14 +87,28 @@ TEST(BadInput, OrderAndPml) {
   EXPECT_NE(failure(p).find("PML"), std::string::npos);
 }
 
-TEST(BadInput, GridTooLargeToAllocate) {
+// Each size check fires with its own message before anything is allocated.
+TEST(BadInput, PaddedGridBeyondIndexRange) {
   Inputs s;
-  s.model.nz = s.model.nx = 2000000;  // sizes alone: the check must fire before any allocation
+  s.options.pml_width = 1 << 28;  // 2^29 padded rows and columns
+  const std::string msg = failure(s);
+  EXPECT_NE(msg.find("grid too large to allocate"), std::string::npos) << msg;
+}
+
+TEST(BadInput, GridBeyondMemory) {
+  Inputs s;
+  s.options.pml_width = 400000;  // an 800k x 800k padded grid: 2.4 TiB per wavefield
+  const std::string msg = failure(s);
+  EXPECT_NE(msg.find("grid too large: the simulation needs"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("GiB, this machine has"), std::string::npos) << msg;
+}
+
+TEST(BadInput, ModelSizeAndValuesDisagree) {
+  Inputs s;
+  s.model.nz = s.model.nx = 2000000;  // sizes alone must not make the solver allocate
   s.model.velocity.assign(1, 2000.0f);
-  EXPECT_FALSE(failure(s).empty());
-  Inputs big;
-  big.options.pml_width = 400000;  // a 800k x 800k padded grid
-  EXPECT_NE(failure(big).find("too large"), std::string::npos);
+  const std::string msg = failure(s);
+  EXPECT_NE(msg.find("samples, not nz * nx"), std::string::npos) << msg;
 }
 
 TEST(BadInput, SpacingAndWavelet) {

@@ -26,12 +26,16 @@ vmb::Gathers run(int threads, int nshots, bool free_surface) {
 
 TEST(Threads, ShotParallelResultsDoNotDependOnThreads) {
   const auto one = run(1, 5, false), two = run(2, 5, false);
+  EXPECT_EQ(one.threads, 1);
+  ASSERT_EQ(two.threads, 2) << "both threads ran shots";
   EXPECT_EQ(one.data, two.data);
   EXPECT_EQ(one.snapshots, two.snapshots);
 }
 
 TEST(Threads, RowParallelResultsDoNotDependOnThreads) {
   const auto one = run(1, 1, true), two = run(2, 1, true);
+  EXPECT_EQ(one.threads, 1);
+  ASSERT_EQ(two.threads, 2) << "both threads shared the shot";
   EXPECT_EQ(one.data, two.data);
   EXPECT_EQ(one.snapshots, two.snapshots);
 }

@@ -59,6 +59,7 @@ struct Gathers {
   std::vector<float> snapshots; // [nshots][nsnapshots][nz][nx], snapshot j at t = j * every * dt
   int substeps = 1;             // internal steps per output step
   double internal_dt = 0.0;     // s
+  int threads = 0;              // OpenMP threads that ran the shots
   std::vector<std::string> warnings;
 
   float& operator()(int shot, int it, int ir) {
