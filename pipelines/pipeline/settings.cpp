@@ -1,71 +1,190 @@
 #include "settings.hpp"
 
-#include <cstdlib>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
-#include <iostream>
-
-#include "vmb/io/gathers_io.hpp"
+#include <sstream>
 
 namespace vmb::pipeline {
 namespace {
 
 namespace po = cli::po;
-using Preset = std::map<std::string, std::string>;
 
-// Keys and values of each preset. quick is the paper scaled down: models of 51 x 77 at 40 m
-// (a quarter of the paper's grid at four times its spacing), 16 shots, 2 s at 4 ms, f0 4 Hz
-// (3.75 points per wavelength in the 1500 m/s water at 2.5 f0), a network of width 12.
-const std::map<std::string, Preset>& presets() {
-  static const std::map<std::string, Preset> p = {
-      {"tiny",
-       {{"run.folder", "runs/tiny"}, {"run.seed", "1"}, {"run.threads", "0"},
-        {"grid.nz", "24"}, {"grid.nx", "33"}, {"grid.dx", "10"},
-        {"survey.nshots", "3"}, {"survey.nt", "200"}, {"survey.dt", "0.001"}, {"survey.f0", "20"},
-        {"survey.order", "8"}, {"survey.pml", "10"}, {"survey.decimation", "5"},
-        {"pretrain.models", "12"}, {"pretrain.epochs", "3"}, {"pretrain.batch_size", "4"},
-        {"pretrain.lr", "0.001"}, {"pretrain.relief_median", "2"}, {"pretrain.relief_max", "6"},
-        {"finetune.models", "6"}, {"finetune.epochs", "2"}, {"finetune.batch_size", "3"},
-        {"finetune.lr", "0.001"}, {"finetune.water_min", "2"}, {"finetune.water_max", "3"},
-        {"finetune.layers_min", "4"}, {"finetune.layers_max", "8"}, {"finetune.fold_relief_max", "4"},
-        {"finetune.fault_throw_max", "3"}, {"test.simulated", "4"}, {"test.seg", "3"},
-        {"network.width", "4"}, {"network.scale_labels", "true"}, {"network.standardise_data", "true"},
-        {"data.fcnvmb", ""}}},
-      {"quick",
-       {{"run.folder", "runs/quick"}, {"run.seed", "1"}, {"run.threads", "0"},
-        {"grid.nz", "51"}, {"grid.nx", "77"}, {"grid.dx", "40"},
-        {"survey.nshots", "16"}, {"survey.nt", "500"}, {"survey.dt", "0.004"}, {"survey.f0", "4"},
-        {"survey.order", "8"}, {"survey.pml", "20"}, {"survey.decimation", "5"},
-        {"pretrain.models", "320"}, {"pretrain.epochs", "30"}, {"pretrain.batch_size", "8"},
-        {"pretrain.lr", "0.001"}, {"pretrain.relief_median", "4"}, {"pretrain.relief_max", "13"},
-        {"finetune.models", "100"}, {"finetune.epochs", "25"}, {"finetune.batch_size", "8"},
-        {"finetune.lr", "0.001"}, {"finetune.water_min", "1"}, {"finetune.water_max", "1"},
-        {"finetune.layers_min", "8"}, {"finetune.layers_max", "15"}, {"finetune.fold_relief_max", "8"},
-        {"finetune.fault_throw_max", "4"}, {"test.simulated", "40"}, {"test.seg", "20"},
-        {"network.width", "12"}, {"network.scale_labels", "true"}, {"network.standardise_data", "true"},
-        {"data.fcnvmb", ""}}},
-      {"paper",
-       {{"run.folder", "runs/paper"}, {"run.seed", "1"}, {"run.threads", "0"},
-        {"grid.nz", "201"}, {"grid.nx", "301"}, {"grid.dx", "10"},
-        {"survey.nshots", "29"}, {"survey.nt", "2000"}, {"survey.dt", "0.001"}, {"survey.f0", "15"},
-        {"survey.order", "8"}, {"survey.pml", "20"}, {"survey.decimation", "5"},
-        {"pretrain.models", "1600"}, {"pretrain.epochs", "100"}, {"pretrain.batch_size", "10"},
-        {"pretrain.lr", "0.001"}, {"pretrain.relief_median", "14"}, {"pretrain.relief_max", "51"},
-        {"finetune.models", "130"}, {"finetune.epochs", "50"}, {"finetune.batch_size", "10"},
-        {"finetune.lr", "0.001"}, {"finetune.water_min", "2"}, {"finetune.water_max", "4"},
-        {"finetune.layers_min", "15"}, {"finetune.layers_max", "30"}, {"finetune.fold_relief_max", "30"},
-        {"finetune.fault_throw_max", "15"}, {"test.simulated", "100"}, {"test.seg", "10"},
-        {"network.width", "64"}, {"network.scale_labels", "false"}, {"network.standardise_data", "false"},
-        {"data.fcnvmb", ""}}}};
-  return p;
+using Stages = std::vector<std::string>;
+const Stages kModelStages = {"models.pretrain", "models.finetune", "models.test_simulated",
+                             "models.test_seg"};
+const Stages kDataStages = {"data.pretrain", "data.finetune", "data.test_simulated",
+                            "data.test_seg"};
+const Stages kSaltModels = {"models.pretrain", "models.test_simulated"};
+const Stages kSegModels = {"models.finetune", "models.test_seg"};
+const Stages kTraining = {"train.pretrain", "train.finetune"};
+
+std::string text(const char* s) { return s; }
+
+}  // namespace
+
+// quick is the paper scaled down: models of 51 x 77 at 40 m (a quarter of the paper's grid at
+// four times its spacing), 16 shots, 2 s at 4 ms, f0 4 Hz (3.75 points per wavelength in the
+// 1500 m/s water at 2.5 f0), a network of width 12.
+const std::vector<Key>& keys() {
+  using R = Range;
+  static const std::vector<Key> table = {
+      {"run.folder", {text("runs/tiny"), text("runs/quick"), text("runs/paper")}, R::kAny,
+       "folder of the run: models, data, checkpoints, evaluation, report", {"report"}},
+      {"run.seed", {1, 1, 1}, R::kPositive,
+       "seed of every random choice (model sets use seed + 0 .. 3)",
+       {"models.pretrain", "models.finetune", "models.test_simulated", "models.test_seg",
+        "train.pretrain", "train.finetune"}},
+      {"run.threads", {0, 0, 0}, R::kNonNegative,
+       "threads for OpenMP and LibTorch; 0: every core (results do not depend on it)", {}},
+      {"data.fcnvmb", {text(""), text(""), text("")}, R::kAny,
+       "FCNVMB release folder: its models replace the generated salt and SEG sets (also "
+       "--fcnvmb-data)",
+       kModelStages},
+      {"grid.nz", {24, 51, 201}, R::kPositive, "model rows", kModelStages},
+      {"grid.nx", {33, 77, 301}, R::kPositive, "model columns", kModelStages},
+      {"grid.dx", {10.0, 40.0, 10.0}, R::kPositive, "grid spacing, m", kModelStages},
+      {"survey.nshots", {3, 16, 29}, R::kPositive, "shots, evenly spaced along the surface",
+       kDataStages},
+      {"survey.nt", {200, 500, 2000}, R::kPositive, "time samples per trace", kDataStages},
+      {"survey.dt", {0.001, 0.004, 0.001}, R::kPositive, "time step of the traces, s",
+       kDataStages},
+      {"survey.f0", {20.0, 4.0, 15.0}, R::kPositive, "Ricker peak frequency, Hz", kDataStages},
+      {"survey.order", {8, 8, 8}, R::kPositive, "spatial order of the finite differences (2, 4, 6 or 8)",
+       kDataStages},
+      {"survey.pml", {10, 20, 20}, R::kPositive, "CPML cells on each side", kDataStages},
+      {"survey.decimation", {5, 5, 5}, R::kPositive,
+       "FCNVMB time decimation: samples m * factor + 2 are kept", kDataStages},
+      {"pretrain.models", {12, 320, 1600}, R::kPositive, "generated salt models to pretrain on",
+       {"models.pretrain"}},
+      {"pretrain.relief_median", {2.0, 4.0, 14.0}, R::kPositive,
+       "median layer relief of the salt models, cells", kSaltModels},
+      {"pretrain.relief_max", {6.0, 13.0, 51.0}, R::kPositive,
+       "largest layer relief of the salt models, cells", kSaltModels},
+      {"pretrain.epochs", {3, 30, 100}, R::kPositive, "pretraining epochs", {"train.pretrain"}},
+      {"pretrain.batch_size", {4, 8, 10}, R::kPositive, "pretraining batch size",
+       {"train.pretrain"}},
+      {"pretrain.lr", {0.001, 0.001, 0.001}, R::kPositive, "pretraining learning rate (Adam)",
+       {"train.pretrain"}},
+      {"finetune.models", {6, 100, 130}, R::kPositive, "generated SEG-style models to fine-tune on",
+       {"models.finetune"}},
+      {"finetune.water_min", {2, 1, 2}, R::kPositive, "thinnest water layer, cells", kSegModels},
+      {"finetune.water_max", {3, 1, 4}, R::kPositive, "thickest water layer, cells", kSegModels},
+      {"finetune.layers_min", {4, 8, 15}, R::kPositive, "fewest sediment layers", kSegModels},
+      {"finetune.layers_max", {8, 15, 30}, R::kPositive, "most sediment layers", kSegModels},
+      {"finetune.fold_relief_max", {4.0, 8.0, 30.0}, R::kPositive,
+       "largest fold relief of the SEG-style models, cells", kSegModels},
+      {"finetune.fault_throw_max", {3.0, 4.0, 15.0}, R::kPositive,
+       "largest fault throw of the SEG-style models, cells", kSegModels},
+      {"finetune.epochs", {2, 25, 50}, R::kPositive, "fine-tuning epochs", {"train.finetune"}},
+      {"finetune.batch_size", {3, 8, 10}, R::kPositive, "fine-tuning batch size",
+       {"train.finetune"}},
+      {"finetune.lr", {0.001, 0.001, 0.001}, R::kPositive, "fine-tuning learning rate (Adam)",
+       {"train.finetune"}},
+      {"test.simulated", {4, 40, 100}, R::kPositive, "simulated salt test models",
+       {"models.test_simulated"}},
+      {"test.seg", {3, 20, 10}, R::kPositive, "SEG-style test models", {"models.test_seg"}},
+      {"network.width", {4, 12, 64}, R::kPositive, "channels of the U-Net's first level (paper: 64)",
+       kTraining},
+      {"network.scale_labels", {true, true, false}, R::kAny,
+       "train on velocities scaled to [0, 1] by the training set's range", kTraining},
+      {"network.standardise_data", {true, true, false}, R::kAny,
+       "standardise the gathers by the training set's mean and deviation", kTraining},
+  };
+  return table;
+}
+
+std::string to_text(const Value& value) {
+  struct Visitor {
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(int n) const { return std::to_string(n); }
+    std::string operator()(double x) const {
+      char buffer[32];
+      const auto end = std::to_chars(buffer, buffer + sizeof buffer, x).ptr;
+      return std::string(buffer, end);
+    }
+    std::string operator()(const std::string& s) const { return s; }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+namespace {
+
+const char* type_name(const Value& v) {
+  switch (v.index()) {
+    case 0: return "true/false";
+    case 1: return "whole";
+    case 2: return "number";
+    default: return "text";
+  }
+}
+
+const Key& key_named(const std::string& name) {
+  for (const auto& k : keys())
+    if (k.name == name) return k;
+  throw std::logic_error("vmb-pipeline has no setting " + name);
+}
+
+// The text of a key's value as the key's type, range-checked: UsageError naming the key.
+Value parse_value(const Key& key, const std::string& s) {
+  const std::string& name = key.name;
+  const Value& like = key.defaults[0];
+  if (std::holds_alternative<std::string>(like)) return s;
+  if (std::holds_alternative<bool>(like)) {
+    if (s == "true" || s == "1" || s == "yes") return true;
+    if (s == "false" || s == "0" || s == "no") return false;
+    throw cli::UsageError(name + " must be true or false, not '" + s + "'");
+  }
+  if (std::holds_alternative<int>(like)) {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+      throw cli::UsageError(name + " must be a whole number, not '" + s + "'");
+    if (key.range == Range::kPositive && n <= 0)
+      throw cli::UsageError(name + " must be a positive whole number");
+    if (key.range == Range::kNonNegative && n < 0)
+      throw cli::UsageError(name + " must not be negative");
+    return n;
+  }
+  double x = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(x))
+    throw cli::UsageError(name + " must be a number, not '" + s + "'");
+  if (key.range == Range::kPositive && !(x > 0)) throw cli::UsageError(name + " must be positive");
+  if (key.range == Range::kNonNegative && !(x >= 0))
+    throw cli::UsageError(name + " must not be negative");
+  return x;
 }
 
 std::string valid_keys() {
-  std::string keys;
-  for (const auto& [k, v] : presets().at("quick")) keys += (keys.empty() ? "" : ", ") + k;
-  return keys;
+  std::vector<std::string> names;
+  for (const auto& k : keys()) names.push_back(k.name);
+  std::sort(names.begin(), names.end());
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return list;
 }
 
 }  // namespace
+
+std::string markdown_table() {
+  std::ostringstream t;
+  t << "| key | type | tiny | quick | paper | meaning | stages it shapes |\n"
+    << "|---|---|---|---|---|---|---|\n";
+  for (const auto& k : keys()) {
+    t << "| `" << k.name << "` | " << type_name(k.defaults[0]);
+    for (const auto& v : k.defaults) {
+      const std::string s = to_text(v);
+      t << " | " << (s.empty() ? "(none)" : s);
+    }
+    t << " | " << k.doc << " | ";
+    std::string stages;
+    for (const auto& s : k.stages) stages += (stages.empty() ? "" : ", ") + s;
+    t << (stages.empty() ? "none" : stages) << " |\n";
+  }
+  return t.str();
+}
 
 bool Settings::parse(int argc, char** argv) {
   // The preset sets the defaults of every other key, so it is resolved first: from the command
@@ -95,22 +214,31 @@ bool Settings::parse(int argc, char** argv) {
       if (from_file.count("preset")) preset_ = from_file["preset"].as<std::string>();
     }
   }
-  if (!presets().count(preset_))
+  const auto preset = std::find(kPresets.begin(), kPresets.end(), preset_);
+  if (preset == kPresets.end())
     throw cli::UsageError("unknown preset '" + preset_ + "' (tiny, quick or paper)");
-  po::options_description keys("Settings (defaults: the preset's; INI sections [run], [grid], ... give run.*, grid.*)");
-  for (const auto& [key, value] : presets().at(preset_))
-    keys.add_options()(key.c_str(), po::value<std::string>()->default_value(value), "");
+  const std::size_t column = preset - kPresets.begin();
+  po::options_description settings(
+      "Settings (defaults: the preset's; INI sections [run], [grid], ... give run.*, grid.*)");
+  for (const auto& k : keys())
+    settings.add_options()(k.name.c_str(),
+                           po::value<std::string>()->default_value(to_text(k.defaults[column])),
+                           k.doc.c_str());
   po::options_description general("Pipeline");
-  general.add_options()
-    ("preset", po::value<std::string>()->default_value(preset_), "tiny | quick | paper (also `preset = ...` in the INI file)")
-    ("fcnvmb-data", po::value<std::string>(), "the FCNVMB release folder: use its models (same as data.fcnvmb)")
-    ("dry-run", po::bool_switch(), "print the settings, the stages and their estimated cost, and exit")
-    ("quiet", po::bool_switch(), "no progress on stderr");
+  general.add_options()("preset", po::value<std::string>()->default_value(preset_),
+                        "tiny | quick | paper (also `preset = ...` in the INI file)")(
+      "fcnvmb-data", po::value<std::string>(),
+      "the FCNVMB release folder: use its models (same as data.fcnvmb)")(
+      "dry-run", po::bool_switch(),
+      "print the settings, the stages and their estimated cost, and exit")(
+      "quiet", po::bool_switch(), "no progress on stderr")(
+      "settings-table", po::bool_switch(), "print every key as a Markdown table and exit");
   po::options_description all;
-  all.add(general).add(keys);
+  all.add(general).add(settings);
   po::variables_map vm;
   try {
-    if (!cli::parse(argc, argv, all, vm, "vmb-pipeline", "[--preset tiny|quick|paper] [--config FILE.ini] [--KEY VALUE ...]"))
+    if (!cli::parse(argc, argv, all, vm, "vmb-pipeline",
+                    "[--preset tiny|quick|paper] [--config FILE.ini] [--KEY VALUE ...]"))
       return false;
   } catch (const cli::UsageError& e) {
     const std::string what = e.what();
@@ -118,36 +246,31 @@ bool Settings::parse(int argc, char** argv) {
       throw cli::UsageError(what + "; valid keys: " + valid_keys());
     throw;
   }
-  for (const auto& [key, value] : presets().at(preset_)) values_[key] = vm[key].as<std::string>();
+  if (vm["settings-table"].as<bool>()) {
+    std::printf("%s", markdown_table().c_str());
+    return false;
+  }
+  for (const auto& k : keys()) values_[k.name] = parse_value(k, vm[k.name].as<std::string>());
   if (vm.count("fcnvmb-data")) values_["data.fcnvmb"] = vm["fcnvmb-data"].as<std::string>();
   dry_run_ = vm["dry-run"].as<bool>();
   quiet_ = vm["quiet"].as<bool>();
   return true;
 }
 
-std::string Settings::text(const std::string& key) const { return values_.at(key); }
+const std::string& Settings::text(const std::string& key) const {
+  return std::get<std::string>(values_.at(key_named(key).name));
+}
 
 int Settings::integer(const std::string& key) const {
-  const std::string& v = values_.at(key);
-  char* end = nullptr;
-  const long n = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0') throw cli::UsageError(key + " must be a whole number, not '" + v + "'");
-  return static_cast<int>(n);
+  return std::get<int>(values_.at(key_named(key).name));
 }
 
 double Settings::number(const std::string& key) const {
-  const std::string& v = values_.at(key);
-  char* end = nullptr;
-  const double x = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end != '\0') throw cli::UsageError(key + " must be a number, not '" + v + "'");
-  return x;
+  return std::get<double>(values_.at(key_named(key).name));
 }
 
 bool Settings::flag(const std::string& key) const {
-  const std::string& v = values_.at(key);
-  if (v == "true" || v == "1" || v == "yes") return true;
-  if (v == "false" || v == "0" || v == "no") return false;
-  throw cli::UsageError(key + " must be true or false, not '" + v + "'");
+  return std::get<bool>(values_.at(key_named(key).name));
 }
 
 }  // namespace vmb::pipeline

@@ -55,7 +55,6 @@ struct StageRecord {
 
 struct Stage {
   std::string name;
-  std::vector<std::string> keys;        // settings that shape its result
   std::vector<std::string> depends_on;  // earlier stages
   std::vector<std::string> outputs;     // paths under the run folder, removed when it re-runs
   std::function<void()> run;
@@ -114,23 +113,11 @@ class Pipeline {
 
   bool released() const { return !s_.text("data.fcnvmb").empty(); }
 
-  // Every value read as its type before anything is written, so bad ones stop the run at once.
+  // The settings table checked each value's type and range while parsing; the physics is checked
+  // here as the stages will check it, before any of them runs.
   void check_values() const {
-    for (const auto& [key, value] : s_.values()) {
-      if (key == "run.folder" || key == "data.fcnvmb") continue;
-      if (key.find("network.s") == 0) {
-        s_.flag(key);
-      } else if (key.find(".lr") != std::string::npos || key == "grid.dx" || key == "survey.dt" ||
-                 key == "survey.f0" || key.find("relief") != std::string::npos ||
-                 key.find("throw") != std::string::npos) {
-        if (!(s_.number(key) > 0)) throw vmb::cli::UsageError(key + " must be positive");
-      } else if (s_.integer(key) < 0 || (s_.integer(key) == 0 && key != "run.threads")) {
-        throw vmb::cli::UsageError(key + " must be a positive whole number");
-      }
-    }
     if (released() && !std::filesystem::is_directory(s_.text("data.fcnvmb")))
       throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") + "' does not exist");
-    // The physics, checked as the stages will check it, before any of them runs.
     try {
       vmb::ricker(s_.number("survey.f0"), s_.integer("survey.nt"), s_.number("survey.dt"));
       vmb::SolverOptions solver;
@@ -155,8 +142,9 @@ class Pipeline {
       g.parameters = {{"relief_median", s_.number("pretrain.relief_median")},
                       {"relief_max", s_.number("pretrain.relief_max")}};
     } else {
-      for (const char* p : {"water_min", "water_max", "layers_min", "layers_max", "fold_relief_max",
-                            "fault_throw_max"})
+      for (const char* p : {"water_min", "water_max", "layers_min", "layers_max"})
+        g.parameters[p] = s_.integer(std::string("finetune.") + p);
+      for (const char* p : {"fold_relief_max", "fault_throw_max"})
         g.parameters[p] = s_.number(std::string("finetune.") + p);
     }
     return g;
@@ -244,47 +232,43 @@ class Pipeline {
     vmb::io::write_text_file((run_ / "eval" / set / "summary.tsv").string(), t.str());
   }
 
+  // The stages in order. Which settings shape each one comes from the settings table; its hash
+  // chains those settings' values with the hashes of the stages it depends on.
   void define_stages() {
-    const std::vector<std::string> grid{"grid.nz", "grid.nx", "grid.dx", "run.seed", "data.fcnvmb"};
-    auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
-      a.insert(a.end(), b.begin(), b.end());
-      return a;
-    };
-    const std::vector<std::string> survey_keys{"survey.nshots", "survey.nt", "survey.dt", "survey.f0",
-                                               "survey.order", "survey.pml", "survey.decimation"};
-    const std::vector<std::string> net{"network.width", "network.scale_labels", "network.standardise_data"};
     stages_ = {
-        {"models.pretrain", with(grid, {"pretrain.models", "pretrain.relief_median", "pretrain.relief_max"}), {},
-         {"models/pretrain.h5"}, [this] { models("pretrain", "fcnvmb-salt", "pretrain.models", 0, "train"); }},
-        {"models.finetune", with(grid, {"finetune.models", "finetune.water_min", "finetune.water_max",
-                                        "finetune.layers_min", "finetune.layers_max",
-                                        "finetune.fold_relief_max", "finetune.fault_throw_max"}), {},
-         {"models/finetune.h5"}, [this] { models("finetune", "seg-like", "finetune.models", 1, nullptr); }},
-        {"models.test_simulated", with(grid, {"test.simulated", "pretrain.relief_median", "pretrain.relief_max"}), {},
-         {"models/test_simulated.h5"}, [this] { models("test_simulated", "fcnvmb-salt", "test.simulated", 2, "test"); }},
-        {"models.test_seg", with(grid, {"test.seg", "finetune.water_min", "finetune.water_max",
-                                        "finetune.layers_min", "finetune.layers_max",
-                                        "finetune.fold_relief_max", "finetune.fault_throw_max"}), {},
-         {"models/test_seg.h5"}, [this] { models("test_seg", "seg-like", "test.seg", 3, "seg"); }},
-        {"data.pretrain", survey_keys, {"models.pretrain"}, {"data/pretrain"}, [this] { data("pretrain"); }},
-        {"data.finetune", survey_keys, {"models.finetune"}, {"data/finetune"}, [this] { data("finetune"); }},
-        {"data.test_simulated", survey_keys, {"models.test_simulated"}, {"data/test_simulated"},
+        {"models.pretrain", {}, {"models/pretrain.h5"},
+         [this] { models("pretrain", "fcnvmb-salt", "pretrain.models", 0, "train"); }},
+        {"models.finetune", {}, {"models/finetune.h5"},
+         [this] { models("finetune", "seg-like", "finetune.models", 1, nullptr); }},
+        {"models.test_simulated", {}, {"models/test_simulated.h5"},
+         [this] { models("test_simulated", "fcnvmb-salt", "test.simulated", 2, "test"); }},
+        {"models.test_seg", {}, {"models/test_seg.h5"},
+         [this] { models("test_seg", "seg-like", "test.seg", 3, "seg"); }},
+        {"data.pretrain", {"models.pretrain"}, {"data/pretrain"}, [this] { data("pretrain"); }},
+        {"data.finetune", {"models.finetune"}, {"data/finetune"}, [this] { data("finetune"); }},
+        {"data.test_simulated", {"models.test_simulated"}, {"data/test_simulated"},
          [this] { data("test_simulated"); }},
-        {"data.test_seg", survey_keys, {"models.test_seg"}, {"data/test_seg"}, [this] { data("test_seg"); }},
-        {"train.pretrain", with(net, {"pretrain.epochs", "pretrain.batch_size", "pretrain.lr", "run.seed"}),
-         {"data.pretrain"}, {"train/pretrain"}, [this] { train("pretrain"); }},
-        {"train.finetune", {"finetune.epochs", "finetune.batch_size", "finetune.lr"},
-         {"train.pretrain", "data.finetune"}, {"train/finetune"}, [this] { train("finetune"); }},
-        {"eval.test_simulated", {}, {"train.pretrain", "data.test_simulated"}, {"eval/test_simulated"},
+        {"data.test_seg", {"models.test_seg"}, {"data/test_seg"}, [this] { data("test_seg"); }},
+        {"train.pretrain", {"data.pretrain"}, {"train/pretrain"}, [this] { train("pretrain"); }},
+        {"train.finetune", {"train.pretrain", "data.finetune"}, {"train/finetune"},
+         [this] { train("finetune"); }},
+        {"eval.test_simulated", {"train.pretrain", "data.test_simulated"}, {"eval/test_simulated"},
          [this] { evaluate("test_simulated", "simulated test, pretrained network", "pretrain"); }},
-        {"eval.test_seg", {}, {"train.finetune", "data.test_seg"}, {"eval/test_seg"},
+        {"eval.test_seg", {"train.finetune", "data.test_seg"}, {"eval/test_seg"},
          [this] { evaluate("test_seg", "SEG-style test, fine-tuned network", "finetune"); }},
-        {"report", {"run.folder"}, {"eval.test_simulated", "eval.test_seg"}, {"report.html", "report.json"},
+        {"report", {"eval.test_simulated", "eval.test_seg"}, {"report.html", "report.json"},
          [this] { report(); }}};
-    std::map<std::string, std::string> hashes;
+    std::map<std::string, std::string> texts, hashes;
+    for (const auto& stage : stages_) texts[stage.name] = stage.name;
+    for (const auto& key : vmb::pipeline::keys())
+      for (const auto& name : key.stages) {
+        const auto it = texts.find(name);
+        if (it == texts.end())
+          throw std::logic_error("setting " + key.name + " names no stage '" + name + "'");
+        it->second += "|" + key.name + "=" + vmb::pipeline::to_text(s_.values().at(key.name));
+      }
     for (auto& stage : stages_) {
-      std::string text = stage.name;
-      for (const auto& key : stage.keys) text += "|" + key + "=" + s_.text(key);
+      std::string text = texts.at(stage.name);
       for (const auto& dep : stage.depends_on) text += "|" + dep + ":" + hashes.at(dep);
       stage.hash = hashes[stage.name] = vmb::io::fingerprint(text);
     }
@@ -330,7 +314,10 @@ class Pipeline {
   // width^2 and the input's area).
   void dry_run() const {
     std::printf("preset %s, resolved settings:\n", s_.preset().c_str());
-    for (const auto& [k, v] : s_.values()) std::printf("  %s = %s\n", k.c_str(), v.c_str());
+    for (const auto& key : vmb::pipeline::keys())
+      std::printf("  %-40s # %s\n",
+                  (key.name + " = " + vmb::pipeline::to_text(s_.values().at(key.name))).c_str(),
+                  key.doc.c_str());
     const auto done = read_manifest();
     const int nz = s_.integer("grid.nz"), nx = s_.integer("grid.nx"), pml = s_.integer("survey.pml");
     const int nshots = s_.integer("survey.nshots"), nt = s_.integer("survey.nt");
@@ -421,7 +408,7 @@ class Pipeline {
     nlohmann::json j;
     std::ostringstream h;
     j["preset"] = s_.preset();
-    j["config"] = s_.values();
+    for (const auto& [key, value] : s_.values()) j["config"][key] = vmb::pipeline::to_text(value);
     j["stage_seconds"] = nlohmann::json::object();
     for (const auto& stage : stages_) {
       const auto it = manifest_.find(stage.name);
@@ -476,7 +463,7 @@ class Pipeline {
     h << "</table>\n<h2>Settings</h2>\n<table>\n";
     for (const auto& [k, v] : s_.values())
       h << "<tr><td style=\"text-align:left\">" << html(k) << "</td><td style=\"text-align:left\">"
-        << html(v) << "</td></tr>\n";
+        << html(vmb::pipeline::to_text(v)) << "</td></tr>\n";
     h << "</table>\n</body></html>\n";
     vmb::io::write_text_file((run_ / "report.json").string(), j.dump(2) + "\n");
     vmb::io::write_text_file((run_ / "report.html").string(), h.str());

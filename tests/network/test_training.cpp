@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "fixture.hpp"
+#include "tiny_dataset.hpp"
 #include "run.hpp"
 #include "vmb/io/hdf5.hpp"
 #include "vmb/network/train.hpp"

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fixture.hpp"
+#include "tiny_dataset.hpp"
 #include "run.hpp"
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/io/gathers_io.hpp"

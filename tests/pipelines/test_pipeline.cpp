@@ -206,3 +206,20 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
   EXPECT_EQ(checkpoint.net->config().width, 5);
   EXPECT_EQ(checkpoint.epoch, 2);
 }
+
+// The README's key table is the settings table itself, and every stage a key names exists (the
+// pipeline refuses to start otherwise, which the dry runs of every preset show).
+TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
+  const auto table = vmb::test::run(kPipeline + " --settings-table");
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 35) << table.output;
+  const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
+  EXPECT_NE(readme.find(table.output), std::string::npos)
+      << "README.md's key table differs from vmb-pipeline --settings-table";
+  vmb::test::TempDir dir;
+  for (const char* preset : {"tiny", "quick", "paper"}) {
+    const auto r = vmb::test::run(kPipeline + " --preset " + preset + " --run.folder " +
+                                  (dir / "run") + " --dry-run");
+    EXPECT_EQ(r.exit_code, 0) << preset << "\n" << r.output;
+  }
+}

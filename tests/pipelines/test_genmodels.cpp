@@ -1,0 +1,83 @@
+// vmb-genmodels: an interrupted run leaves no temporaries; a model set that cannot fit on the disk
+// is refused before it starts; raw binary imports take the sizes given.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+
+#include "run.hpp"
+#include "vmb/datagen/model_set.hpp"
+#include "vmb/io/model_io.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kGenmodels = VMB_GENMODELS;
+
+using vmb::test::error_of;
+const auto slurp = vmb::test::file_bytes;
+
+}  // namespace
+
+TEST(GenmodelsTool, InterruptedGenerationLeavesNoTemporaryFile) {
+  for (const char* signal : {"TERM", "INT"}) {
+    vmb::test::TempDir dir;
+    const auto started = vmb::test::run(kGenmodels + " --generator fcnvmb-salt --count 100000 --quiet --out " +
+                                        (dir / "m.h5") + " > /dev/null 2>&1 & echo $!");
+    const int pid = std::stoi(started.output);
+    auto temporaries = [&] {
+      int n = 0;
+      for (const auto& e : fs::directory_iterator(dir.path()))
+        n += e.path().filename().string().rfind(".m.h5.tmp-", 0) == 0;
+      return n;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (temporaries() == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(temporaries(), 1) << "the generation never started";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    vmb::test::run(std::string("kill -") + signal + " " + std::to_string(pid));
+    // Wait for the process to end (a zombie of this shell counts as ended).
+    for (int i = 0; i < 500 && vmb::test::run("kill -0 " + std::to_string(pid)).exit_code == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(temporaries(), 0) << signal;
+    EXPECT_FALSE(fs::exists(dir / "m.h5")) << signal;
+  }
+}
+
+TEST(GenmodelsTool, SetsThatCannotFitAreRefusedAtOnce) {
+  vmb::test::TempDir dir;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = vmb::test::run(kGenmodels + " --generator fcnvmb-salt --count 100000000 --nz 2000 --nx 2000 --out " +
+                                (dir / "m.h5"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("the model set (100000000 models of 2000 x 2000) needs 1.6e+06 GB"),
+            std::string::npos)
+      << r.output;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(GenmodelsTool, ImportsRawBinaryWithTheSizesGiven) {
+  vmb::test::TempDir dir;
+  const auto model = vmb::demo_model(20, 30, 10.0);
+  vmb::io::write_model(dir / "a.bin", model);
+  vmb::io::write_model(dir / "b.bin", model);
+  auto r = vmb::test::run(kGenmodels + " --import " + (dir / "a.bin") + " " + (dir / "b.bin") +
+                          " --nz 20 --nx 30 --dx 12.5 --quiet --out " + (dir / "set.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  vmb::datagen::ModelSetReader reader(dir / "set.h5");
+  EXPECT_EQ(reader.info().count, 2);
+  EXPECT_DOUBLE_EQ(reader.info().dx, 12.5);
+  EXPECT_EQ(reader.model(1).velocity, model.velocity);
+  r = vmb::test::run(kGenmodels + " --import " + (dir / "a.bin") + " --nz 20 --nx 30 --out " + (dir / "a.bin"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("is the input --import"), std::string::npos) << r.output;
+  r = vmb::test::run(kGenmodels + " --generator flat --count 2 --dx 0 --out " + (dir / "f.h5"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--dx 0 is out of range"), std::string::npos) << r.output;
+}
