@@ -1,5 +1,7 @@
 #include "vmb/network/train.hpp"
 
+#include <omp.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -148,6 +150,12 @@ void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string
         << " x " << c.input_shape[2] << " and makes " << nc.out_nz << " x " << nc.out_nx;
     throw NetworkError(msg.str());
   }
+}
+
+void set_threads(int threads) {
+  const int n = threads > 0 ? threads : omp_get_max_threads();
+  omp_set_num_threads(n);
+  torch::set_num_threads(n);
 }
 
 torch::Device choose_device(const std::string& name) {

@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include <omp.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +9,7 @@
 
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/gathers_io.hpp"
+#include "driver.hpp"
 
 namespace vmb::cli {
 
@@ -52,6 +55,10 @@ bool parse(int argc, char** argv, const po::options_description& options, po::va
     throw UsageError(e.what());
   }
   return true;
+}
+
+void set_openmp_threads(int threads) {
+  if (threads > 0) omp_set_num_threads(threads);
 }
 
 int guarded_main(const std::string& program, const std::function<int()>& body) {

@@ -39,9 +39,30 @@ po::options_description physics_options() {
     ("f0", positive<double>("f0")->default_value(15.0), "Ricker peak frequency, Hz (peak at 1.5 / f0)")
     ("order", bounded<int>("order", 2, 8)->default_value(8), "spatial order: 2, 4, 6 or 8")
     ("pml", non_negative<int>("pml")->default_value(20), "CPML width, cells per side")
-    ("free-surface", po::bool_switch(), "top side p = 0 instead of absorbing")
-    ("threads", non_negative<int>("threads")->default_value(0), "OpenMP threads (0: all)");
+    ("free-surface", po::bool_switch(), "top side p = 0 instead of absorbing");
   return physics;
+}
+
+po::options_description threads_options() {
+  po::options_description threads("Threads");
+  threads.add_options()("threads", non_negative<int>("threads")->default_value(0),
+                        "CPU threads (0: OMP_NUM_THREADS, else every core)");
+  return threads;
+}
+
+po::options_description device_options() {
+  po::options_description device("Device");
+  device.add_options()("device", po::value<std::string>()->default_value("auto"),
+                       "auto | cpu | cuda");
+  device.add(threads_options());
+  return device;
+}
+
+po::options_description batch_options(int batch_size) {
+  po::options_description batch("Batches");
+  batch.add_options()("batch-size", positive<int>("batch-size")->default_value(batch_size),
+                      "samples per batch");
+  return batch;
 }
 
 po::options_description model_file_options(bool grid) {

@@ -53,8 +53,17 @@ po::typed_value<T>* non_negative(const std::string& name) {
 po::options_description survey_options();
 SurveyLayout survey_layout(const po::variables_map& vm);
 
-// --nt --dt --f0 --order --pml --free-surface --threads
+// --nt --dt --f0 --order --pml --free-surface
 po::options_description physics_options();
+
+// --threads: CPU threads (0: the OpenMP default, OMP_NUM_THREADS or every core); run_tool sets it.
+po::options_description threads_options();
+
+// What every LibTorch tool shares: --device auto|cpu|cuda and --threads.
+po::options_description device_options();
+
+// --batch-size, samples per batch (default given).
+po::options_description batch_options(int batch_size);
 
 // How to read a model file: --format --axis-order --endian --units --dz --mat-variable, and with
 // grid also --nz --nx --dx (a tool that has its own grid options leaves them out).

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli.hpp"
+#include "driver.hpp"
 #include "options.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/io/progress.hpp"
@@ -21,23 +22,6 @@
 namespace {
 
 namespace po = vmb::cli::po;
-
-po::options_description options() {
-  po::options_description io("Input and output");
-  io.add_options()
-    ("models", po::value<std::string>()->required(), "model set (from vmb-genmodels)")
-    ("out", po::value<std::string>()->required(), "dataset folder")
-    ("shard-size", vmb::cli::positive<int>("shard-size")->default_value(50), "samples per shard file")
-    ("compression", vmb::cli::bounded<int>("compression", 0, 9)->default_value(0), "gzip level 0-9")
-    ("decimation", po::value<std::string>()->default_value("none"), "none | antialias | fcnvmb")
-    ("decimation-factor", vmb::cli::positive<int>("decimation-factor")->default_value(1), "keep one sample in this many")
-    ("decimation-offset", vmb::cli::non_negative<int>("decimation-offset")->default_value(2), "fcnvmb: keep sample f m + offset")
-    ("shard", po::value<std::string>()->default_value("0/1"), "this process's part i/N of the shards")
-    ("quiet", po::bool_switch(), "no progress on stderr");
-  po::options_description all;
-  all.add(io).add(vmb::cli::survey_options()).add(vmb::cli::physics_options());
-  return all;
-}
 
 vmb::datagen::WorkSplit parse_split(const std::string& text) {
   vmb::datagen::WorkSplit split;
@@ -58,7 +42,35 @@ vmb::datagen::Decimation parse_decimation(const std::string& text) {
 
 class Datagen {
  public:
-  Datagen(const po::variables_map& vm, int rank, int ranks) : vm_(vm), rank_(rank), ranks_(ranks) {}
+  static po::options_description options() {
+    po::options_description io("Input and output");
+    io.add_options()
+      ("models", po::value<std::string>()->required(), "model set (from vmb-genmodels)")
+      ("out", po::value<std::string>()->required(), "dataset folder")
+      ("shard-size", vmb::cli::positive<int>("shard-size")->default_value(50), "samples per shard file")
+      ("compression", vmb::cli::bounded<int>("compression", 0, 9)->default_value(0), "gzip level 0-9")
+      ("decimation", po::value<std::string>()->default_value("none"), "none | antialias | fcnvmb")
+      ("decimation-factor", vmb::cli::positive<int>("decimation-factor")->default_value(1), "keep one sample in this many")
+      ("decimation-offset", vmb::cli::non_negative<int>("decimation-offset")->default_value(2), "fcnvmb: keep sample f m + offset")
+      ("shard", po::value<std::string>()->default_value("0/1"), "this process's part i/N of the shards")
+      ("quiet", po::bool_switch(), "no progress on stderr");
+    po::options_description all;
+    all.add(io).add(vmb::cli::survey_options()).add(vmb::cli::physics_options());
+    all.add(vmb::cli::threads_options());
+    return all;
+  }
+
+  // Under an MPI launcher each rank takes its share of the shards.
+  explicit Datagen(const po::variables_map& vm) : vm_(vm) {
+#ifdef VMB_WITH_MPI
+    int initialised = 0;
+    MPI_Initialized(&initialised);
+    if (initialised) {
+      MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+      MPI_Comm_size(MPI_COMM_WORLD, &ranks_);
+    }
+#endif
+  }
 
   void run() {
     vmb::datagen::DatasetConfig c;
@@ -102,31 +114,20 @@ class Datagen {
 
  private:
   const po::variables_map& vm_;
-  int rank_, ranks_;
+  int rank_ = 0, ranks_ = 1;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int rank = 0, ranks = 1;
 #ifdef VMB_WITH_MPI
   // Only under an MPI launcher: a plain run needs no MPI runtime.
   const bool under_mpi = std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMIX_RANK") ||
                          std::getenv("PMI_RANK");
-  if (under_mpi) {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  }
+  if (under_mpi) MPI_Init(&argc, &argv);
 #endif
-  const int code = vmb::cli::guarded_main("vmb-datagen", [&] {
-    po::variables_map vm;
-    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-datagen",
-                         "--models models.h5 --out DIR [options]"))
-      return 0;
-    Datagen(vm, rank, ranks).run();
-    return 0;
-  });
+  const int code = vmb::cli::run_tool<Datagen>(argc, argv, "vmb-datagen",
+                                               "--models models.h5 --out DIR [options]");
 #ifdef VMB_WITH_MPI
   if (under_mpi) {
     if (code != 0) MPI_Abort(MPI_COMM_WORLD, code);

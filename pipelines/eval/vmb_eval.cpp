@@ -2,35 +2,19 @@
 //
 //   vmb-eval --checkpoint runs/finetune/checkpoint.pt --data seg_test/ --out eval/seg
 
-#include <torch/torch.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
-#include <thread>
 
 #include "cli.hpp"
+#include "driver.hpp"
 #include "options.hpp"
 #include "vmb/network/evaluate.hpp"
+#include "vmb/network/train.hpp"
 
 namespace {
 
 namespace po = vmb::cli::po;
-
-po::options_description options() {
-  po::options_description o("Evaluation");
-  o.add_options()
-    ("checkpoint", po::value<std::string>()->required(), "trained network (vmb-train)")
-    ("data", po::value<std::string>()->required(), "dataset folder (vmb-datagen)")
-    ("out", po::value<std::string>()->required(), "output folder")
-    ("name", po::value<std::string>()->default_value(""), "label for the pictures")
-    ("panels", po::value<std::string>()->default_value("0,1,2"), "samples to draw, comma-separated")
-    ("device", po::value<std::string>()->default_value("auto"), "auto | cpu | cuda")
-    ("batch-size", vmb::cli::positive<int>("batch-size")->default_value(4), "samples per batch")
-    ("threads", vmb::cli::non_negative<int>("threads")->default_value(0), "CPU threads (0: all)")
-    ("quiet", po::bool_switch(), "no progress on stderr");
-  return o;
-}
 
 std::vector<std::int64_t> parse_list(const std::string& text) {
   std::vector<std::int64_t> out;
@@ -53,24 +37,33 @@ std::vector<std::int64_t> parse_list(const std::string& text) {
   return out;
 }
 
-}  // namespace
+class Eval {
+ public:
+  static po::options_description options() {
+    po::options_description o("Evaluation");
+    o.add_options()
+      ("checkpoint", po::value<std::string>()->required(), "trained network (vmb-train)")
+      ("data", po::value<std::string>()->required(), "dataset folder (vmb-datagen)")
+      ("out", po::value<std::string>()->required(), "output folder")
+      ("name", po::value<std::string>()->default_value(""), "label for the pictures")
+      ("panels", po::value<std::string>()->default_value("0,1,2"), "samples to draw, comma-separated")
+      ("quiet", po::bool_switch(), "no progress on stderr");
+    o.add(vmb::cli::batch_options(4)).add(vmb::cli::device_options());
+    return o;
+  }
 
-int main(int argc, char** argv) {
-  return vmb::cli::guarded_main("vmb-eval", [&] {
-    po::variables_map vm;
-    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-eval", "--checkpoint FILE --data DIR --out DIR"))
-      return 0;
-    const int threads = vm["threads"].as<int>();
-    torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
+  explicit Eval(const po::variables_map& vm) : vm_(vm) {}
+
+  void run() {
     vmb::network::EvalConfig c;
-    c.checkpoint = vm["checkpoint"].as<std::string>();
-    c.data = vm["data"].as<std::string>();
-    c.out = vm["out"].as<std::string>();
-    c.name = vm["name"].as<std::string>();
-    c.panels = parse_list(vm["panels"].as<std::string>());
-    c.device = vm["device"].as<std::string>();
-    c.batch_size = vm["batch-size"].as<int>();
-    c.quiet = vm["quiet"].as<bool>();
+    c.checkpoint = vm_["checkpoint"].as<std::string>();
+    c.data = vm_["data"].as<std::string>();
+    c.out = vm_["out"].as<std::string>();
+    c.name = vm_["name"].as<std::string>();
+    c.panels = parse_list(vm_["panels"].as<std::string>());
+    c.device = vm_["device"].as<std::string>();
+    c.batch_size = vm_["batch-size"].as<int>();
+    c.quiet = vm_["quiet"].as<bool>();
     const auto r = vmb::network::evaluate(c);
     if (!c.quiet)
       std::fprintf(stderr,
@@ -79,6 +72,15 @@ int main(int argc, char** argv) {
                    r.indices.size(), r.network_mean.ssim, r.network_mean.mae,
                    r.network_mean.paper_psnr, r.baseline_mean.ssim, r.baseline_mean.mae,
                    r.baseline_mean.paper_psnr);
-    return 0;
-  });
+  }
+
+ private:
+  const po::variables_map& vm_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return vmb::cli::run_tool<Eval>(argc, argv, "vmb-eval", "--checkpoint FILE --data DIR --out DIR",
+                                  vmb::network::set_threads);
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "driver.hpp"
 #include "options.hpp"
 #include "vmb/datagen/generators.hpp"
 #include "vmb/datagen/model_set.hpp"
@@ -37,33 +38,33 @@ std::set<std::string> all_parameters() {
   return names;
 }
 
-po::options_description options() {
-  po::options_description source("Source of the models");
-  source.add_options()
-    ("generator", po::value<std::string>(), "fcnvmb-salt | seg-like | flat | curved | flat-fault | curved-fault")
-    ("count", vmb::cli::positive<long>("count"), "number of models to generate")
-    ("seed", po::value<unsigned long>()->default_value(1), "global seed; model i depends on (seed, i) only")
-    ("nz", vmb::cli::positive<int>("nz"), "rows (default: 201, or 70 for the OpenFWI families; raw binary imports: required)")
-    ("nx", vmb::cli::positive<int>("nx"), "columns (default: 301, or 70; raw binary imports: required)")
-    ("dx", vmb::cli::positive<double>("dx"), "grid spacing, m (default: 10, or from the imported files)")
-    ("import-fcnvmb", po::value<std::string>(), "FCNVMB release folder to import")
-    ("subset", po::value<std::string>()->default_value("train"), "with --import-fcnvmb: train | test | seg")
-    ("import", po::value<std::vector<std::string>>()->multitoken(), "model files to import (any format vmb-simulate reads)");
-  source.add(vmb::cli::model_file_options(false));
-  po::options_description params("Generator parameters (defaults per generator; see the README)");
-  for (const auto& name : all_parameters())
-    params.add_options()(dashed(name).c_str(), po::value<double>(), "");
-  po::options_description output("Output");
-  output.add_options()
-    ("out", po::value<std::string>()->required(), "model set file (HDF5)")
-    ("quiet", po::bool_switch(), "no progress on stderr");
-  po::options_description all;
-  all.add(source).add(params).add(output);
-  return all;
-}
-
 class GenModels {
  public:
+  static po::options_description options() {
+    po::options_description source("Source of the models");
+    source.add_options()
+      ("generator", po::value<std::string>(), "fcnvmb-salt | seg-like | flat | curved | flat-fault | curved-fault")
+      ("count", vmb::cli::positive<long>("count"), "number of models to generate")
+      ("seed", po::value<unsigned long>()->default_value(1), "global seed; model i depends on (seed, i) only")
+      ("nz", vmb::cli::positive<int>("nz"), "rows (default: 201, or 70 for the OpenFWI families; raw binary imports: required)")
+      ("nx", vmb::cli::positive<int>("nx"), "columns (default: 301, or 70; raw binary imports: required)")
+      ("dx", vmb::cli::positive<double>("dx"), "grid spacing, m (default: 10, or from the imported files)")
+      ("import-fcnvmb", po::value<std::string>(), "FCNVMB release folder to import")
+      ("subset", po::value<std::string>()->default_value("train"), "with --import-fcnvmb: train | test | seg")
+      ("import", po::value<std::vector<std::string>>()->multitoken(), "model files to import (any format vmb-simulate reads)");
+    source.add(vmb::cli::model_file_options(false));
+    po::options_description params("Generator parameters (defaults per generator; see the README)");
+    for (const auto& name : all_parameters())
+      params.add_options()(dashed(name).c_str(), po::value<double>(), "");
+    po::options_description output("Output");
+    output.add_options()
+      ("out", po::value<std::string>()->required(), "model set file (HDF5)")
+      ("quiet", po::bool_switch(), "no progress on stderr");
+    po::options_description all;
+    all.add(source).add(params).add(output);
+    return all;
+  }
+
   explicit GenModels(const po::variables_map& vm) : vm_(vm), out_(vm["out"].as<std::string>()) {}
 
   void run() {
@@ -121,11 +122,5 @@ class GenModels {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return vmb::cli::guarded_main("vmb-genmodels", [&] {
-    po::variables_map vm;
-    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-genmodels", "[options] --out models.h5"))
-      return 0;
-    GenModels(vm).run();
-    return 0;
-  });
+  return vmb::cli::run_tool<GenModels>(argc, argv, "vmb-genmodels", "[options] --out models.h5");
 }

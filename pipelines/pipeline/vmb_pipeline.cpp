@@ -20,7 +20,6 @@
 #include <functional>
 #include <map>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -70,8 +69,7 @@ class Pipeline {
 
   void run() {
     if (s_.dry_run()) return dry_run();
-    const int threads = s_.integer("run.threads");
-    torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
+    vmb::network::set_threads(s_.integer("run.threads"));
     vmb::io::prepare_output_folder({"run folder", run_.string()});
     for (const auto& path : vmb::io::remove_stale_temporaries(run_.string(), true))
       say("removed " + path + ", left by an interrupted run");

@@ -4,9 +4,9 @@
 
 #include <torch/torch.h>
 
-#include <thread>
 
 #include "cli.hpp"
+#include "driver.hpp"
 #include "options.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/io/check.hpp"
@@ -19,27 +19,24 @@ namespace {
 
 namespace po = vmb::cli::po;
 
-po::options_description options() {
-  po::options_description o("Prediction");
-  o.add_options()
-    ("checkpoint", po::value<std::string>()->required(), "trained network (vmb-train)")
-    ("gathers", po::value<std::string>()->required(), "gathers file (vmb-simulate)")
-    ("out", po::value<std::string>()->required(), "velocity model file: .h5, .bin, .segy or .mat")
-    ("png", po::value<std::string>(), "picture of the predicted model")
-    ("device", po::value<std::string>()->default_value("auto"), "auto | cpu | cuda")
-    ("threads", vmb::cli::non_negative<int>("threads")->default_value(0), "CPU threads (0: all)");
-  return o;
-}
-
 class Predict {
  public:
+  static po::options_description options() {
+    po::options_description o("Prediction");
+    o.add_options()
+      ("checkpoint", po::value<std::string>()->required(), "trained network (vmb-train)")
+      ("gathers", po::value<std::string>()->required(), "gathers file (vmb-simulate)")
+      ("out", po::value<std::string>()->required(), "velocity model file: .h5, .bin, .segy or .mat")
+      ("png", po::value<std::string>(), "picture of the predicted model");
+    o.add(vmb::cli::device_options());
+    return o;
+  }
+
   explicit Predict(const po::variables_map& vm) : vm_(vm) {}
 
   void run() {
     vmb::cli::check_output_files(vm_, {"out", "png"}, {"gathers", "checkpoint"});
     vmb::io::guess_model_format(vm_["out"].as<std::string>());  // a format it can write
-    const int threads = vm_["threads"].as<int>();
-    torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
     auto checkpoint = vmb::network::load_checkpoint(vm_["checkpoint"].as<std::string>());
     checkpoint.net->to(vmb::network::choose_device(vm_["device"].as<std::string>()));
     auto record = vmb::io::read_gathers(vm_["gathers"].as<std::string>());
@@ -80,12 +77,5 @@ class Predict {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return vmb::cli::guarded_main("vmb-predict", [&] {
-    po::variables_map vm;
-    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-predict",
-                         "--checkpoint FILE --gathers FILE --out FILE"))
-      return 0;
-    Predict(vm).run();
-    return 0;
-  });
+  return vmb::cli::run_tool<Predict>(argc, argv, "vmb-predict", "--checkpoint FILE --gathers FILE --out FILE", vmb::network::set_threads);
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli.hpp"
+#include "driver.hpp"
 #include "options.hpp"
 #include "vmb/io/check.hpp"
 #include "vmb/io/error.hpp"
@@ -28,25 +29,26 @@ namespace {
 namespace po = vmb::cli::po;
 namespace fs = std::filesystem;
 
-po::options_description options() {
-  po::options_description model("Model");
-  model.add_options()
-    ("model", po::value<std::string>(), "velocity model file; none: the built-in model");
-  model.add(vmb::cli::model_file_options(true));
-  po::options_description output("Output");
-  output.add_options()
-    ("out", po::value<std::string>()->default_value("gathers.h5"), "HDF5 gathers file")
-    ("segy", po::value<std::string>(), "folder for one SEG-Y file per shot")
-    ("png", po::value<std::string>(), "folder for pictures")
-    ("snapshots", vmb::cli::non_negative<int>("snapshots")->default_value(0), "keep the wavefield every K samples (0: none)")
-    ("quiet", po::bool_switch(), "no progress or warnings on stderr");
-  po::options_description all;
-  all.add(model).add(vmb::cli::survey_options()).add(vmb::cli::physics_options()).add(output);
-  return all;
-}
-
 class Simulate {
  public:
+  static po::options_description options() {
+    po::options_description model("Model");
+    model.add_options()
+      ("model", po::value<std::string>(), "velocity model file; none: the built-in model");
+    model.add(vmb::cli::model_file_options(true));
+    po::options_description output("Output");
+    output.add_options()
+      ("out", po::value<std::string>()->default_value("gathers.h5"), "HDF5 gathers file")
+      ("segy", po::value<std::string>(), "folder for one SEG-Y file per shot")
+      ("png", po::value<std::string>(), "folder for pictures")
+      ("snapshots", vmb::cli::non_negative<int>("snapshots")->default_value(0), "keep the wavefield every K samples (0: none)")
+      ("quiet", po::bool_switch(), "no progress or warnings on stderr");
+    po::options_description all;
+    all.add(model).add(vmb::cli::survey_options()).add(vmb::cli::physics_options());
+      all.add(vmb::cli::threads_options()).add(output);
+    return all;
+  }
+
   explicit Simulate(const po::variables_map& vm) : vm_(vm), quiet_(vm["quiet"].as<bool>()) {}
 
   void run() {
@@ -175,10 +177,5 @@ class Simulate {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return vmb::cli::guarded_main("vmb-simulate", [&] {
-    po::variables_map vm;
-    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-simulate", "[options]")) return 0;
-    Simulate(vm).run();
-    return 0;
-  });
+  return vmb::cli::run_tool<Simulate>(argc, argv, "vmb-simulate", "[options]");
 }

@@ -9,9 +9,9 @@
 
 #include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "cli.hpp"
+#include "driver.hpp"
 #include "options.hpp"
 #include "vmb/network/fcnvmb.hpp"
 #include "vmb/network/train.hpp"
@@ -20,38 +20,34 @@ namespace {
 
 namespace po = vmb::cli::po;
 
-po::options_description options() {
-  po::options_description o("Training");
-  o.add_options()
-    ("train", po::value<std::string>(), "training dataset folder (from vmb-datagen)")
-    ("validation", po::value<std::string>(), "validation dataset folder")
-    ("run", po::value<std::string>(), "run folder: checkpoint.pt, loss.csv, loss.png")
-    ("epochs", vmb::cli::positive<int>("epochs")->default_value(100), "epochs")
-    ("batch-size", vmb::cli::positive<int>("batch-size")->default_value(10), "samples per batch")
-    ("lr", vmb::cli::positive<double>("lr")->default_value(1e-3), "Adam learning rate")
-    ("checkpoint-every", vmb::cli::positive<int>("checkpoint-every")->default_value(1), "epochs between checkpoints")
-    ("seed", po::value<unsigned long>()->default_value(1), "seed of the initial weights and the shuffling")
-    ("device", po::value<std::string>()->default_value("auto"), "auto | cpu | cuda")
-    ("width", vmb::cli::positive<int>("width")->default_value(64), "filters of the first stage (64 in the paper)")
-    ("time-factor", vmb::cli::positive<int>("time-factor")->default_value(1), "keep stored sample factor m + offset")
-    ("time-offset", vmb::cli::non_negative<int>("time-offset")->default_value(0), "see --time-factor (the reference: 5 and 2 on 2000 samples)")
-    ("standardise-data", po::bool_switch(), "standardise each sample's gathers")
-    ("scale-labels", po::bool_switch(), "scale labels to [0, 1] by the training velocity range")
-    ("init", po::value<std::string>(), "checkpoint to fine-tune from")
-    ("resume", po::bool_switch(), "continue the run in --run from its checkpoint")
-    ("summary", po::bool_switch(), "print the layer table and parameter count, and exit")
-    ("threads", vmb::cli::non_negative<int>("threads")->default_value(0), "CPU threads (0: all)")
-    ("quiet", po::bool_switch(), "no progress on stderr");
-  return o;
-}
-
 class Train {
  public:
+  static po::options_description options() {
+    po::options_description o("Training");
+    o.add_options()
+      ("train", po::value<std::string>(), "training dataset folder (from vmb-datagen)")
+      ("validation", po::value<std::string>(), "validation dataset folder")
+      ("run", po::value<std::string>(), "run folder: checkpoint.pt, loss.csv, loss.png")
+      ("epochs", vmb::cli::positive<int>("epochs")->default_value(100), "epochs")
+        ("lr", vmb::cli::positive<double>("lr")->default_value(1e-3), "Adam learning rate")
+      ("checkpoint-every", vmb::cli::positive<int>("checkpoint-every")->default_value(1), "epochs between checkpoints")
+      ("seed", po::value<unsigned long>()->default_value(1), "seed of the initial weights and the shuffling")
+        ("width", vmb::cli::positive<int>("width")->default_value(64), "filters of the first stage (64 in the paper)")
+      ("time-factor", vmb::cli::positive<int>("time-factor")->default_value(1), "keep stored sample factor m + offset")
+      ("time-offset", vmb::cli::non_negative<int>("time-offset")->default_value(0), "see --time-factor (the reference: 5 and 2 on 2000 samples)")
+      ("standardise-data", po::bool_switch(), "standardise each sample's gathers")
+      ("scale-labels", po::bool_switch(), "scale labels to [0, 1] by the training velocity range")
+      ("init", po::value<std::string>(), "checkpoint to fine-tune from")
+      ("resume", po::bool_switch(), "continue the run in --run from its checkpoint")
+      ("summary", po::bool_switch(), "print the layer table and parameter count, and exit")
+        ("quiet", po::bool_switch(), "no progress on stderr");
+    o.add(vmb::cli::batch_options(10)).add(vmb::cli::device_options());
+    return o;
+  }
+
   explicit Train(const po::variables_map& vm) : vm_(vm) {}
 
   void run() {
-    const int threads = vm_["threads"].as<int>();
-    torch::set_num_threads(threads > 0 ? threads : int(std::thread::hardware_concurrency()));
     if (vm_["summary"].as<bool>()) return summary();
     for (const char* key : {"train", "run"})
       if (!vm_.count(key)) throw vmb::cli::UsageError(std::string("--") + key + " is required");
@@ -106,11 +102,5 @@ class Train {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return vmb::cli::guarded_main("vmb-train", [&] {
-    po::variables_map vm;
-    if (!vmb::cli::parse(argc, argv, options(), vm, "vmb-train", "--train DIR --run DIR [options]"))
-      return 0;
-    Train(vm).run();
-    return 0;
-  });
+  return vmb::cli::run_tool<Train>(argc, argv, "vmb-train", "--train DIR --run DIR [options]", vmb::network::set_threads);
 }

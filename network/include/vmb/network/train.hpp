@@ -81,4 +81,8 @@ torch::Tensor predict(Checkpoint& checkpoint, const torch::Tensor& gathers);
 // The device for "auto", "cpu" or "cuda"; throws NetworkError for CUDA without a GPU.
 torch::Device choose_device(const std::string& name);
 
+// Sets the CPU thread count of LibTorch and OpenMP together: LibTorch's CPU kernels run on OpenMP
+// and reset its count on first use unless told. 0: OMP_NUM_THREADS, else every core.
+void set_threads(int threads);
+
 }  // namespace vmb::network
