@@ -64,13 +64,13 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   {
     vmb::io::H5File f((dir / "shard_00000.h5").string(), vmb::io::H5File::Mode::kCreate);
-    f.create("/shots", {hsize_t(samples), 29, 400, 301}, {{1, 29, 400, 301}, 0});
-    f.create("/velocity", {hsize_t(samples), 201, 301}, {{1, 201, 301}, 0});
+    f.create("/shots", {vmb::io::Extent(samples), 29, 400, 301}, {{1, 29, 400, 301}, 0});
+    f.create("/velocity", {vmb::io::Extent(samples), 201, 301}, {{1, 201, 301}, 0});
     for (int s = 0; s < samples; ++s) {
       const auto shots = torch::randn({29, 400, 301}).contiguous();
       const auto v = (torch::rand({201, 301}) * 2500 + 2000).contiguous();
-      f.write_slab("/shots", hsize_t(s), shots.data_ptr<float>());
-      f.write_slab("/velocity", hsize_t(s), v.data_ptr<float>());
+      f.write_slab("/shots", vmb::io::Extent(s), shots.data_ptr<float>());
+      f.write_slab("/velocity", vmb::io::Extent(s), v.data_ptr<float>());
     }
     f.set_attribute("first", std::int64_t{0});
     f.set_attribute("dx", 10.0);

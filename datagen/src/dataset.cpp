@@ -148,11 +148,11 @@ class ShardWriter {
       const ShardLayout& L = layout_;
       io::H5File file(out_.temp_path(), io::H5File::Mode::kCreate);
       const io::DatasetOptions per_sample{
-          {1, hsize_t(L.nshots), hsize_t(L.nt), hsize_t(L.nrec)}, config.compression};
-      file.create("/shots", {hsize_t(L.count), hsize_t(L.nshots), hsize_t(L.nt), hsize_t(L.nrec)},
+          {1, io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)}, config.compression};
+      file.create("/shots", {io::Extent(L.count), io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)},
                   per_sample);
-      file.create("/velocity", {hsize_t(L.count), hsize_t(L.nz), hsize_t(L.nx)},
-                  {{1, hsize_t(L.nz), hsize_t(L.nx)}, config.compression});
+      file.create("/velocity", {io::Extent(L.count), io::Extent(L.nz), io::Extent(L.nx)},
+                  {{1, io::Extent(L.nz), io::Extent(L.nx)}, config.compression});
       std::vector<std::int64_t> indices;
       for (int written = 0; written < L.count; ++written) {
         Sample s;
@@ -164,11 +164,11 @@ class ShardWriter {
           queue_.pop_front();
         }
         cv_.notify_all();
-        file.write_slab("/shots", hsize_t(written), s.shots.data());
-        file.write_slab("/velocity", hsize_t(written), s.velocity.data());
+        file.write_slab("/shots", io::Extent(written), s.shots.data());
+        file.write_slab("/velocity", io::Extent(written), s.velocity.data());
         indices.push_back(s.index);
       }
-      file.write("/index", {hsize_t(L.count)}, indices.data());
+      file.write("/index", {io::Extent(L.count)}, indices.data());
       std::vector<double> sx, sz, rx, rz;
       for (const auto& p : survey.sources) {
         sx.push_back(p.x);
@@ -225,8 +225,8 @@ bool shard_complete(const std::string& path, const ShardLayout& L, const std::st
       why = "it was made with other settings";
       return false;
     }
-    const std::vector<hsize_t> shots{hsize_t(L.count), hsize_t(L.nshots), hsize_t(L.nt), hsize_t(L.nrec)};
-    if (f.dims("/shots") != shots || f.dims("/velocity") != std::vector<hsize_t>{hsize_t(L.count), hsize_t(L.nz), hsize_t(L.nx)}) {
+    const std::vector<io::Extent> shots{io::Extent(L.count), io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)};
+    if (f.dims("/shots") != shots || f.dims("/velocity") != std::vector<io::Extent>{io::Extent(L.count), io::Extent(L.nz), io::Extent(L.nx)}) {
       why = "holds datasets of the wrong shape";
       return false;
     }
@@ -237,7 +237,7 @@ bool shard_complete(const std::string& path, const ShardLayout& L, const std::st
         return false;
       }
     // Reading the last sample checks the file reaches its end.
-    f.read_slab("/shots", hsize_t(L.count - 1));
+    f.read_slab("/shots", io::Extent(L.count - 1));
     return true;
   } catch (const std::exception& e) {
     why = e.what();
@@ -550,7 +550,7 @@ void DatasetReader::read(std::int64_t i, std::vector<float>& gathers,
   if (i < 0 || i >= info_.samples)
     throw DatagenError("sample " + std::to_string(i) + " is not in dataset '" + info_.folder + "'");
   const ShardEntry& e = shards_[std::size_t(i / shards_.front().count)];
-  const hsize_t local = hsize_t(i - e.first);
+  const io::Extent local = io::Extent(i - e.first);
   io::H5File f(e.path, io::H5File::Mode::kRead);
   gathers = f.read_slab("/shots", local);
   velocity = f.read_slab("/velocity", local);

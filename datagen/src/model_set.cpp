@@ -25,7 +25,7 @@ io::H5File create_set(const io::AtomicFile& out, std::int64_t count, int nz, int
                       double dz, const std::string& generator, const std::string& parameters,
                       std::uint64_t seed) {
   io::H5File file(out.temp_path(), io::H5File::Mode::kCreate);
-  file.create("/velocity", {hsize_t(count), hsize_t(nz), hsize_t(nx)}, {{1, hsize_t(nz), hsize_t(nx)}, 0});
+  file.create("/velocity", {io::Extent(count), io::Extent(nz), io::Extent(nx)}, {{1, io::Extent(nz), io::Extent(nx)}, 0});
   file.set_attribute("dx", dx);
   file.set_attribute("dz", dz);
   file.set_attribute("generator", generator);
@@ -56,7 +56,7 @@ void generate_model_set(const std::string& path, const GeneratorConfig& config, 
     io::Checksum checksum;
     for (std::int64_t i = 0; i < count; ++i) {
       const VelocityModel m = generate(c, seed, i);
-      file.write_slab("/velocity", hsize_t(i), m.velocity.data());
+      file.write_slab("/velocity", io::Extent(i), m.velocity.data());
       checksum.update(m.velocity.data(), m.velocity.size() * sizeof(float));
       if (progress) progress(i + 1);
     }
@@ -83,7 +83,7 @@ void import_model_set(const std::string& path, const std::vector<std::string>& f
                            std::to_string(m.nx) + ", not " + std::to_string(first.nz) + " x " +
                            std::to_string(first.nx) + " like the first model");
       validate(m);
-      file.write_slab("/velocity", hsize_t(i), m.velocity.data());
+      file.write_slab("/velocity", io::Extent(i), m.velocity.data());
       checksum.update(m.velocity.data(), m.velocity.size() * sizeof(float));
       if (progress) progress(std::int64_t(i) + 1);
     }
@@ -144,7 +144,7 @@ ModelSetReader::ModelSetReader(const std::string& path) : path_(path) {
   info_.checksum = file.attribute_string("checksum");
   io::Checksum checksum;
   for (std::int64_t i = 0; i < info_.count; ++i) {
-    const std::vector<float> v = file.read_slab("/velocity", hsize_t(i));
+    const std::vector<float> v = file.read_slab("/velocity", io::Extent(i));
     io::check_finite(v.data(), {std::size_t(info_.nz), std::size_t(info_.nx)}, {"row", "column"},
                      "'" + path + "' model " + std::to_string(i));
     checksum.update(v.data(), v.size() * sizeof(float));
@@ -163,7 +163,7 @@ VelocityModel ModelSetReader::model(std::int64_t index) const {
   m.nx = info_.nx;
   m.dx = info_.dx;
   m.dz = info_.dz;
-  m.velocity = file.read_slab("/velocity", hsize_t(index));
+  m.velocity = file.read_slab("/velocity", io::Extent(index));
   return m;
 }
 

@@ -32,7 +32,7 @@ std::string version() { return VMB_VERSION; }
 
 void write_gathers(const std::string& path, const SimulationRecord& r) {
   const Gathers& g = r.gathers;
-  const auto ns = hsize_t(g.nshots), nt = hsize_t(g.nt), nr = hsize_t(g.nrec);
+  const auto ns = Extent(g.nshots), nt = Extent(g.nt), nr = Extent(g.nrec);
   if (g.data.size() != ns * nt * nr || r.survey.sources.size() != ns ||
       r.survey.receivers.size() != nr || r.wavelet.size() != nt)
     throw IoError("'" + path + "': simulation record sizes disagree");
@@ -43,10 +43,10 @@ void write_gathers(const std::string& path, const SimulationRecord& r) {
     file.write("/wavelet", {nt}, r.wavelet.data());
     file.write("/sources", {ns, 2}, positions(r.survey.sources).data());
     file.write("/receivers", {nr, 2}, positions(r.survey.receivers).data());
-    file.write("/velocity", {hsize_t(r.model.nz), hsize_t(r.model.nx)}, r.model.velocity.data());
+    file.write("/velocity", {Extent(r.model.nz), Extent(r.model.nx)}, r.model.velocity.data());
     if (g.nsnapshots > 0)
-      file.write("/snapshots", {ns, hsize_t(g.nsnapshots), hsize_t(r.model.nz), hsize_t(r.model.nx)},
-                 g.snapshots.data(), {{1, 1, hsize_t(r.model.nz), hsize_t(r.model.nx)}, 0});
+      file.write("/snapshots", {ns, Extent(g.nsnapshots), Extent(r.model.nz), Extent(r.model.nx)},
+                 g.snapshots.data(), {{1, 1, Extent(r.model.nz), Extent(r.model.nx)}, 0});
     file.set_attribute("dt", g.dt);
     file.set_attribute("dx", r.model.dx);
     file.set_attribute("dz", r.model.dz);

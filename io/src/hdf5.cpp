@@ -1,10 +1,48 @@
 #include "vmb/io/hdf5.hpp"
 
+#include <hdf5.h>
+
 #include <numeric>
+#include <type_traits>
 
 #include "vmb/io/error.hpp"
 
 namespace vmb::io {
+
+static_assert(std::is_same_v<Extent, hsize_t>, "Extent is HDF5's hsize_t");
+
+// An owned HDF5 identifier, closed with the given function.
+class H5Id {
+ public:
+  H5Id() = default;
+  H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~H5Id() { reset(); }
+  H5Id(H5Id&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = H5I_INVALID_HID; }
+  H5Id& operator=(H5Id&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = o.id_;
+      close_ = o.close_;
+      o.id_ = H5I_INVALID_HID;
+    }
+    return *this;
+  }
+  H5Id(const H5Id&) = delete;
+  H5Id& operator=(const H5Id&) = delete;
+  hid_t get() const { return id_; }
+  void reset() {
+    if (id_ >= 0 && close_) {
+      std::lock_guard<std::recursive_mutex> lock(hdf5_mutex());
+      close_(id_);
+    }
+    id_ = H5I_INVALID_HID;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
 namespace {
 
 // The library prints its own error stack by default; the toolkit reports errors itself.
@@ -42,20 +80,24 @@ H5File::H5File(const std::string& path, Mode mode) : path_(path) {
   }
   if (id < 0) throw IoError("cannot " + std::string(mode == Mode::kCreate ? "create" : "open") +
                             " HDF5 file '" + path + "'");
-  file_ = H5Id(id, H5Fclose);
+  file_ = std::make_unique<H5Id>(id, H5Fclose);
 }
+
+H5File::~H5File() = default;
+H5File::H5File(H5File&&) noexcept = default;
+H5File& H5File::operator=(H5File&&) noexcept = default;
 
 void H5File::fail(const std::string& what) const { throw IoError("'" + path_ + "': " + what); }
 
 bool H5File::has(const std::string& name) const {
   VMB_HDF5_LOCK;
-  return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0;
+  return H5Lexists(file_->get(), name.c_str(), H5P_DEFAULT) > 0;
 }
 
 H5Id H5File::open_dataset(const std::string& name) const {
   VMB_HDF5_LOCK;
   if (!has(name)) fail("has no dataset " + name);
-  H5Id ds(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Id ds(H5Dopen2(file_->get(), name.c_str(), H5P_DEFAULT), H5Dclose);
   if (ds.get() < 0) fail("cannot open dataset " + name);
   return ds;
 }
@@ -71,7 +113,7 @@ void H5File::create(const std::string& name, const std::vector<hsize_t>& dims,
     H5Pset_chunk(props.get(), static_cast<int>(options.chunk.size()), options.chunk.data());
     if (options.deflate > 0) H5Pset_deflate(props.get(), static_cast<unsigned>(options.deflate));
   }
-  H5Id ds(H5Dcreate2(file_.get(), name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
+  H5Id ds(H5Dcreate2(file_->get(), name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
                      props.get(), H5P_DEFAULT),
           H5Dclose);
   if (ds.get() < 0) fail("cannot create dataset " + name);
@@ -92,7 +134,7 @@ void H5File::write(const std::string& name, const std::vector<hsize_t>& dims,
   H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   H5Id props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   H5Pset_obj_track_times(props.get(), false);
-  H5Id ds(H5Dcreate2(file_.get(), name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT,
+  H5Id ds(H5Dcreate2(file_->get(), name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT,
                      props.get(), H5P_DEFAULT),
           H5Dclose);
   if (ds.get() < 0 ||
@@ -175,14 +217,14 @@ H5Id new_attribute(hid_t file, const std::string& name, hid_t type) {
 
 void H5File::set_attribute(const std::string& name, double value) {
   VMB_HDF5_LOCK;
-  H5Id a = new_attribute(file_.get(), name, H5T_IEEE_F64LE);
+  H5Id a = new_attribute(file_->get(), name, H5T_IEEE_F64LE);
   if (a.get() < 0 || H5Awrite(a.get(), H5T_NATIVE_DOUBLE, &value) < 0)
     fail("cannot write attribute " + name);
 }
 
 void H5File::set_attribute(const std::string& name, std::int64_t value) {
   VMB_HDF5_LOCK;
-  H5Id a = new_attribute(file_.get(), name, H5T_STD_I64LE);
+  H5Id a = new_attribute(file_->get(), name, H5T_STD_I64LE);
   if (a.get() < 0 || H5Awrite(a.get(), H5T_NATIVE_INT64, &value) < 0)
     fail("cannot write attribute " + name);
 }
@@ -192,20 +234,20 @@ void H5File::set_attribute(const std::string& name, const std::string& value) {
   H5Id type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.get(), std::max<std::size_t>(1, value.size()));
   H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
-  H5Id a = new_attribute(file_.get(), name, type.get());
+  H5Id a = new_attribute(file_->get(), name, type.get());
   if (a.get() < 0 || H5Awrite(a.get(), type.get(), value.data()) < 0)
     fail("cannot write attribute " + name);
 }
 
 bool H5File::has_attribute(const std::string& name) const {
   VMB_HDF5_LOCK;
-  return H5Aexists(file_.get(), name.c_str()) > 0;
+  return H5Aexists(file_->get(), name.c_str()) > 0;
 }
 
 double H5File::attribute_double(const std::string& name) const {
   VMB_HDF5_LOCK;
   if (!has_attribute(name)) fail("has no attribute " + name);
-  H5Id a(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+  H5Id a(H5Aopen(file_->get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   double value = 0.0;
   if (H5Aread(a.get(), H5T_NATIVE_DOUBLE, &value) < 0) fail("cannot read attribute " + name);
   return value;
@@ -214,7 +256,7 @@ double H5File::attribute_double(const std::string& name) const {
 std::int64_t H5File::attribute_int(const std::string& name) const {
   VMB_HDF5_LOCK;
   if (!has_attribute(name)) fail("has no attribute " + name);
-  H5Id a(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+  H5Id a(H5Aopen(file_->get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   std::int64_t value = 0;
   if (H5Aread(a.get(), H5T_NATIVE_INT64, &value) < 0) fail("cannot read attribute " + name);
   return value;
@@ -223,7 +265,7 @@ std::int64_t H5File::attribute_int(const std::string& name) const {
 std::string H5File::attribute_string(const std::string& name) const {
   VMB_HDF5_LOCK;
   if (!has_attribute(name)) fail("has no attribute " + name);
-  H5Id a(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+  H5Id a(H5Aopen(file_->get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   H5Id type(H5Aget_type(a.get()), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_STRING) fail("attribute " + name + " is not a string");
   if (H5Tis_variable_str(type.get()) > 0) {
@@ -242,10 +284,10 @@ std::string H5File::attribute_string(const std::string& name) const {
 
 void H5File::set_attribute(const std::string& name, const std::vector<double>& values) {
   VMB_HDF5_LOCK;
-  if (H5Aexists(file_.get(), name.c_str()) > 0) H5Adelete(file_.get(), name.c_str());
+  if (H5Aexists(file_->get(), name.c_str()) > 0) H5Adelete(file_->get(), name.c_str());
   const hsize_t n = values.size();
   H5Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  H5Id a(H5Acreate2(file_.get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+  H5Id a(H5Acreate2(file_->get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
                     H5P_DEFAULT),
          H5Aclose);
   if (a.get() < 0 || H5Awrite(a.get(), H5T_NATIVE_DOUBLE, values.data()) < 0)
@@ -255,7 +297,7 @@ void H5File::set_attribute(const std::string& name, const std::vector<double>& v
 std::vector<double> H5File::attribute_doubles(const std::string& name) const {
   VMB_HDF5_LOCK;
   if (!has_attribute(name)) fail("has no attribute " + name);
-  H5Id a(H5Aopen(file_.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+  H5Id a(H5Aopen(file_->get(), name.c_str(), H5P_DEFAULT), H5Aclose);
   H5Id space(H5Aget_space(a.get()), H5Sclose);
   std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
   if (H5Aread(a.get(), H5T_NATIVE_DOUBLE, values.data()) < 0) fail("cannot read attribute " + name);
@@ -264,7 +306,7 @@ std::vector<double> H5File::attribute_doubles(const std::string& name) const {
 
 void H5File::flush() {
   VMB_HDF5_LOCK;
-  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail("cannot flush");
+  if (H5Fflush(file_->get(), H5F_SCOPE_GLOBAL) < 0) fail("cannot flush");
 }
 
 }  // namespace vmb::io

@@ -71,7 +71,7 @@ void write_hdf5(const std::string& path, const VelocityModel& m) {
   AtomicFile out(path);
   {
     H5File file(out.temp_path(), H5File::Mode::kCreate);
-    file.write("/velocity", {hsize_t(m.nz), hsize_t(m.nx)}, m.velocity.data());
+    file.write("/velocity", {Extent(m.nz), Extent(m.nx)}, m.velocity.data());
     file.set_attribute("dx", m.dx);
     file.set_attribute("dz", m.dz);
   }

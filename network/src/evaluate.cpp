@@ -108,10 +108,10 @@ EvalResult evaluate(const EvalConfig& config) {
   io::AtomicFile out((fs::path(config.out) / "predictions.h5").string());
   {
     io::H5File f(out.temp_path(), io::H5File::Mode::kCreate);
-    const std::vector<hsize_t> dims{hsize_t(n), hsize_t(nz), hsize_t(nx)};
+    const std::vector<vmb::io::Extent> dims{vmb::io::Extent(n), vmb::io::Extent(nz), vmb::io::Extent(nx)};
     f.write("/prediction", dims, predictions.data());
     f.write("/truth", dims, truths.data());
-    f.write("/index", {hsize_t(n)}, r.indices.data());
+    f.write("/index", {vmb::io::Extent(n)}, r.indices.data());
   }
   out.commit();
   for (std::int64_t i : config.panels) {

@@ -41,8 +41,8 @@ TEST(Dataset, LayoutAndContent) {
   EXPECT_EQ(report.samples, 5);
   EXPECT_TRUE(fs::exists(dir / "ds/index.json"));
   vmb::io::H5File f(dir / "ds/shard_00001.h5", vmb::io::H5File::Mode::kRead);
-  EXPECT_EQ(f.dims("/shots"), (std::vector<hsize_t>{2, 3, 60, 60}));
-  EXPECT_EQ(f.dims("/velocity"), (std::vector<hsize_t>{2, 40, 60}));
+  EXPECT_EQ(f.dims("/shots"), (std::vector<vmb::io::Extent>{2, 3, 60, 60}));
+  EXPECT_EQ(f.dims("/velocity"), (std::vector<vmb::io::Extent>{2, 40, 60}));
   EXPECT_EQ(f.read_int64("/index"), (std::vector<std::int64_t>{3, 4}));
   EXPECT_DOUBLE_EQ(f.attribute_double("dt"), 5e-3);
   EXPECT_DOUBLE_EQ(f.attribute_double("t0"), 2e-3);

@@ -62,11 +62,11 @@ TEST(GathersIo, RoundTrip) {
   EXPECT_TRUE(b.free_surface);
   // The layout a reader such as h5py sees.
   vmb::io::H5File f(dir / "g.h5", vmb::io::H5File::Mode::kRead);
-  EXPECT_EQ(f.dims("/shots"), (std::vector<hsize_t>{3, 6, 4}));
-  EXPECT_EQ(f.dims("/sources"), (std::vector<hsize_t>{3, 2}));
-  EXPECT_EQ(f.dims("/receivers"), (std::vector<hsize_t>{4, 2}));
-  EXPECT_EQ(f.dims("/velocity"), (std::vector<hsize_t>{5, 9}));
-  EXPECT_EQ(f.dims("/snapshots"), (std::vector<hsize_t>{3, 2, 5, 9}));
+  EXPECT_EQ(f.dims("/shots"), (std::vector<vmb::io::Extent>{3, 6, 4}));
+  EXPECT_EQ(f.dims("/sources"), (std::vector<vmb::io::Extent>{3, 2}));
+  EXPECT_EQ(f.dims("/receivers"), (std::vector<vmb::io::Extent>{4, 2}));
+  EXPECT_EQ(f.dims("/velocity"), (std::vector<vmb::io::Extent>{5, 9}));
+  EXPECT_EQ(f.dims("/snapshots"), (std::vector<vmb::io::Extent>{3, 2, 5, 9}));
   EXPECT_EQ(f.attribute_string("version"), vmb::io::version());
 }
 

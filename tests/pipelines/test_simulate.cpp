@@ -45,12 +45,12 @@ TEST(Simulate, BuiltInModelEndToEnd) {
 
   // The HDF5 layout and attributes.
   vmb::io::H5File f(dir / "g.h5", vmb::io::H5File::Mode::kRead);
-  EXPECT_EQ(f.dims("/shots"), (std::vector<hsize_t>{2, 1300, 301}));
-  EXPECT_EQ(f.dims("/wavelet"), (std::vector<hsize_t>{1300}));
-  EXPECT_EQ(f.dims("/sources"), (std::vector<hsize_t>{2, 2}));
-  EXPECT_EQ(f.dims("/receivers"), (std::vector<hsize_t>{301, 2}));
-  EXPECT_EQ(f.dims("/velocity"), (std::vector<hsize_t>{201, 301}));
-  EXPECT_EQ(f.dims("/snapshots"), (std::vector<hsize_t>{2, 4, 201, 301}));
+  EXPECT_EQ(f.dims("/shots"), (std::vector<vmb::io::Extent>{2, 1300, 301}));
+  EXPECT_EQ(f.dims("/wavelet"), (std::vector<vmb::io::Extent>{1300}));
+  EXPECT_EQ(f.dims("/sources"), (std::vector<vmb::io::Extent>{2, 2}));
+  EXPECT_EQ(f.dims("/receivers"), (std::vector<vmb::io::Extent>{301, 2}));
+  EXPECT_EQ(f.dims("/velocity"), (std::vector<vmb::io::Extent>{201, 301}));
+  EXPECT_EQ(f.dims("/snapshots"), (std::vector<vmb::io::Extent>{2, 4, 201, 301}));
   EXPECT_DOUBLE_EQ(f.attribute_double("dt"), 1e-3);
   EXPECT_DOUBLE_EQ(f.attribute_double("dx"), 10.0);
   EXPECT_DOUBLE_EQ(f.attribute_double("dz"), 10.0);

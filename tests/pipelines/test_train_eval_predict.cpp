@@ -37,7 +37,7 @@ TEST(Tools, TrainEvaluatePredict) {
   EXPECT_NE(text.find("\"baseline\""), std::string::npos);
   EXPECT_NE(text.find("\"paper_ssim\""), std::string::npos);
   vmb::io::H5File p(dir / "eval/predictions.h5", vmb::io::H5File::Mode::kRead);
-  EXPECT_EQ(p.dims("/prediction"), (std::vector<hsize_t>{3, 24, 32}));
+  EXPECT_EQ(p.dims("/prediction"), (std::vector<vmb::io::Extent>{3, 24, 32}));
 
   // A gathers file from vmb-simulate with the training survey: 3 shots, 33 receivers, 200 x 1 ms.
   vmb::io::write_model(dir / "m.h5", vmb::demo_model(24, 32, 10.0));
