@@ -8,14 +8,14 @@
 // that the load of a shared machine does not pass for overhead. Prints the seconds per sample of
 // both, the overhead, and the disk size per sample.
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-
-#include <unistd.h>
 
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/model_set.hpp"
@@ -28,9 +28,12 @@ int main(int argc, char** argv) {
   std::string decimation = "fcnvmb";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
-    if (key == "--samples") samples = std::atoi(argv[i + 1]);
-    else if (key == "--rounds") rounds = std::atoi(argv[i + 1]);
-    else if (key == "--decimation") decimation = argv[i + 1];
+    if (key == "--samples")
+      samples = std::atoi(argv[i + 1]);
+    else if (key == "--rounds")
+      rounds = std::atoi(argv[i + 1]);
+    else if (key == "--decimation")
+      decimation = argv[i + 1];
     else {
       std::fprintf(stderr, "bench_datagen: unknown option %s\n", key.c_str());
       return 2;
@@ -60,14 +63,17 @@ int main(int argc, char** argv) {
     fs::remove_all(work / "ds");
     t0 = Clock::now();
     vmb::datagen::produce_dataset((work / "models.h5").string(), (work / "ds").string(), config);
-    produced = std::min(produced, std::chrono::duration<double>(Clock::now() - t0).count() / samples);
+    produced =
+        std::min(produced, std::chrono::duration<double>(Clock::now() - t0).count() / samples);
   }
   double bytes = 0;
-  for (const auto& e : fs::directory_iterator(work / "ds")) bytes += double(fs::file_size(e.path()));
-  std::printf("FCNVMB geometry, decimation %s, %d samples: bare solver %.2f s per sample, dataset "
-              "%.2f s per sample, overhead %.1f %%, %.1f MB per sample on disk\n",
-              decimation.c_str(), samples * rounds, bare, produced, 100.0 * (produced - bare) / bare,
-              bytes / samples / 1e6);
+  for (const auto& e : fs::directory_iterator(work / "ds"))
+    bytes += double(fs::file_size(e.path()));
+  std::printf(
+      "FCNVMB geometry, decimation %s, %d samples: bare solver %.2f s per sample, dataset "
+      "%.2f s per sample, overhead %.1f %%, %.1f MB per sample on disk\n",
+      decimation.c_str(), samples * rounds, bare, produced, 100.0 * (produced - bare) / bare,
+      bytes / samples / 1e6);
   fs::remove_all(work);
   return 0;
 }

@@ -33,16 +33,18 @@ void run_case(const char* name, const vmb::VelocityModel& model, int nshots, int
   for (int r = 0; r < repeat; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto g = vmb::simulate(model, survey, wavelet, {nt, dt}, options);
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    best = std::min(best,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     substeps = g.substeps;
   }
   const int pml = options.pml_width;
   const double points = double(model.nz + 2 * pml) * (model.nx + 2 * pml);
   const double updates = points * nshots * double(nt - 1) * substeps;
-  std::printf("%-7s %4d x %4d, %2d shots, %d steps (%d sub-steps), order 8, %d threads: "
-              "%.3f s, %.2f G updates/s\n",
-              name, model.nz, model.nx, nshots, (nt - 1) * substeps, substeps, threads, best,
-              updates / best * 1e-9);
+  std::printf(
+      "%-7s %4d x %4d, %2d shots, %d steps (%d sub-steps), order 8, %d threads: "
+      "%.3f s, %.2f G updates/s\n",
+      name, model.nz, model.nx, nshots, (nt - 1) * substeps, substeps, threads, best,
+      updates / best * 1e-9);
 }
 
 }  // namespace
@@ -52,9 +54,12 @@ int main(int argc, char** argv) {
   std::string which = "all";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
-    if (key == "--repeat") repeat = std::atoi(argv[i + 1]);
-    else if (key == "--threads") threads = std::atoi(argv[i + 1]);
-    else if (key == "--case") which = argv[i + 1];
+    if (key == "--repeat")
+      repeat = std::atoi(argv[i + 1]);
+    else if (key == "--threads")
+      threads = std::atoi(argv[i + 1]);
+    else if (key == "--case")
+      which = argv[i + 1];
     else {
       std::fprintf(stderr, "bench_solver: unknown option %s\n", key.c_str());
       return 2;

@@ -8,6 +8,7 @@
 //     with data loading, so the difference is what the data pipeline adds.
 
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,8 +17,6 @@
 #include <filesystem>
 #include <string>
 #include <thread>
-
-#include <unistd.h>
 
 #include "vmb/io/hdf5.hpp"
 #include "vmb/network/data.hpp"
@@ -29,9 +28,12 @@ int main(int argc, char** argv) {
   int steps = 3, samples = 6, threads = int(std::thread::hardware_concurrency());
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
-    if (key == "--steps") steps = std::atoi(argv[i + 1]);
-    else if (key == "--samples") samples = std::atoi(argv[i + 1]);
-    else if (key == "--threads") threads = std::atoi(argv[i + 1]);
+    if (key == "--steps")
+      steps = std::atoi(argv[i + 1]);
+    else if (key == "--samples")
+      samples = std::atoi(argv[i + 1]);
+    else if (key == "--threads")
+      threads = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "bench_train: unknown option %s\n", key.c_str());
       return 2;
@@ -60,7 +62,8 @@ int main(int argc, char** argv) {
               threads, best, steps);
 
   // A dataset of random gathers in the layout vmb-datagen writes, read back by the loader.
-  const fs::path dir = fs::temp_directory_path() / ("vmbkit-bench-train-" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("vmbkit-bench-train-" + std::to_string(getpid()));
   fs::create_directories(dir);
   {
     vmb::io::H5File f((dir / "shard_00000.h5").string(), vmb::io::H5File::Mode::kCreate);
@@ -107,8 +110,9 @@ int main(int argc, char** argv) {
   for (const auto& b : held) step(b.inputs, b.labels);
   const double memory = std::chrono::duration<double>(Clock::now() - t1).count();
   fs::remove_all(dir);
-  std::printf("epoch of %d samples, batch 1: %.2f s per sample from shards, %.2f s per sample from "
-              "memory: the data pipeline adds %.1f %%\n",
-              samples, epoch / samples, memory / samples, 100.0 * (epoch - memory) / memory);
+  std::printf(
+      "epoch of %d samples, batch 1: %.2f s per sample from shards, %.2f s per sample from "
+      "memory: the data pipeline adds %.1f %%\n",
+      samples, epoch / samples, memory / samples, 100.0 * (epoch - memory) / memory);
   return 0;
 }

@@ -47,15 +47,17 @@ int main(int argc, char** argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     // 5. Report.
-    std::printf("%d shots x %d samples x %d receivers in %.2f s (internal dt %.3g s, %d sub-step%s)\n",
-                gathers.nshots, gathers.nt, gathers.nrec, seconds, gathers.internal_dt,
-                gathers.substeps, gathers.substeps > 1 ? "s" : "");
+    std::printf(
+        "%d shots x %d samples x %d receivers in %.2f s (internal dt %.3g s, %d sub-step%s)\n",
+        gathers.nshots, gathers.nt, gathers.nrec, seconds, gathers.internal_dt, gathers.substeps,
+        gathers.substeps > 1 ? "s" : "");
     for (const auto& w : gathers.warnings) std::printf("warning: %s\n", w.c_str());
     const int shot = nshots / 2;
     const double sx = survey.sources[shot].x, v_top = model.at(0, 0);
-    std::printf("shot %d at x = %.0f m: direct-wave peaks (in 2D the waveform peaks about 7 ms\n"
-                "after offset / v + wavelet delay, the tail of the 2D Green's function)\n",
-                shot, sx);
+    std::printf(
+        "shot %d at x = %.0f m: direct-wave peaks (in 2D the waveform peaks about 7 ms\n"
+        "after offset / v + wavelet delay, the tail of the 2D Green's function)\n",
+        shot, sx);
     std::printf("  offset (m)   picked (ms)   offset / v + delay (ms)\n");
     bool failed = false;
     for (int ir = 0; ir < gathers.nrec; ir += 50) {
@@ -77,8 +79,9 @@ int main(int argc, char** argv) {
       // rounding): anything else means the solver, the survey or the wavelet is wrong.
       const double lag = best * time.dt - predicted;
       if (!(lag >= 0.0 && lag <= 0.015)) {
-        std::fprintf(stderr, "ex1_layered_shot: the direct wave at offset %.0f m peaks %.1f ms "
-                             "from offset / v + delay, not 0 to 15 ms after it\n",
+        std::fprintf(stderr,
+                     "ex1_layered_shot: the direct wave at offset %.0f m peaks %.1f ms "
+                     "from offset / v + delay, not 0 to 15 ms after it\n",
                      offset, lag * 1e3);
         failed = true;
       }

@@ -15,11 +15,11 @@
 //   4. Predict sample 0 from its gathers (vmb::network::predict) and compare it with the truth
 //      (vmb::network::compare).
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <string>
-
-#include <unistd.h>
 
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/model_set.hpp"
@@ -29,8 +29,9 @@
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   try {
-    const fs::path folder = argc > 1 ? fs::path(argv[1])
-                                     : fs::temp_directory_path() / ("vmbkit-ex2-" + std::to_string(getpid()));
+    const fs::path folder =
+        argc > 1 ? fs::path(argv[1])
+                 : fs::temp_directory_path() / ("vmbkit-ex2-" + std::to_string(getpid()));
     fs::create_directories(folder);
 
     // 1. Models: pure functions of (generator settings, seed, index).
@@ -77,9 +78,9 @@ int main(int argc, char** argv) {
     const auto [vmin, vmax] = data.velocity_range();
     const auto network = vmb::network::compare(truth.data_ptr<float>(), predicted.data_ptr<float>(),
                                                data.nz(), data.nx(), vmin, vmax);
-    const auto baseline = vmb::network::compare(truth.data_ptr<float>(),
-                                                checkpoint.mean_model.contiguous().data_ptr<float>(),
-                                                data.nz(), data.nx(), vmin, vmax);
+    const auto baseline = vmb::network::compare(
+        truth.data_ptr<float>(), checkpoint.mean_model.contiguous().data_ptr<float>(), data.nz(),
+        data.nx(), vmin, vmax);
     std::printf("sample 0: SSIM %.3f, MAE %.0f m/s (mean model: SSIM %.3f, MAE %.0f m/s)\n",
                 network.ssim, network.mae, baseline.ssim, baseline.mae);
     if (argc <= 1) fs::remove_all(folder);

@@ -9,10 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "vmb/datagen/error.hpp"
 #include "vmb/datagen/model_set.hpp"
@@ -34,9 +33,12 @@ using Clock = std::chrono::steady_clock;
 
 const char* mode_name(Decimation d) {
   switch (d) {
-    case Decimation::kNone: return "none";
-    case Decimation::kAntiAlias: return "antialias";
-    case Decimation::kFcnvmb: return "fcnvmb";
+    case Decimation::kNone:
+      return "none";
+    case Decimation::kAntiAlias:
+      return "antialias";
+    case Decimation::kFcnvmb:
+      return "fcnvmb";
   }
   return "?";
 }
@@ -70,7 +72,6 @@ std::string canonical(const DatasetConfig& c, const ModelSetInfo& set, const Sur
     << c.compression;
   return s.str();
 }
-
 
 // The gathers as stored, [nshots][nt_stored][nrec]. The solver's layout is already [nshots][nt]
 // [nrec]: no decimation takes it as it is, the FCNVMB rule copies whole time rows, and only the
@@ -149,7 +150,8 @@ class ShardWriter {
       io::H5File file(out_.temp_path(), io::H5File::Mode::kCreate);
       const io::DatasetOptions per_sample{
           {1, io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)}, config.compression};
-      file.create("/shots", {io::Extent(L.count), io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)},
+      file.create("/shots",
+                  {io::Extent(L.count), io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)},
                   per_sample);
       file.create("/velocity", {io::Extent(L.count), io::Extent(L.nz), io::Extent(L.nx)},
                   {{1, io::Extent(L.nz), io::Extent(L.nx)}, config.compression});
@@ -225,8 +227,11 @@ bool shard_complete(const std::string& path, const ShardLayout& L, const std::st
       why = "it was made with other settings";
       return false;
     }
-    const std::vector<io::Extent> shots{io::Extent(L.count), io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)};
-    if (f.dims("/shots") != shots || f.dims("/velocity") != std::vector<io::Extent>{io::Extent(L.count), io::Extent(L.nz), io::Extent(L.nx)}) {
+    const std::vector<io::Extent> shots{io::Extent(L.count), io::Extent(L.nshots), io::Extent(L.nt),
+                                        io::Extent(L.nrec)};
+    if (f.dims("/shots") != shots ||
+        f.dims("/velocity") !=
+            std::vector<io::Extent>{io::Extent(L.count), io::Extent(L.nz), io::Extent(L.nx)}) {
       why = "holds datasets of the wrong shape";
       return false;
     }
@@ -307,7 +312,8 @@ nlohmann::json read_index(const std::string& folder) {
   try {
     return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    throw DatagenError("'" + path.string() + "' is damaged (not valid JSON): remove the folder "
+    throw DatagenError("'" + path.string() +
+                       "' is damaged (not valid JSON): remove the folder "
                        "and make the dataset again");
   }
 }
@@ -348,8 +354,10 @@ std::string shard_name(int shard) {
 
 int stored_samples(const DatasetConfig& c) {
   switch (c.decimation) {
-    case Decimation::kNone: return c.nt;
-    case Decimation::kAntiAlias: return (c.nt + c.decimation_factor - 1) / c.decimation_factor;
+    case Decimation::kNone:
+      return c.nt;
+    case Decimation::kAntiAlias:
+      return (c.nt + c.decimation_factor - 1) / c.decimation_factor;
     case Decimation::kFcnvmb:
       return selected_samples(c.nt, c.decimation_factor, c.decimation_offset);
   }
@@ -403,7 +411,8 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
   // A folder holding another dataset is refused before anything in it is touched.
   const std::string existing = recorded_hash(folder);
   if (!existing.empty() && existing != hash)
-    throw DatagenError("'" + folder + "' holds a dataset made with other settings: use a new "
+    throw DatagenError("'" + folder +
+                       "' holds a dataset made with other settings: use a new "
                        "folder, or remove it");
   DatasetReport report;
   report.shards = static_cast<int>((set.count + config.shard_size - 1) / config.shard_size);
@@ -475,10 +484,12 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
 
 DatasetReader::DatasetReader(const std::string& folder) {
   std::error_code ec;
-  if (!fs::is_directory(folder, ec)) throw DatagenError("dataset folder '" + folder + "' does not exist");
+  if (!fs::is_directory(folder, ec))
+    throw DatagenError("dataset folder '" + folder + "' does not exist");
   const nlohmann::json j = read_index(folder);
   if (j.is_null())
-    throw DatagenError("'" + folder + "' holds no dataset (no index.json): make it with vmb-datagen");
+    throw DatagenError("'" + folder +
+                       "' holds no dataset (no index.json): make it with vmb-datagen");
   info_.folder = folder;
   try {
     if (j.at("format").get<std::string>() != "vmbkit-dataset") throw DatagenError("");
@@ -500,7 +511,8 @@ DatasetReader::DatasetReader(const std::string& folder) {
       shards_.push_back({(fs::path(folder) / e.at("file").get<std::string>()).string(),
                          e.at("first").get<std::int64_t>(), e.at("count").get<int>()});
   } catch (const std::exception&) {
-    throw DatagenError("'" + folder + "/index.json' is not a vmbkit dataset index (fields missing "
+    throw DatagenError("'" + folder +
+                       "/index.json' is not a vmbkit dataset index (fields missing "
                        "or of the wrong type)");
   }
   if (info_.samples <= 0 || shards_.empty())
@@ -539,9 +551,10 @@ DatasetReader::DatasetReader(const std::string& folder) {
     for (std::size_t k = 0; k < std::min<std::size_t>(problems.size(), 4); ++k)
       list += (k ? ", " : "") + problems[k];
     if (problems.size() > 4) list += ", ...";
-    throw DatagenError("dataset '" + folder + "' is incomplete: " + std::to_string(problems.size()) +
-                       " of " + std::to_string(shards_.size()) + " shards missing or unfinished (" +
-                       list + "); complete it with: " + info_.command);
+    throw DatagenError("dataset '" + folder +
+                       "' is incomplete: " + std::to_string(problems.size()) + " of " +
+                       std::to_string(shards_.size()) + " shards missing or unfinished (" + list +
+                       "); complete it with: " + info_.command);
   }
 }
 
@@ -567,8 +580,7 @@ std::vector<float> DatasetReader::shard_velocities(int s) const {
   const ShardEntry& e = shards_.at(std::size_t(s));
   io::H5File f(e.path, io::H5File::Mode::kRead);
   std::vector<float> v = f.read("/velocity");
-  io::check_finite(v.data(),
-                   {std::size_t(e.count), std::size_t(info_.nz), std::size_t(info_.nx)},
+  io::check_finite(v.data(), {std::size_t(e.count), std::size_t(info_.nz), std::size_t(info_.nx)},
                    {"sample", "row", "column"}, "'" + e.path + "' velocity");
   return v;
 }

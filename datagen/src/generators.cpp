@@ -32,7 +32,8 @@ std::vector<double> smooth_curve(Rng& rng, int nx, int modes, double min_wavelen
   for (int m = 0; m < modes; ++m) {
     const double wavelength = rng.uniform(min_wavelength, 3.0 * min_wavelength);
     const double phase = rng.uniform(0.0, 2 * M_PI), amplitude = rng.uniform(0.3, 1.0);
-    for (int ix = 0; ix < nx; ++ix) c[ix] += amplitude * std::sin(2 * M_PI * ix / wavelength + phase);
+    for (int ix = 0; ix < nx; ++ix)
+      c[ix] += amplitude * std::sin(2 * M_PI * ix / wavelength + phase);
   }
   const auto [lo, hi] = std::minmax_element(c.begin(), c.end());
   const double range = *hi - *lo, mid = 0.5 * (*hi + *lo);
@@ -130,7 +131,9 @@ double place_salt(VelocityModel& m, const Body& body, double target, const Param
   const double f_lo = fraction(lo), f_hi = fraction(hi);
   auto fits = [&](double f) { return f >= lowest && f <= highest; };
   const bool lo_closer = std::abs(f_lo - target) < std::abs(f_hi - target);
-  const double s = fits(f_lo) && (lo_closer || !fits(f_hi)) ? lo : fits(f_hi) ? hi : (lo_closer ? lo : hi);
+  const double s = fits(f_lo) && (lo_closer || !fits(f_hi)) ? lo
+                   : fits(f_hi)                             ? hi
+                                                            : (lo_closer ? lo : hi);
   long inside = 0;
   for (int iz = 0; iz < m.nz; ++iz)
     for (int ix = 0; ix < m.nx; ++ix)
@@ -212,13 +215,13 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
     for (int ix = 0; ix < c.nx; ++ix) m.at(iz, ix) = strata.at(ix, iz);
   if (rng.chance(p.at("salt_probability"))) {
     const double u = rng.uniform();
-    const double target = p.at("salt_fraction_min") +
-                          (p.at("salt_fraction_max") - p.at("salt_fraction_min")) * u * u;
+    const double target =
+        p.at("salt_fraction_min") + (p.at("salt_fraction_max") - p.at("salt_fraction_min")) * u * u;
     // Salt stays below the first interface: the top layer is laterally constant.
     const Body body = random_salt_body(rng, c.nz, c.nx, 0.3);
     const double top = base.empty() ? 0.0 : base[0] + 1.0;
-    place_salt(m, [&](double ix, double iz, double s) { return iz > top && body(ix, iz, s); },
-               target, p);
+    place_salt(
+        m, [&](double ix, double iz, double s) { return iz > top && body(ix, iz, s); }, target, p);
   }
   return m;
 }
@@ -235,10 +238,12 @@ VelocityModel seg_like(const GeneratorConfig& c, Rng& rng) {
   const double relief = rng.uniform(0.0, p.at("fold_relief_max"));
   std::vector<double> amplitude(base.size());
   std::vector<std::vector<double>> curves(base.size(), fold);
-  for (std::size_t k = 0; k < base.size(); ++k) amplitude[k] = relief * (base[k] - water) / (bottom - water);
+  for (std::size_t k = 0; k < base.size(); ++k)
+    amplitude[k] = relief * (base[k] - water) / (bottom - water);
   Layers strata{bend(base, amplitude, curves, c.nx), {}};
   // Velocity grows with depth along a power law, with a little fine-layer scatter.
-  const double v0 = p.at("sediment_vmin"), v1 = p.at("sediment_vmax"), power = rng.uniform(0.7, 1.3);
+  const double v0 = p.at("sediment_vmin"), v1 = p.at("sediment_vmax"),
+               power = rng.uniform(0.7, 1.3);
   for (int k = 0; k < layers; ++k) {
     const double zeta = k == 0 ? 0.0 : (base[k - 1] - water) / (bottom - water);
     const double v = v0 + (v1 - v0) * std::pow(zeta, power) + rng.uniform(-60.0, 60.0);
@@ -247,7 +252,8 @@ VelocityModel seg_like(const GeneratorConfig& c, Rng& rng) {
   std::vector<Fault> faults;
   const int nfaults = rng.integer(0, int(p.at("faults_max")));
   for (int f = 0; f < nfaults; ++f)
-    faults.push_back(random_fault(rng, c.nz, c.nx, 0.3 * p.at("fault_throw_max"), p.at("fault_throw_max")));
+    faults.push_back(
+        random_fault(rng, c.nz, c.nx, 0.3 * p.at("fault_throw_max"), p.at("fault_throw_max")));
   for (int iz = 0; iz < c.nz; ++iz)
     for (int ix = 0; ix < c.nx; ++ix) {
       double z = iz;
@@ -259,8 +265,9 @@ VelocityModel seg_like(const GeneratorConfig& c, Rng& rng) {
     const double target = rng.uniform(p.at("salt_fraction_min"), p.at("salt_fraction_max"));
     const Body body = random_blob(rng, c.nz, c.nx);
     // Salt stays below the water.
-    place_salt(m, [&](double ix, double iz, double s) { return iz >= water + 2 && body(ix, iz, s); },
-               target, p);
+    place_salt(
+        m, [&](double ix, double iz, double s) { return iz >= water + 2 && body(ix, iz, s); },
+        target, p);
   }
   return m;
 }
@@ -318,19 +325,29 @@ std::vector<std::string> generator_names() {
 
 std::map<std::string, double> default_parameters(const std::string& name) {
   if (name == "fcnvmb-salt")
-    return {{"layers_min", 5},        {"layers_max", 10},         {"vmin", 2000},
-            {"vmax", 4000},           {"relief_median", 14},      {"relief_max", 51},
-            {"salt_velocity", 4500},  {"salt_probability", 0.97}, {"salt_fraction_min", 0.028},
+    return {{"layers_min", 5},
+            {"layers_max", 10},
+            {"vmin", 2000},
+            {"vmax", 4000},
+            {"relief_median", 14},
+            {"relief_max", 51},
+            {"salt_velocity", 4500},
+            {"salt_probability", 0.97},
+            {"salt_fraction_min", 0.028},
             {"salt_fraction_max", 0.34}};
   if (name == "seg-like")
-    return {{"water_velocity", 1500}, {"water_min", 2},          {"water_max", 4},
-            {"sediment_vmin", 1700},  {"sediment_vmax", 4000},   {"layers_min", 15},
-            {"layers_max", 30},       {"fold_relief_max", 30},   {"faults_max", 3},
-            {"fault_throw_max", 15},  {"salt_velocity", 4482},   {"salt_probability", 0.9},
+    return {{"water_velocity", 1500},    {"water_min", 2},           {"water_max", 4},
+            {"sediment_vmin", 1700},     {"sediment_vmax", 4000},    {"layers_min", 15},
+            {"layers_max", 30},          {"fold_relief_max", 30},    {"faults_max", 3},
+            {"fault_throw_max", 15},     {"salt_velocity", 4482},    {"salt_probability", 0.9},
             {"salt_fraction_min", 0.02}, {"salt_fraction_max", 0.25}};
   if (is_openfwi(name))
-    return {{"vmin", 1500}, {"vmax", 4500}, {"layers_min", 2}, {"layers_max", 5},
-            {"curve_relief_max", 0.2}, {"fault_throw_max", 0.25}};
+    return {{"vmin", 1500},
+            {"vmax", 4500},
+            {"layers_min", 2},
+            {"layers_max", 5},
+            {"curve_relief_max", 0.2},
+            {"fault_throw_max", 0.25}};
   std::string known;
   for (const auto& n : generator_names()) known += (known.empty() ? "" : ", ") + n;
   fail("unknown generator '" + name + "' (known: " + known + ")");

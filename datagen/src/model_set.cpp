@@ -25,7 +25,8 @@ io::H5File create_set(const io::AtomicFile& out, std::int64_t count, int nz, int
                       double dz, const std::string& generator, const std::string& parameters,
                       std::uint64_t seed) {
   io::H5File file(out.temp_path(), io::H5File::Mode::kCreate);
-  file.create("/velocity", {io::Extent(count), io::Extent(nz), io::Extent(nx)}, {{1, io::Extent(nz), io::Extent(nx)}, 0});
+  file.create("/velocity", {io::Extent(count), io::Extent(nz), io::Extent(nx)},
+              {{1, io::Extent(nz), io::Extent(nx)}, 0});
   file.set_attribute("dx", dx);
   file.set_attribute("dz", dz);
   file.set_attribute("generator", generator);
@@ -140,7 +141,8 @@ ModelSetReader::ModelSetReader(const std::string& path) : path_(path) {
   info_.parameters = file.attribute_string("parameters");
   info_.seed = static_cast<std::uint64_t>(file.attribute_int("seed"));
   if (!file.has_attribute("checksum"))
-    throw DatagenError("'" + path + "' has no checksum (written by an older vmbkit): make it again");
+    throw DatagenError("'" + path +
+                       "' has no checksum (written by an older vmbkit): make it again");
   info_.checksum = file.attribute_string("checksum");
   io::Checksum checksum;
   for (std::int64_t i = 0; i < info_.count; ++i) {
@@ -150,7 +152,8 @@ ModelSetReader::ModelSetReader(const std::string& path) : path_(path) {
     checksum.update(v.data(), v.size() * sizeof(float));
   }
   if (checksum.hex() != info_.checksum)
-    throw DatagenError("'" + path + "': its models do not match its checksum (changed or damaged "
+    throw DatagenError("'" + path +
+                       "': its models do not match its checksum (changed or damaged "
                        "after it was written): make it again");
 }
 

@@ -78,9 +78,11 @@ AtomicFile::AtomicFile(std::string final_path) : final_(std::move(final_path)) {
   if (!fs::is_directory(folder, ec))
     throw IoError("cannot write '" + final_ + "': folder '" + folder.string() + "' does not exist");
   if (access(folder.c_str(), W_OK) != 0)
-    throw IoError("cannot write '" + final_ + "': folder '" + folder.string() + "' is not writable");
+    throw IoError("cannot write '" + final_ + "': folder '" + folder.string() +
+                  "' is not writable");
   if (fs::is_directory(target, ec)) throw IoError("cannot write '" + final_ + "': it is a folder");
-  temp_ = (folder / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()))).string();
+  temp_ =
+      (folder / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()))).string();
   slot_ = claim_slot(temp_);
 }
 

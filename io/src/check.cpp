@@ -65,10 +65,8 @@ void prepare_output_folder(const NamedPath& folder) {
     throw IoError(describe(folder) + " is a file, not a folder");
   fs::create_directories(folder.path, ec);
   if (!fs::is_directory(folder.path, ec))
-    throw IoError("cannot create " + describe(folder) +
-                  (ec ? ": " + ec.message() : std::string()));
-  if (access(folder.path.c_str(), W_OK) != 0)
-    throw IoError(describe(folder) + " is not writable");
+    throw IoError("cannot create " + describe(folder) + (ec ? ": " + ec.message() : std::string()));
+  if (access(folder.path.c_str(), W_OK) != 0) throw IoError(describe(folder) + " is not writable");
 }
 
 void check_free_space(const std::string& path, double bytes, const std::string& what) {

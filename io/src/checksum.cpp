@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <new>
 
-
 namespace vmb::io {
 namespace {
 

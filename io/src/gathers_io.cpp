@@ -103,7 +103,8 @@ SimulationRecord read_gathers(const std::string& path) {
 
 void write_segy_shot(const std::string& path, const SimulationRecord& r, int shot) {
   const Gathers& g = r.gathers;
-  if (shot < 0 || shot >= g.nshots) throw IoError("'" + path + "': no shot " + std::to_string(shot));
+  if (shot < 0 || shot >= g.nshots)
+    throw IoError("'" + path + "': no shot " + std::to_string(shot));
   const double interval_us = g.dt * 1e6;
   if (std::abs(interval_us - std::lround(interval_us)) > 1e-6 * interval_us || interval_us > 65535)
     throw IoError("'" + path + "': SEG-Y needs dt as a whole number of microseconds up to 65535");

@@ -78,8 +78,9 @@ H5File::H5File(const std::string& path, Mode mode) : path_(path) {
       throw IoError("'" + path + "' is missing, unreadable or not an HDF5 file");
     id = H5Fopen(path.c_str(), mode == Mode::kRead ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT);
   }
-  if (id < 0) throw IoError("cannot " + std::string(mode == Mode::kCreate ? "create" : "open") +
-                            " HDF5 file '" + path + "'");
+  if (id < 0)
+    throw IoError("cannot " + std::string(mode == Mode::kCreate ? "create" : "open") +
+                  " HDF5 file '" + path + "'");
   file_ = std::make_unique<H5Id>(id, H5Fclose);
 }
 
@@ -137,8 +138,7 @@ void H5File::write(const std::string& name, const std::vector<hsize_t>& dims,
   H5Id ds(H5Dcreate2(file_->get(), name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT,
                      props.get(), H5P_DEFAULT),
           H5Dclose);
-  if (ds.get() < 0 ||
-      H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+  if (ds.get() < 0 || H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     fail("cannot write dataset " + name);
 }
 
@@ -287,9 +287,9 @@ void H5File::set_attribute(const std::string& name, const std::vector<double>& v
   if (H5Aexists(file_->get(), name.c_str()) > 0) H5Adelete(file_->get(), name.c_str());
   const hsize_t n = values.size();
   H5Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  H5Id a(H5Acreate2(file_->get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
-                    H5P_DEFAULT),
-         H5Aclose);
+  H5Id a(
+      H5Acreate2(file_->get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Aclose);
   if (a.get() < 0 || H5Awrite(a.get(), H5T_NATIVE_DOUBLE, values.data()) < 0)
     fail("cannot write attribute " + name);
 }

@@ -92,9 +92,9 @@ VelocityModel read_binary(const std::string& path, const ModelFileOptions& o) {
   const auto expected = std::uintmax_t(o.nz) * std::uintmax_t(o.nx) * sizeof(float);
   const auto actual = std::filesystem::file_size(path);
   if (actual != expected)
-    fail(path, "holds " + std::to_string(actual) + " bytes, not nz * nx * 4 = " +
-                   std::to_string(expected) + " for nz " + std::to_string(o.nz) + ", nx " +
-                   std::to_string(o.nx));
+    fail(path, "holds " + std::to_string(actual) +
+                   " bytes, not nz * nx * 4 = " + std::to_string(expected) + " for nz " +
+                   std::to_string(o.nz) + ", nx " + std::to_string(o.nx));
   std::vector<float> raw(std::size_t(o.nz) * o.nx);
   std::ifstream in(path, std::ios::binary);
   if (!in.read(reinterpret_cast<char*>(raw.data()), std::streamsize(expected)))
@@ -184,7 +184,8 @@ template <typename T>
 void copy_column_major(const void* data, VelocityModel& m) {
   const T* src = static_cast<const T*>(data);
   for (int ix = 0; ix < m.nx; ++ix)
-    for (int iz = 0; iz < m.nz; ++iz) m.at(iz, ix) = static_cast<float>(src[std::size_t(ix) * m.nz + iz]);
+    for (int iz = 0; iz < m.nz; ++iz)
+      m.at(iz, ix) = static_cast<float>(src[std::size_t(ix) * m.nz + iz]);
 }
 
 // libmatio reads a truncated MAT v5 file without an error, filling what is missing with zeros.
@@ -203,9 +204,9 @@ void check_mat5_complete(const std::string& path) {
     std::memcpy(&v, &bytes[at], 4);
     return swap ? __builtin_bswap32(v) : v;
   };
-  const std::uint16_t version = static_cast<std::uint16_t>(
-      swap ? (std::uint8_t(bytes[124]) << 8 | std::uint8_t(bytes[125]))
-           : (std::uint8_t(bytes[125]) << 8 | std::uint8_t(bytes[124])));
+  const std::uint16_t version =
+      static_cast<std::uint16_t>(swap ? (std::uint8_t(bytes[124]) << 8 | std::uint8_t(bytes[125]))
+                                      : (std::uint8_t(bytes[125]) << 8 | std::uint8_t(bytes[124])));
   if (version != 0x0100) return;  // v7.3 files are HDF5, which reports its own damage
   std::size_t at = 128;
   while (at < bytes.size()) {
@@ -250,14 +251,29 @@ VelocityModel read_mat(const std::string& path, const ModelFileOptions& o) {
   check_shape(path, o, m.nz, m.nx);
   m.velocity.resize(std::size_t(m.nz) * m.nx);
   switch (var->class_type) {
-    case MAT_C_DOUBLE: copy_column_major<double>(var->data, m); break;
-    case MAT_C_SINGLE: copy_column_major<float>(var->data, m); break;
-    case MAT_C_UINT16: copy_column_major<std::uint16_t>(var->data, m); break;
-    case MAT_C_INT16: copy_column_major<std::int16_t>(var->data, m); break;
-    case MAT_C_UINT32: copy_column_major<std::uint32_t>(var->data, m); break;
-    case MAT_C_INT32: copy_column_major<std::int32_t>(var->data, m); break;
-    case MAT_C_UINT8: copy_column_major<std::uint8_t>(var->data, m); break;
-    default: fail(path, "variable '" + name + "' has an unsupported numeric class");
+    case MAT_C_DOUBLE:
+      copy_column_major<double>(var->data, m);
+      break;
+    case MAT_C_SINGLE:
+      copy_column_major<float>(var->data, m);
+      break;
+    case MAT_C_UINT16:
+      copy_column_major<std::uint16_t>(var->data, m);
+      break;
+    case MAT_C_INT16:
+      copy_column_major<std::int16_t>(var->data, m);
+      break;
+    case MAT_C_UINT32:
+      copy_column_major<std::uint32_t>(var->data, m);
+      break;
+    case MAT_C_INT32:
+      copy_column_major<std::int32_t>(var->data, m);
+      break;
+    case MAT_C_UINT8:
+      copy_column_major<std::uint8_t>(var->data, m);
+      break;
+    default:
+      fail(path, "variable '" + name + "' has an unsupported numeric class");
   }
   return m;
 }
@@ -268,12 +284,14 @@ void write_mat(const std::string& path, const VelocityModel& m, const ModelFileO
     for (int iz = 0; iz < m.nz; ++iz) column_major[std::size_t(ix) * m.nz + iz] = m.at(iz, ix);
   AtomicFile out(path);
   {
-    std::unique_ptr<mat_t, MatCloser> mat(Mat_CreateVer(out.temp_path().c_str(), nullptr, MAT_FT_MAT5));
+    std::unique_ptr<mat_t, MatCloser> mat(
+        Mat_CreateVer(out.temp_path().c_str(), nullptr, MAT_FT_MAT5));
     if (!mat) fail(path, "cannot create");
     std::size_t dims[2] = {std::size_t(m.nz), std::size_t(m.nx)};
     const std::string name = o.variable.empty() ? "vmodel" : o.variable;
     std::unique_ptr<matvar_t, VarFreer> var(Mat_VarCreate(name.c_str(), MAT_C_DOUBLE, MAT_T_DOUBLE,
-                                                          2, dims, column_major.data(), MAT_F_DONT_COPY_DATA));
+                                                          2, dims, column_major.data(),
+                                                          MAT_F_DONT_COPY_DATA));
     if (!var || Mat_VarWrite(mat.get(), var.get(), MAT_COMPRESSION_NONE) != 0)
       fail(path, "write failed");
   }
@@ -306,10 +324,18 @@ VelocityModel read_model(const std::string& path, const ModelFileOptions& option
   require_file(path);
   VelocityModel m;
   switch (format) {
-    case ModelFormat::kHdf5: m = read_hdf5(path, options); break;
-    case ModelFormat::kBinary: m = read_binary(path, options); break;
-    case ModelFormat::kSegy: m = read_segy(path, options); break;
-    case ModelFormat::kMat: m = read_mat(path, options); break;
+    case ModelFormat::kHdf5:
+      m = read_hdf5(path, options);
+      break;
+    case ModelFormat::kBinary:
+      m = read_binary(path, options);
+      break;
+    case ModelFormat::kSegy:
+      m = read_segy(path, options);
+      break;
+    case ModelFormat::kMat:
+      m = read_mat(path, options);
+      break;
   }
   if (m.nz <= 0 || m.nx <= 0) fail(path, "holds an empty model");
   return finish(path, std::move(m), options);
@@ -319,10 +345,14 @@ void write_model(const std::string& path, const VelocityModel& model,
                  const ModelFileOptions& options) {
   const ModelFormat format = options.format ? *options.format : guess_model_format(path);
   switch (format) {
-    case ModelFormat::kHdf5: return write_hdf5(path, model);
-    case ModelFormat::kBinary: return write_binary(path, model, options);
-    case ModelFormat::kSegy: return write_segy(path, model);
-    case ModelFormat::kMat: return write_mat(path, model, options);
+    case ModelFormat::kHdf5:
+      return write_hdf5(path, model);
+    case ModelFormat::kBinary:
+      return write_binary(path, model, options);
+    case ModelFormat::kSegy:
+      return write_segy(path, model);
+    case ModelFormat::kMat:
+      return write_mat(path, model, options);
   }
 }
 

@@ -89,7 +89,8 @@ void draw_axes(Image& im, int x0, int y0, int w, int h, double row_max, double c
   const double first = span > 0 ? std::ceil(col_min / cs) * cs : col_min;
   const double last = span > 0 ? col_max * (1 + 1e-9) : col_min;
   for (double v = first; v <= last; v += cs) {
-    const int x = x0 + (span > 0 ? static_cast<int>(std::lround((v - col_min) / span * (w - 1))) : 0);
+    const int x =
+        x0 + (span > 0 ? static_cast<int>(std::lround((v - col_min) / span * (w - 1))) : 0);
     im.fill(x, y0 + h, x + 1, y0 + h + 6, black);
     const std::string s = format_number(v);
     im.text(x - Image::text_width(s) / 2, y0 + h + 9, s);
@@ -98,8 +99,8 @@ void draw_axes(Image& im, int x0, int y0, int w, int h, double row_max, double c
   im.text(4, y0 - 28, row_label);
 }
 
-void draw_colour_bar(Image& im, int x0, int y0, int h, double vmin, double vmax,
-                     Rgb (*map)(double), bool symmetric) {
+void draw_colour_bar(Image& im, int x0, int y0, int h, double vmin, double vmax, Rgb (*map)(double),
+                     bool symmetric) {
   for (int y = 0; y < h; ++y) {
     const double t = 1.0 - double(y) / (h - 1);
     im.fill(x0, y0 + y, x0 + 20, y0 + y + 1, map(symmetric ? 2 * t - 1 : t));
@@ -290,7 +291,8 @@ Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
                   int(xa + (xb - xa) * k / steps) + 2, int(ya + (yb - ya) * k / steps) + 2, colour);
       }
     }
-    im.fill(f.left + w + 16, f.top + 10 + 20 * int(c), f.left + w + 36, f.top + 14 + 20 * int(c), colour);
+    im.fill(f.left + w + 16, f.top + 10 + 20 * int(c), f.left + w + 36, f.top + 14 + 20 * int(c),
+            colour);
     im.text(f.left + w + 42, f.top + 6 + 20 * int(c), curves[c].label);
   }
   return im;
@@ -299,7 +301,8 @@ Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
 Image comparison_picture(const float* truth, const float* prediction, int nz, int nx, double dx,
                          double vmin, double vmax, const std::string& title) {
   const double scale = std::clamp(300.0 / nx, 0.5, 4.0);
-  const int w = std::max(1, int(std::lround(nx * scale))), h = std::max(1, int(std::lround(nz * scale)));
+  const int w = std::max(1, int(std::lround(nx * scale))),
+            h = std::max(1, int(std::lround(nz * scale)));
   const int gap = 30, left = 20, top = 52;
   Image im(left + 3 * w + 2 * gap + 110, top + h + 60);
   std::vector<float> diff(std::size_t(nz) * nx);
@@ -312,7 +315,8 @@ Image comparison_picture(const float* truth, const float* prediction, int nz, in
   const double range = vmax > vmin ? vmax - vmin : 1.0;
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
-      const std::size_t i = std::size_t(std::min(nz - 1, int(y / scale))) * nx + std::min(nx - 1, int(x / scale));
+      const std::size_t i =
+          std::size_t(std::min(nz - 1, int(y / scale))) * nx + std::min(nx - 1, int(x / scale));
       im.set(left + x, top + y, viridis((truth[i] - vmin) / range));
       im.set(left + w + gap + x, top + y, viridis((prediction[i] - vmin) / range));
       im.set(left + 2 * (w + gap) + x, top + y, seismic(diff[i] / largest));

@@ -153,7 +153,9 @@ class SegyReader {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const { throw IoError("'" + path_ + "': " + what); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw IoError("'" + path_ + "': " + what);
+  }
 
   std::string path_;
   // Owned by file_, so that a constructor that throws after opening still closes it.

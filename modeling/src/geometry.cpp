@@ -45,7 +45,8 @@ void weights_1d(double u, std::vector<int>& nodes, std::vector<double>& weights)
     const double d = u - k;
     const double sinc = std::sin(M_PI * d) / (M_PI * d);
     const double r = d / kHalfWidth;
-    const double window = std::cyl_bessel_i(0.0, kKaiserB * std::sqrt(std::max(0.0, 1.0 - r * r))) / i0b;
+    const double window =
+        std::cyl_bessel_i(0.0, kKaiserB * std::sqrt(std::max(0.0, 1.0 - r * r))) / i0b;
     nodes.push_back(k);
     weights.push_back(sinc * window);
   }

@@ -32,8 +32,8 @@ Grid make_grid(const VelocityModel& model, int order, int pml_width, bool free_s
   g.x_left_end = std::min(g.x_left_end, aligned_end);
   if (g.right > 0) {
     const int wanted = interior_end - g.right - reach;
-    g.x_right = std::max(g.x_left_end,
-                         g.x_left_end + static_cast<int>((wanted - g.x_left_end) / kAlign * kAlign));
+    g.x_right = std::max(
+        g.x_left_end, g.x_left_end + static_cast<int>((wanted - g.x_left_end) / kAlign * kAlign));
   } else {
     g.x_right = aligned_end;
   }
@@ -46,16 +46,15 @@ Grid make_grid(const VelocityModel& model, int order, int pml_width, bool free_s
   const std::int64_t h = g.halo;
   const std::int64_t r_first = h + (g.free_surface ? 1 : 0), r_end = h + nzp;
   const std::int64_t zt_end = std::max(r_first, g.top > 0 ? std::min(h + g.top + reach, r_end) : h);
-  const std::int64_t zb_begin =
-      std::max(zt_end, g.bottom > 0 ? h + nzp - g.bottom - reach : r_end);
+  const std::int64_t zb_begin = std::max(zt_end, g.bottom > 0 ? h + nzp - g.bottom - reach : r_end);
   auto add_rows = [&](std::int64_t r0, std::int64_t r1, bool z_strip) {
     for (std::int64_t a = r0; a < r1; a += kRowBlock) {
       const std::int64_t b = std::min(a + kRowBlock, r1);
       const auto x_kind = z_strip ? Tile::kCorner : Tile::kStripX;
       const auto mid_kind = z_strip ? Tile::kStripZ : Tile::kInterior;
-      for (Tile t : {Tile{a, b, kAlign, g.x_left_end, x_kind},
-                     Tile{a, b, g.x_left_end, g.x_right, mid_kind},
-                     Tile{a, b, g.x_right, g.x_end, x_kind}})
+      for (Tile t :
+           {Tile{a, b, kAlign, g.x_left_end, x_kind}, Tile{a, b, g.x_left_end, g.x_right, mid_kind},
+            Tile{a, b, g.x_right, g.x_end, x_kind}})
         if (t.j1 > t.j0) g.tiles.push_back(t);
     }
   };

@@ -124,20 +124,35 @@ void advance(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w
   for (std::int64_t k = 0; k < tiles; ++k) {
     const Tile& t = g.tiles[k];
     switch (t.kind) {
-      case Tile::kInterior: break;
-      case Tile::kStripX: update_psi_tile<V, R, true, false>(c, m, g, w, p, t); break;
-      case Tile::kStripZ: update_psi_tile<V, R, false, true>(c, m, g, w, p, t); break;
-      case Tile::kCorner: update_psi_tile<V, R, true, true>(c, m, g, w, p, t); break;
+      case Tile::kInterior:
+        break;
+      case Tile::kStripX:
+        update_psi_tile<V, R, true, false>(c, m, g, w, p, t);
+        break;
+      case Tile::kStripZ:
+        update_psi_tile<V, R, false, true>(c, m, g, w, p, t);
+        break;
+      case Tile::kCorner:
+        update_psi_tile<V, R, true, true>(c, m, g, w, p, t);
+        break;
     }
   }
 #pragma omp for schedule(static)
   for (std::int64_t k = 0; k < tiles; ++k) {
     const Tile& t = g.tiles[k];
     switch (t.kind) {
-      case Tile::kInterior: update_tile<V, R, false, false>(c, m, g, w, p, q, t); break;
-      case Tile::kStripX: update_tile<V, R, true, false>(c, m, g, w, p, q, t); break;
-      case Tile::kStripZ: update_tile<V, R, false, true>(c, m, g, w, p, q, t); break;
-      case Tile::kCorner: update_tile<V, R, true, true>(c, m, g, w, p, q, t); break;
+      case Tile::kInterior:
+        update_tile<V, R, false, false>(c, m, g, w, p, q, t);
+        break;
+      case Tile::kStripX:
+        update_tile<V, R, true, false>(c, m, g, w, p, q, t);
+        break;
+      case Tile::kStripZ:
+        update_tile<V, R, false, true>(c, m, g, w, p, q, t);
+        break;
+      case Tile::kCorner:
+        update_tile<V, R, true, true>(c, m, g, w, p, q, t);
+        break;
     }
   }
 }

@@ -44,8 +44,8 @@ void validate(const VelocityModel& model) {
     throw ModelingError("velocity model is empty");
   if (model.velocity.size() != static_cast<std::size_t>(model.nz) * model.nx) {
     std::ostringstream msg;
-    msg << "velocity model holds " << model.velocity.size() << " samples, not nz * nx = "
-        << model.nz << " * " << model.nx;
+    msg << "velocity model holds " << model.velocity.size()
+        << " samples, not nz * nx = " << model.nz << " * " << model.nx;
     throw ModelingError(msg.str());
   }
   if (!(std::isfinite(model.dx) && model.dx > 0) || !(std::isfinite(model.dz) && model.dz > 0))

@@ -126,10 +126,14 @@ int run_shot(const ShotSetup& s, const PointOperator& source, Workspace& w, floa
 int run_shot(int order, const ShotSetup& s, const PointOperator& source, Workspace& w,
              float* traces, float* snapshots, int threads) {
   switch (order) {
-    case 2: return run_shot<1>(s, source, w, traces, snapshots, threads);
-    case 4: return run_shot<2>(s, source, w, traces, snapshots, threads);
-    case 6: return run_shot<3>(s, source, w, traces, snapshots, threads);
-    default: return run_shot<4>(s, source, w, traces, snapshots, threads);
+    case 2:
+      return run_shot<1>(s, source, w, traces, snapshots, threads);
+    case 4:
+      return run_shot<2>(s, source, w, traces, snapshots, threads);
+    case 6:
+      return run_shot<3>(s, source, w, traces, snapshots, threads);
+    default:
+      return run_shot<4>(s, source, w, traces, snapshots, threads);
   }
 }
 
@@ -157,10 +161,14 @@ int substeps_for(double dt_s, int order, double vmax_m_s, double dx_m, double dz
 
 double min_points_per_wavelength(int order) {
   switch (order) {
-    case 2: return 10.0;
-    case 4: return 5.0;
-    case 6: return 4.0;
-    default: return 3.5;
+    case 2:
+      return 10.0;
+    case 4:
+      return 5.0;
+    case 6:
+      return 4.0;
+    default:
+      return 3.5;
   }
 }
 
@@ -189,8 +197,9 @@ void validate(const SolverOptions& options) {
     fail("PML frequency must be finite and not negative");
 }
 
-Gathers simulate(const VelocityModel& model, const Survey& survey, const std::vector<float>& wavelet,
-                 const TimeAxis& time, const SolverOptions& options) {
+Gathers simulate(const VelocityModel& model, const Survey& survey,
+                 const std::vector<float>& wavelet, const TimeAxis& time,
+                 const SolverOptions& options) {
   validate_inputs(model, survey, wavelet, time, options);
   const int order = options.order;
   const int nshots = static_cast<int>(survey.sources.size());
@@ -222,14 +231,14 @@ Gathers simulate(const VelocityModel& model, const Survey& survey, const std::ve
   const Grid grid =
       detail::make_grid(model, options.order, options.pml_width, options.free_surface);
   const double wavefield_bytes = 6.0 * 4.0 * static_cast<double>(grid.size()) * workspaces;
-  const double output_bytes =
-      4.0 * (double(nshots) * time.nt * nrec + double(nshots) * out.nsnapshots * model.nz * model.nx);
+  const double output_bytes = 4.0 * (double(nshots) * time.nt * nrec +
+                                     double(nshots) * out.nsnapshots * model.nz * model.nx);
   const double needed = wavefield_bytes + 4.0 * grid.size() + output_bytes;
   if (needed > 0.9 * physical_memory_bytes()) {
     std::ostringstream msg;
     msg.precision(3);
-    msg << "grid too large: the simulation needs " << needed / (1 << 30) << " GiB, this machine has "
-        << physical_memory_bytes() / (1 << 30) << " GiB";
+    msg << "grid too large: the simulation needs " << needed / (1 << 30)
+        << " GiB, this machine has " << physical_memory_bytes() / (1 << 30) << " GiB";
     fail(msg.str());
   }
 
@@ -246,7 +255,8 @@ Gathers simulate(const VelocityModel& model, const Survey& survey, const std::ve
       for (std::size_t k = 0; k < sources.back().index.size(); ++k)
         sources.back().weight[k] *= medium.vdt2.data()[sources.back().index[k]];
     }
-    for (const auto& pos : survey.receivers) receivers.push_back(detail::point_operator(pos, model, grid));
+    for (const auto& pos : survey.receivers)
+      receivers.push_back(detail::point_operator(pos, model, grid));
 
     out.data.assign(static_cast<std::size_t>(nshots) * time.nt * nrec, 0.0f);
     out.snapshots.assign(static_cast<std::size_t>(nshots) * out.nsnapshots * model.nz * model.nx,
@@ -255,14 +265,14 @@ Gathers simulate(const VelocityModel& model, const Survey& survey, const std::ve
     work.reserve(workspaces);
     for (int i = 0; i < workspaces; ++i) work.emplace_back(grid.size());
 
-    const ShotSetup setup{&grid,           &coefficients, &medium,
-                          &receivers, &source_function, out.substeps,  time.nt,
-                          options.snapshot_every, out.nsnapshots};
+    const ShotSetup setup{&grid,      &coefficients,          &medium,
+                          &receivers, &source_function,       out.substeps,
+                          time.nt,    options.snapshot_every, out.nsnapshots};
     auto traces = [&](int s) { return out.data.data() + std::size_t(s) * time.nt * nrec; };
     auto snaps = [&](int s) {
-      return out.nsnapshots ? out.snapshots.data() + std::size_t(s) * out.nsnapshots * model.nz *
-                                                         model.nx
-                            : nullptr;
+      return out.nsnapshots
+                 ? out.snapshots.data() + std::size_t(s) * out.nsnapshots * model.nz * model.nx
+                 : nullptr;
     };
     int done = 0;
     std::exception_ptr callback_error;

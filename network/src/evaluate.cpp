@@ -2,9 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/check.hpp"
@@ -39,8 +38,8 @@ EvalResult evaluate(const EvalConfig& config) {
   check_fits(c, data, "dataset");
   for (std::int64_t i : config.panels)
     if (i < 0 || i >= data.size())
-      throw NetworkError("panel sample " + std::to_string(i) + " is not in dataset '" + config.data +
-                         "' (samples 0 to " + std::to_string(data.size() - 1) + ")");
+      throw NetworkError("panel sample " + std::to_string(i) + " is not in dataset '" +
+                         config.data + "' (samples 0 to " + std::to_string(data.size() - 1) + ")");
   // Every output is checked before the work: none may overwrite the checkpoint.
   io::prepare_output_folder({"output folder", config.out});
   std::vector<io::NamedPath> outputs;
@@ -108,7 +107,8 @@ EvalResult evaluate(const EvalConfig& config) {
   io::AtomicFile out((fs::path(config.out) / "predictions.h5").string());
   {
     io::H5File f(out.temp_path(), io::H5File::Mode::kCreate);
-    const std::vector<vmb::io::Extent> dims{vmb::io::Extent(n), vmb::io::Extent(nz), vmb::io::Extent(nx)};
+    const std::vector<vmb::io::Extent> dims{vmb::io::Extent(n), vmb::io::Extent(nz),
+                                            vmb::io::Extent(nx)};
     f.write("/prediction", dims, predictions.data());
     f.write("/truth", dims, truths.data());
     f.write("/index", {vmb::io::Extent(n)}, r.indices.data());
@@ -122,8 +122,8 @@ EvalResult evaluate(const EvalConfig& config) {
           << r.network[i].ssim << " (mean model " << r.baseline[i].ssim << "), MAE "
           << int(r.network[i].mae) << " m/s";
     io::write_png(panel_path(config.out, i),
-                  io::comparison_picture(&truths[at], &predictions[at], nz, nx, data.dx(), r.vmin, r.vmax,
-                                         title.str()));
+                  io::comparison_picture(&truths[at], &predictions[at], nz, nx, data.dx(), r.vmin,
+                                         r.vmax, title.str()));
   }
   return r;
 }

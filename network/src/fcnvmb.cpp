@@ -25,7 +25,8 @@ DownImpl::DownImpl(int in, int out) {
 torch::Tensor DownImpl::forward(const torch::Tensor& x) { return pool_(conv_(x)); }
 
 UpImpl::UpImpl(int in, int out) {
-  up_ = register_module("up", nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 2).stride(2)));
+  up_ =
+      register_module("up", nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 2).stride(2)));
   conv_ = register_module("conv", ConvBlock(in, out));
 }
 
@@ -59,13 +60,13 @@ std::vector<std::pair<std::string, torch::Tensor>> FcnvmbImpl::stages(const torc
   const auto d1 = down1_(x), d2 = down2_(d1), d3 = down3_(d2), d4 = down4_(d3);
   const auto c = centre_(d4);
   const auto u4 = up4_(d4, c), u3 = up3_(d3, u4), u2 = up2_(d2, u3), u1 = up1_(d1, u2);
-  TORCH_CHECK(u1.size(2) >= 1 + config_.out_nz && u1.size(3) >= 1 + config_.out_nx,
-              "input of ", u1.size(2), " x ", u1.size(3), " after the decoder is too small for a ",
+  TORCH_CHECK(u1.size(2) >= 1 + config_.out_nz && u1.size(3) >= 1 + config_.out_nx, "input of ",
+              u1.size(2), " x ", u1.size(3), " after the decoder is too small for a ",
               config_.out_nz, " x ", config_.out_nx, " model");
   const auto cropped =
       u1.slice(2, 1, 1 + config_.out_nz).slice(3, 1, 1 + config_.out_nx).contiguous();
-  s = {{"down1", d1}, {"down2", d2}, {"down3", d3}, {"down4", d4}, {"centre", c}, {"up4", u4},
-       {"up3", u3},   {"up2", u2},   {"up1", u1},   {"output", final_(cropped)}};
+  s = {{"down1", d1}, {"down2", d2}, {"down3", d3}, {"down4", d4}, {"centre", c},
+       {"up4", u4},   {"up3", u3},   {"up2", u2},   {"up1", u1},   {"output", final_(cropped)}};
   return s;
 }
 

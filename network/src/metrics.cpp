@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "vmb/network/data.hpp"
@@ -122,8 +121,11 @@ std::string metric_text(double value) {
 
 std::string to_json(const Metrics& m) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, value] : {std::pair{"paper_psnr", m.paper_psnr}, {"paper_ssim", m.paper_ssim},
-                                    {"mae", m.mae}, {"rmse", m.rmse}, {"ssim", m.ssim},
+  for (const auto& [name, value] : {std::pair{"paper_psnr", m.paper_psnr},
+                                    {"paper_ssim", m.paper_ssim},
+                                    {"mae", m.mae},
+                                    {"rmse", m.rmse},
+                                    {"ssim", m.ssim},
                                     {"psnr", m.psnr}}) {
     if (std::isnan(value)) throw NetworkError(std::string("the metric ") + name + " is NaN");
     j[name] = std::isinf(value) ? nlohmann::json(metric_text(value)) : nlohmann::json(value);

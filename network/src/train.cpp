@@ -7,9 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/check.hpp"
@@ -28,7 +27,8 @@ torch::Tensor int_tensor(const std::vector<std::int64_t>& v) {
 
 std::vector<std::int64_t> int_vector(const torch::Tensor& t) {
   const auto c = t.contiguous();
-  return std::vector<std::int64_t>(c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel());
+  return std::vector<std::int64_t>(c.data_ptr<std::int64_t>(),
+                                   c.data_ptr<std::int64_t>() + c.numel());
 }
 
 void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam& optimiser) {
@@ -49,10 +49,12 @@ void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam&
   archive.write("input_shape", int_tensor(c.input_shape));
   archive.write("normalisation",
                 torch::tensor({double(c.norm.standardise_data), double(c.norm.scale_labels),
-                               c.norm.vmin, c.norm.vmax}, torch::kFloat64));
+                               c.norm.vmin, c.norm.vmax},
+                              torch::kFloat64));
   archive.write("mean_model", c.mean_model);
   std::vector<double> h;
-  for (const auto& e : c.history) h.insert(h.end(), {double(e.epoch), e.train, e.validation, e.seconds});
+  for (const auto& e : c.history)
+    h.insert(h.end(), {double(e.epoch), e.train, e.validation, e.seconds});
   archive.write("history", torch::tensor(h, torch::kFloat64).reshape({-1, 4}));
   archive.write("settings", c10::IValue(c.settings));
   io::AtomicFile out(path);
@@ -99,7 +101,6 @@ double validation_loss(Fcnvmb& net, const ShardDataset& data, const Normalisatio
   return sum / double(data.size());
 }
 
-
 // A forward pass of one empty sample on the CPU: gathers too small for the model size are
 // reported in one line before any training starts.
 void check_network_fits(Checkpoint& c) {
@@ -111,8 +112,8 @@ void check_network_fits(Checkpoint& c) {
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     throw NetworkError("the network cannot map gathers of " + std::to_string(c.input_shape[1]) +
-                       " x " + std::to_string(c.input_shape[2]) + " to the model: " +
-                       what.substr(0, what.find('\n')));
+                       " x " + std::to_string(c.input_shape[2]) +
+                       " to the model: " + what.substr(0, what.find('\n')));
   }
   c.net->train(training);
 }
@@ -175,7 +176,8 @@ Checkpoint load_checkpoint(const std::string& path) {
   try {
     archive.load_from(path);
   } catch (const c10::Error&) {
-    throw NetworkError("cannot read checkpoint '" + path + "': not a vmbkit checkpoint, or damaged");
+    throw NetworkError("cannot read checkpoint '" + path +
+                       "': not a vmbkit checkpoint, or damaged");
   }
   auto bad = [&](const std::string& what) {
     return NetworkError("checkpoint '" + path + "' is damaged: " + what);
@@ -273,7 +275,9 @@ torch::Tensor predict(Checkpoint& c, const torch::Tensor& gathers) {
   torch::NoGradGuard no_grad;
   c.net->eval();
   const auto device = c.net->parameters().front().device();
-  return c.norm.velocity(c.net->forward(c.norm.inputs(gathers).to(device))).squeeze(1).to(torch::kCPU);
+  return c.norm.velocity(c.net->forward(c.norm.inputs(gathers).to(device)))
+      .squeeze(1)
+      .to(torch::kCPU);
 }
 
 std::vector<EpochLoss> train(const TrainConfig& config) {
@@ -288,7 +292,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   at::globalContext().setFlushDenormal(true);
   const std::string checkpoint_path = (fs::path(config.run) / "checkpoint.pt").string();
   if (!config.resume && fs::exists(checkpoint_path))
-    throw NetworkError("run folder '" + config.run + "' already holds a checkpoint: resume it, or "
+    throw NetworkError("run folder '" + config.run +
+                       "' already holds a checkpoint: resume it, or "
                        "train into another folder");
   io::prepare_output_folder({"run folder", config.run});
   io::remove_stale_temporaries(config.run, false);
@@ -307,14 +312,17 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     check_fits(c, *train_data, "training data");
     open_validation();
     if (c.settings.empty())
-      throw NetworkError("checkpoint '" + checkpoint_path + "' records no training settings "
+      throw NetworkError("checkpoint '" + checkpoint_path +
+                         "' records no training settings "
                          "(written by an older vmbkit): it cannot be resumed safely");
     refuse_changed_settings(c.settings,
                             training_settings(config, train_data->config_hash(),
                                               validation ? validation->config_hash() : ""));
     if (c.epoch > config.epochs)
-      throw NetworkError("the run has trained " + std::to_string(c.epoch) + " epochs already, more "
-                         "than the " + std::to_string(config.epochs) + " asked for");
+      throw NetworkError("the run has trained " + std::to_string(c.epoch) +
+                         " epochs already, more "
+                         "than the " +
+                         std::to_string(config.epochs) + " asked for");
   } else {
     if (!config.init.empty()) {
       c = load_checkpoint(config.init);
@@ -325,7 +333,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     } else {
       train_data = std::make_unique<ShardDataset>(config.train_data, config.time);
       torch::manual_seed(config.seed);
-      c.net = Fcnvmb(NetworkConfig{train_data->nshots(), config.width, train_data->nz(), train_data->nx()});
+      c.net = Fcnvmb(
+          NetworkConfig{train_data->nshots(), config.width, train_data->nz(), train_data->nx()});
       c.time = config.time;
       c.input_shape = {train_data->nshots(), train_data->nt(), train_data->nrec()};
       const auto [lo, hi] = train_data->velocity_range();
@@ -339,7 +348,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   }
   check_network_fits(c);
   c.net->to(device);
-  torch::optim::Adam optimiser(c.net->parameters(), torch::optim::AdamOptions(config.learning_rate));
+  torch::optim::Adam optimiser(c.net->parameters(),
+                               torch::optim::AdamOptions(config.learning_rate));
   int saved_epoch = -1;  // the epoch of the checkpoint on disk; -1: none written
   if (config.resume) {
     try {
@@ -348,7 +358,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
       archive.read("optimiser", state);
       optimiser.load(state);
     } catch (const c10::Error&) {
-      throw NetworkError("checkpoint '" + checkpoint_path + "' is damaged: its optimiser state "
+      throw NetworkError("checkpoint '" + checkpoint_path +
+                         "' is damaged: its optimiser state "
                          "cannot be read");
     }
     saved_epoch = c.epoch;
@@ -356,7 +367,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
 
   const std::int64_t n = train_data->size();
   const std::int64_t batches = (n + config.batch_size - 1) / config.batch_size;
-  io::Progress progress("vmb-train: batches", long(batches) * (config.epochs - c.epoch), config.quiet);
+  io::Progress progress("vmb-train: batches", long(batches) * (config.epochs - c.epoch),
+                        config.quiet);
   long done = 0;
   for (int epoch = c.epoch; epoch < config.epochs; ++epoch) {
     const auto start = Clock::now();
@@ -373,7 +385,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
         msg << "the loss became " << value << " in epoch " << epoch + 1 << ", batch " << batch + 1
             << ": training stopped; ";
         if (saved_epoch >= 0)
-          msg << "the last good checkpoint is " << checkpoint_path << " (epoch " << saved_epoch << ")";
+          msg << "the last good checkpoint is " << checkpoint_path << " (epoch " << saved_epoch
+              << ")";
         else
           msg << "no checkpoint was written (none was due yet)";
         throw NetworkError(msg.str());
@@ -387,8 +400,9 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     EpochLoss e;
     e.epoch = epoch + 1;
     e.train = sum / double(n);
-    e.validation = validation ? validation_loss(c.net, *validation, c.norm, config.batch_size, device)
-                              : std::nan("");
+    e.validation = validation
+                       ? validation_loss(c.net, *validation, c.norm, config.batch_size, device)
+                       : std::nan("");
     e.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     c.history.push_back(e);
     c.epoch = epoch + 1;

@@ -7,16 +7,17 @@
 #include <fstream>
 #include <iostream>
 
+#include "driver.hpp"
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/gathers_io.hpp"
-#include "driver.hpp"
 
 namespace vmb::cli {
 
 std::string config_path(const po::variables_map& vm) {
   const std::string path = vm["config"].as<std::string>();
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw UsageError("config file '" + path + "' does not exist");
+  if (!std::filesystem::exists(path, ec))
+    throw UsageError("config file '" + path + "' does not exist");
   if (!std::filesystem::is_regular_file(path, ec))
     throw UsageError("config file '" + path + "' is not a file");
   return path;

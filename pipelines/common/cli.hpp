@@ -5,7 +5,6 @@
 // --version the version.
 
 #include <boost/program_options.hpp>
-
 #include <functional>
 #include <stdexcept>
 #include <string>

@@ -5,16 +5,16 @@
 namespace vmb::cli {
 
 po::options_description survey_options() {
-  po::options_description survey("Survey (positions in m; x from the left edge, z down from the top row)");
-  survey.add_options()
-    ("nshots", positive<int>("nshots")->default_value(29), "number of shots")
-    ("sx0", po::value<double>(), "first source x (default 0)")
-    ("sx1", po::value<double>(), "last source x (default: the model width)")
-    ("sz", po::value<double>(), "source depth (default: dz, the first interior row)")
-    ("nrec", positive<int>("nrec"), "number of receivers (default: one per column)")
-    ("rx0", po::value<double>(), "first receiver x (default 0)")
-    ("rx1", po::value<double>(), "last receiver x (default: the model width)")
-    ("rz", po::value<double>(), "receiver depth (default: dz)");
+  po::options_description survey(
+      "Survey (positions in m; x from the left edge, z down from the top row)");
+  survey.add_options()("nshots", positive<int>("nshots")->default_value(29), "number of shots")(
+      "sx0", po::value<double>(), "first source x (default 0)")(
+      "sx1", po::value<double>(), "last source x (default: the model width)")(
+      "sz", po::value<double>(), "source depth (default: dz, the first interior row)")(
+      "nrec", positive<int>("nrec"), "number of receivers (default: one per column)")(
+      "rx0", po::value<double>(), "first receiver x (default 0)")(
+      "rx1", po::value<double>(), "last receiver x (default: the model width)")(
+      "rz", po::value<double>(), "receiver depth (default: dz)");
   return survey;
 }
 
@@ -33,13 +33,13 @@ SurveyLayout survey_layout(const po::variables_map& vm) {
 
 po::options_description physics_options() {
   po::options_description physics("Time and physics");
-  physics.add_options()
-    ("nt", positive<int>("nt")->default_value(2000), "output samples")
-    ("dt", positive<double>("dt")->default_value(1e-3), "output sample interval, s")
-    ("f0", positive<double>("f0")->default_value(15.0), "Ricker peak frequency, Hz (peak at 1.5 / f0)")
-    ("order", bounded<int>("order", 2, 8)->default_value(8), "spatial order: 2, 4, 6 or 8")
-    ("pml", non_negative<int>("pml")->default_value(20), "CPML width, cells per side")
-    ("free-surface", po::bool_switch(), "top side p = 0 instead of absorbing");
+  physics.add_options()("nt", positive<int>("nt")->default_value(2000), "output samples")(
+      "dt", positive<double>("dt")->default_value(1e-3), "output sample interval, s")(
+      "f0", positive<double>("f0")->default_value(15.0),
+      "Ricker peak frequency, Hz (peak at 1.5 / f0)")(
+      "order", bounded<int>("order", 2, 8)->default_value(8), "spatial order: 2, 4, 6 or 8")(
+      "pml", non_negative<int>("pml")->default_value(20), "CPML width, cells per side")(
+      "free-surface", po::bool_switch(), "top side p = 0 instead of absorbing");
   return physics;
 }
 
@@ -67,18 +67,20 @@ po::options_description batch_options(int batch_size) {
 
 po::options_description model_file_options(bool grid) {
   po::options_description model("Model file");
-  model.add_options()
-    ("format", po::value<std::string>(), "h5 | bin | segy | mat (default: from the extension)")
-    ("axis-order", po::value<std::string>()->default_value("zx"), "raw binary: zx (x fastest) | xz")
-    ("endian", po::value<std::string>()->default_value("little"), "raw binary: little | big")
-    ("units", po::value<std::string>()->default_value("m/s"), "velocity units in the file: m/s | km/s")
-    ("dz", positive<double>("dz"), "row spacing, m (default: from the file, else dx)")
-    ("mat-variable", po::value<std::string>(), ".mat variable (default: vmodel, svmodel or the only one)");
+  model.add_options()("format", po::value<std::string>(),
+                      "h5 | bin | segy | mat (default: from the extension)")(
+      "axis-order", po::value<std::string>()->default_value("zx"),
+      "raw binary: zx (x fastest) | xz")(
+      "endian", po::value<std::string>()->default_value("little"), "raw binary: little | big")(
+      "units", po::value<std::string>()->default_value("m/s"),
+      "velocity units in the file: m/s | km/s")("dz", positive<double>("dz"),
+                                                "row spacing, m (default: from the file, else dx)")(
+      "mat-variable", po::value<std::string>(),
+      ".mat variable (default: vmodel, svmodel or the only one)");
   if (grid)
-    model.add_options()
-      ("nz", positive<int>("nz"), "rows (depth) of a raw binary model")
-      ("nx", positive<int>("nx"), "columns (x) of a raw binary model")
-      ("dx", positive<double>("dx"), "column spacing, m (default: from the file, else 10)");
+    model.add_options()("nz", positive<int>("nz"), "rows (depth) of a raw binary model")(
+        "nx", positive<int>("nx"), "columns (x) of a raw binary model")(
+        "dx", positive<double>("dx"), "column spacing, m (default: from the file, else 10)");
   return model;
 }
 

@@ -29,7 +29,7 @@ po::typed_value<T>* bounded(const std::string& name, T lo, T hi) {
     if (hi == std::numeric_limits<T>::max())
       msg << (lo == T(0) ? "it must not be negative"
                          : (lo == T(1) && std::is_integral_v<T> ? "it must be at least 1"
-                                                               : "it must be positive"));
+                                                                : "it must be positive"));
     else
       msg << "it must lie in " << lo << " .. " << hi;
     throw UsageError(msg.str());

@@ -44,16 +44,20 @@ class Datagen {
  public:
   static po::options_description options() {
     po::options_description io("Input and output");
-    io.add_options()
-      ("models", po::value<std::string>()->required(), "model set (from vmb-genmodels)")
-      ("out", po::value<std::string>()->required(), "dataset folder")
-      ("shard-size", vmb::cli::positive<int>("shard-size")->default_value(50), "samples per shard file")
-      ("compression", vmb::cli::bounded<int>("compression", 0, 9)->default_value(0), "gzip level 0-9")
-      ("decimation", po::value<std::string>()->default_value("none"), "none | antialias | fcnvmb")
-      ("decimation-factor", vmb::cli::positive<int>("decimation-factor")->default_value(1), "keep one sample in this many")
-      ("decimation-offset", vmb::cli::non_negative<int>("decimation-offset")->default_value(2), "fcnvmb: keep sample f m + offset")
-      ("shard", po::value<std::string>()->default_value("0/1"), "this process's part i/N of the shards")
-      ("quiet", po::bool_switch(), "no progress on stderr");
+    io.add_options()("models", po::value<std::string>()->required(),
+                     "model set (from vmb-genmodels)")("out", po::value<std::string>()->required(),
+                                                       "dataset folder")(
+        "shard-size", vmb::cli::positive<int>("shard-size")->default_value(50),
+        "samples per shard file")("compression",
+                                  vmb::cli::bounded<int>("compression", 0, 9)->default_value(0),
+                                  "gzip level 0-9")(
+        "decimation", po::value<std::string>()->default_value("none"), "none | antialias | fcnvmb")(
+        "decimation-factor", vmb::cli::positive<int>("decimation-factor")->default_value(1),
+        "keep one sample in this many")(
+        "decimation-offset", vmb::cli::non_negative<int>("decimation-offset")->default_value(2),
+        "fcnvmb: keep sample f m + offset")("shard", po::value<std::string>()->default_value("0/1"),
+                                            "this process's part i/N of the shards")(
+        "quiet", po::bool_switch(), "no progress on stderr");
     po::options_description all;
     all.add(io).add(vmb::cli::survey_options()).add(vmb::cli::physics_options());
     all.add(vmb::cli::threads_options());
@@ -122,8 +126,8 @@ class Datagen {
 int main(int argc, char** argv) {
 #ifdef VMB_WITH_MPI
   // Only under an MPI launcher: a plain run needs no MPI runtime.
-  const bool under_mpi = std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMIX_RANK") ||
-                         std::getenv("PMI_RANK");
+  const bool under_mpi =
+      std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMIX_RANK") || std::getenv("PMI_RANK");
   if (under_mpi) MPI_Init(&argc, &argv);
 #endif
   const int code = vmb::cli::run_tool<Datagen>(argc, argv, "vmb-datagen",

@@ -30,8 +30,10 @@ std::vector<std::int64_t> parse_list(const std::string& text) {
         used = 0;
       }
       if (used != item.size() || n < 0)
-        throw vmb::cli::UsageError("--panels wants sample numbers (0, 1, ...) separated by commas, "
-                                   "not '" + text + "'");
+        throw vmb::cli::UsageError(
+            "--panels wants sample numbers (0, 1, ...) separated by commas, "
+            "not '" +
+            text + "'");
       if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
     }
   return out;
@@ -41,13 +43,13 @@ class Eval {
  public:
   static po::options_description options() {
     po::options_description o("Evaluation");
-    o.add_options()
-      ("checkpoint", po::value<std::string>()->required(), "trained network (vmb-train)")
-      ("data", po::value<std::string>()->required(), "dataset folder (vmb-datagen)")
-      ("out", po::value<std::string>()->required(), "output folder")
-      ("name", po::value<std::string>()->default_value(""), "label for the pictures")
-      ("panels", po::value<std::string>()->default_value("0,1,2"), "samples to draw, comma-separated")
-      ("quiet", po::bool_switch(), "no progress on stderr");
+    o.add_options()("checkpoint", po::value<std::string>()->required(),
+                    "trained network (vmb-train)")("data", po::value<std::string>()->required(),
+                                                   "dataset folder (vmb-datagen)")(
+        "out", po::value<std::string>()->required(), "output folder")(
+        "name", po::value<std::string>()->default_value(""), "label for the pictures")(
+        "panels", po::value<std::string>()->default_value("0,1,2"),
+        "samples to draw, comma-separated")("quiet", po::bool_switch(), "no progress on stderr");
     o.add(vmb::cli::batch_options(4)).add(vmb::cli::device_options());
     return o;
   }

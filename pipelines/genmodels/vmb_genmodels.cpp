@@ -6,8 +6,8 @@
 //   vmb-genmodels --import a.mat b.mat c.h5 --out set.h5
 
 #include <algorithm>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,24 +42,29 @@ class GenModels {
  public:
   static po::options_description options() {
     po::options_description source("Source of the models");
-    source.add_options()
-      ("generator", po::value<std::string>(), "fcnvmb-salt | seg-like | flat | curved | flat-fault | curved-fault")
-      ("count", vmb::cli::positive<long>("count"), "number of models to generate")
-      ("seed", po::value<unsigned long>()->default_value(1), "global seed; model i depends on (seed, i) only")
-      ("nz", vmb::cli::positive<int>("nz"), "rows (default: 201, or 70 for the OpenFWI families; raw binary imports: required)")
-      ("nx", vmb::cli::positive<int>("nx"), "columns (default: 301, or 70; raw binary imports: required)")
-      ("dx", vmb::cli::positive<double>("dx"), "grid spacing, m (default: 10, or from the imported files)")
-      ("import-fcnvmb", po::value<std::string>(), "FCNVMB release folder to import")
-      ("subset", po::value<std::string>()->default_value("train"), "with --import-fcnvmb: train | test | seg")
-      ("import", po::value<std::vector<std::string>>()->multitoken(), "model files to import (any format vmb-simulate reads)");
+    source.add_options()("generator", po::value<std::string>(),
+                         "fcnvmb-salt | seg-like | flat | curved | flat-fault | curved-fault")(
+        "count", vmb::cli::positive<long>("count"), "number of models to generate")(
+        "seed", po::value<unsigned long>()->default_value(1),
+        "global seed; model i depends on (seed, i) only")(
+        "nz", vmb::cli::positive<int>("nz"),
+        "rows (default: 201, or 70 for the OpenFWI families; raw binary imports: required)")(
+        "nx", vmb::cli::positive<int>("nx"),
+        "columns (default: 301, or 70; raw binary imports: required)")(
+        "dx", vmb::cli::positive<double>("dx"),
+        "grid spacing, m (default: 10, or from the imported files)")(
+        "import-fcnvmb", po::value<std::string>(), "FCNVMB release folder to import")(
+        "subset", po::value<std::string>()->default_value("train"),
+        "with --import-fcnvmb: train | test | seg")(
+        "import", po::value<std::vector<std::string>>()->multitoken(),
+        "model files to import (any format vmb-simulate reads)");
     source.add(vmb::cli::model_file_options(false));
     po::options_description params("Generator parameters (defaults per generator; see the README)");
     for (const auto& name : all_parameters())
       params.add_options()(dashed(name).c_str(), po::value<double>(), "");
     po::options_description output("Output");
-    output.add_options()
-      ("out", po::value<std::string>()->required(), "model set file (HDF5)")
-      ("quiet", po::bool_switch(), "no progress on stderr");
+    output.add_options()("out", po::value<std::string>()->required(), "model set file (HDF5)")(
+        "quiet", po::bool_switch(), "no progress on stderr");
     po::options_description all;
     all.add(source).add(params).add(output);
     return all;
@@ -68,8 +73,8 @@ class GenModels {
   explicit GenModels(const po::variables_map& vm) : vm_(vm), out_(vm["out"].as<std::string>()) {}
 
   void run() {
-    const int sources = int(vm_.count("generator")) + int(vm_.count("import-fcnvmb")) +
-                        int(vm_.count("import"));
+    const int sources =
+        int(vm_.count("generator")) + int(vm_.count("import-fcnvmb")) + int(vm_.count("import"));
     if (sources != 1)
       throw vmb::cli::UsageError("give exactly one of --generator, --import-fcnvmb, --import");
     vmb::cli::check_output_files(vm_, {"out"}, {"import"});
@@ -109,7 +114,8 @@ class GenModels {
       files = vm_["import"].as<std::vector<std::string>>();
       source = "files";
     }
-    vmb::io::Progress progress("vmb-genmodels: imported", long(files.size()), vm_["quiet"].as<bool>());
+    vmb::io::Progress progress("vmb-genmodels: imported", long(files.size()),
+                               vm_["quiet"].as<bool>());
     vmb::datagen::import_model_set(out_, files, vmb::cli::model_file_settings(vm_), source,
                                    [&](std::int64_t done) { progress.update(done); });
     progress.finish();

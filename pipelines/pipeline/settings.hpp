@@ -23,8 +23,8 @@ using Value = std::variant<bool, int, double, std::string>;
 enum class Range { kAny, kPositive, kNonNegative };
 
 struct Key {
-  std::string name;                 // section.key
-  std::array<Value, 3> defaults;    // tiny, quick, paper (the type of the key)
+  std::string name;               // section.key
+  std::array<Value, 3> defaults;  // tiny, quick, paper (the type of the key)
   Range range = Range::kAny;
   std::string doc;                  // one line, units included
   std::vector<std::string> stages;  // the stages whose result it shapes (empty: none)

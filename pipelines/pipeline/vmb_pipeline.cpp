@@ -19,25 +19,24 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "settings.hpp"
 #include "vmb/datagen/dataset.hpp"
-#include "vmb/datagen/model_set.hpp"
 #include "vmb/datagen/error.hpp"
+#include "vmb/datagen/model_set.hpp"
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/check.hpp"
 #include "vmb/io/checksum.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/progress.hpp"
-#include "vmb/network/metrics.hpp"
-#include "vmb/network/evaluate.hpp"
-#include "vmb/network/train.hpp"
 #include "vmb/modeling/solver.hpp"
 #include "vmb/modeling/wavelet.hpp"
+#include "vmb/network/evaluate.hpp"
+#include "vmb/network/metrics.hpp"
+#include "vmb/network/train.hpp"
 
 namespace {
 
@@ -76,7 +75,8 @@ class Pipeline {
     manifest_ = read_manifest();
     int k = 0;
     for (auto& stage : stages_) {
-      const std::string step = "[" + std::to_string(++k) + "/" + std::to_string(stages_.size()) + "] ";
+      const std::string step =
+          "[" + std::to_string(++k) + "/" + std::to_string(stages_.size()) + "] ";
       const auto entry = manifest_.find(stage.name);
       const bool same = entry != manifest_.end() && entry->second.hash == stage.hash;
       if (same && entry->second.done) {
@@ -99,7 +99,8 @@ class Pipeline {
       }
       const auto t0 = Clock::now();
       stage.run();
-      manifest_[stage.name] = {stage.hash, std::chrono::duration<double>(Clock::now() - t0).count(), true};
+      manifest_[stage.name] = {stage.hash, std::chrono::duration<double>(Clock::now() - t0).count(),
+                               true};
       save_manifest();
     }
     say("report: " + (run_ / "report.html").string());
@@ -115,7 +116,8 @@ class Pipeline {
   // here as the stages will check it, before any of them runs.
   void check_values() const {
     if (released() && !std::filesystem::is_directory(s_.text("data.fcnvmb")))
-      throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") + "' does not exist");
+      throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") +
+                                 "' does not exist");
     try {
       vmb::ricker(s_.number("survey.f0"), s_.integer("survey.nt"), s_.number("survey.dt"));
       vmb::SolverOptions solver;
@@ -149,8 +151,8 @@ class Pipeline {
   }
 
   // A model set: generated, or imported from the FCNVMB release where it has one.
-  void models(const std::string& set, const std::string& name, const char* count_key, int seed_offset,
-              const char* release_subset) {
+  void models(const std::string& set, const std::string& name, const char* count_key,
+              int seed_offset, const char* release_subset) {
     fs::create_directories(run_ / "models");
     const std::string path = (run_ / "models" / (set + ".h5")).string();
     if (released() && release_subset) {
@@ -163,7 +165,8 @@ class Pipeline {
           std::string("fcnvmb-release:") + release_subset);
       return;
     }
-    vmb::datagen::generate_model_set(path, generator(name), std::uint64_t(s_.integer("run.seed") + seed_offset),
+    vmb::datagen::generate_model_set(path, generator(name),
+                                     std::uint64_t(s_.integer("run.seed") + seed_offset),
                                      s_.integer(count_key));
   }
 
@@ -188,7 +191,8 @@ class Pipeline {
     vmb::datagen::produce_dataset(
         (run_ / "models" / (set + ".h5")).string(), (run_ / "data" / set).string(), survey(), {},
         [&](std::int64_t done, std::int64_t total) {
-          if (!progress) progress = std::make_unique<vmb::io::Progress>("  samples", long(total), s_.quiet());
+          if (!progress)
+            progress = std::make_unique<vmb::io::Progress>("  samples", long(total), s_.quiet());
           progress->update(done);
         },
         [&](const std::string& text) { say(text); });
@@ -224,7 +228,8 @@ class Pipeline {
     c.quiet = s_.quiet();
     const auto r = vmb::network::evaluate(c);
     std::ostringstream t;
-    for (const auto& [who, m] : {std::pair{"network", r.network_mean}, std::pair{"baseline", r.baseline_mean}})
+    for (const auto& [who, m] :
+         {std::pair{"network", r.network_mean}, std::pair{"baseline", r.baseline_mean}})
       t << who << '\t' << m.paper_psnr << '\t' << m.paper_ssim << '\t' << m.mae << '\t' << m.rmse
         << '\t' << m.ssim << '\t' << m.psnr << '\n';
     vmb::io::write_text_file((run_ / "eval" / set / "summary.tsv").string(), t.str());
@@ -234,27 +239,45 @@ class Pipeline {
   // chains those settings' values with the hashes of the stages it depends on.
   void define_stages() {
     stages_ = {
-        {"models.pretrain", {}, {"models/pretrain.h5"},
+        {"models.pretrain",
+         {},
+         {"models/pretrain.h5"},
          [this] { models("pretrain", "fcnvmb-salt", "pretrain.models", 0, "train"); }},
-        {"models.finetune", {}, {"models/finetune.h5"},
+        {"models.finetune",
+         {},
+         {"models/finetune.h5"},
          [this] { models("finetune", "seg-like", "finetune.models", 1, nullptr); }},
-        {"models.test_simulated", {}, {"models/test_simulated.h5"},
+        {"models.test_simulated",
+         {},
+         {"models/test_simulated.h5"},
          [this] { models("test_simulated", "fcnvmb-salt", "test.simulated", 2, "test"); }},
-        {"models.test_seg", {}, {"models/test_seg.h5"},
+        {"models.test_seg",
+         {},
+         {"models/test_seg.h5"},
          [this] { models("test_seg", "seg-like", "test.seg", 3, "seg"); }},
         {"data.pretrain", {"models.pretrain"}, {"data/pretrain"}, [this] { data("pretrain"); }},
         {"data.finetune", {"models.finetune"}, {"data/finetune"}, [this] { data("finetune"); }},
-        {"data.test_simulated", {"models.test_simulated"}, {"data/test_simulated"},
+        {"data.test_simulated",
+         {"models.test_simulated"},
+         {"data/test_simulated"},
          [this] { data("test_simulated"); }},
         {"data.test_seg", {"models.test_seg"}, {"data/test_seg"}, [this] { data("test_seg"); }},
         {"train.pretrain", {"data.pretrain"}, {"train/pretrain"}, [this] { train("pretrain"); }},
-        {"train.finetune", {"train.pretrain", "data.finetune"}, {"train/finetune"},
+        {"train.finetune",
+         {"train.pretrain", "data.finetune"},
+         {"train/finetune"},
          [this] { train("finetune"); }},
-        {"eval.test_simulated", {"train.pretrain", "data.test_simulated"}, {"eval/test_simulated"},
+        {"eval.test_simulated",
+         {"train.pretrain", "data.test_simulated"},
+         {"eval/test_simulated"},
          [this] { evaluate("test_simulated", "simulated test, pretrained network", "pretrain"); }},
-        {"eval.test_seg", {"train.finetune", "data.test_seg"}, {"eval/test_seg"},
+        {"eval.test_seg",
+         {"train.finetune", "data.test_seg"},
+         {"eval/test_seg"},
          [this] { evaluate("test_seg", "SEG-style test, fine-tuned network", "finetune"); }},
-        {"report", {"eval.test_simulated", "eval.test_seg"}, {"report.html", "report.json"},
+        {"report",
+         {"eval.test_simulated", "eval.test_seg"},
+         {"report.html", "report.json"},
          [this] { report(); }}};
     std::map<std::string, std::string> texts, hashes;
     for (const auto& stage : stages_) texts[stage.name] = stage.name;
@@ -317,7 +340,8 @@ class Pipeline {
                   (key.name + " = " + vmb::pipeline::to_text(s_.values().at(key.name))).c_str(),
                   key.doc.c_str());
     const auto done = read_manifest();
-    const int nz = s_.integer("grid.nz"), nx = s_.integer("grid.nx"), pml = s_.integer("survey.pml");
+    const int nz = s_.integer("grid.nz"), nx = s_.integer("grid.nx"),
+              pml = s_.integer("survey.pml");
     const int nshots = s_.integer("survey.nshots"), nt = s_.integer("survey.nt");
     const int stored = nt / s_.integer("survey.decimation");
     const double dx = s_.number("grid.dx");
@@ -401,8 +425,8 @@ class Pipeline {
   }
 
   void report() {
-    static const char* titles[] = {"PSNR (paper, dB)", "SSIM (paper)", "MAE (m/s)", "RMSE (m/s)",
-                                   "SSIM", "PSNR (dB)"};
+    static const char* titles[] = {"PSNR (paper, dB)", "SSIM (paper)", "MAE (m/s)",
+                                   "RMSE (m/s)",       "SSIM",         "PSNR (dB)"};
     nlohmann::json j;
     std::ostringstream h;
     j["preset"] = s_.preset();
@@ -410,15 +434,18 @@ class Pipeline {
     j["stage_seconds"] = nlohmann::json::object();
     for (const auto& stage : stages_) {
       const auto it = manifest_.find(stage.name);
-      if (it != manifest_.end() && it->second.done) j["stage_seconds"][stage.name] = it->second.seconds;
+      if (it != manifest_.end() && it->second.done)
+        j["stage_seconds"][stage.name] = it->second.seconds;
     }
     for (const char* phase : {"pretrain", "finetune"}) {
       j["loss"][phase] = nlohmann::json::array();
       for (const auto& [epoch, loss] : losses(phase)) j["loss"][phase].push_back({epoch, loss});
     }
-    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vmbkit run: " << html(s_.preset())
+    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vmbkit run: "
+      << html(s_.preset())
       << "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
-         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px "
+         "8px;text-align:right}"
          "th{background:#eee}img{max-width:100%}</style></head><body>\n<h1>FCNVMB reproduction: "
       << html(s_.preset()) << " preset</h1>\n<p>vmbkit " << vmb::io::version()
       << ". Pretrained on generated (or released) salt models and evaluated on held-out ones; "
@@ -438,7 +465,8 @@ class Pipeline {
         h << "<tr><th>" << (who[0] == 'n' ? "network" : "mean training model") << "</th>";
         for (int k = 0; k < 6; ++k) {
           char cell[32];
-          std::snprintf(cell, sizeof cell, k == 2 || k == 3 ? "%.1f" : (k == 1 || k == 4 ? "%.4f" : "%.2f"), v[k]);
+          std::snprintf(cell, sizeof cell,
+                        k == 2 || k == 3 ? "%.1f" : (k == 1 || k == 4 ? "%.4f" : "%.2f"), v[k]);
           h << "<td>" << cell << "</td>";
         }
         h << "</tr>\n";
@@ -451,12 +479,14 @@ class Pipeline {
       for (const auto& panel : panels)
         h << "<p><img src=\"eval/" << set << "/" << html(panel) << "\"></p>\n";
     }
-    h << "<h2>Loss curves</h2>\n<p><img src=\"train/pretrain/loss.png\"> <img src=\"train/finetune/loss.png\"></p>\n"
+    h << "<h2>Loss curves</h2>\n<p><img src=\"train/pretrain/loss.png\"> <img "
+         "src=\"train/finetune/loss.png\"></p>\n"
       << "<h2>Time per stage</h2>\n<table><tr><th>stage</th><th>seconds</th></tr>\n";
     for (const auto& stage : stages_) {
       const auto it = manifest_.find(stage.name);
       if (it != manifest_.end() && it->second.done)
-        h << "<tr><td style=\"text-align:left\">" << stage.name << "</td><td>" << it->second.seconds << "</td></tr>\n";
+        h << "<tr><td style=\"text-align:left\">" << stage.name << "</td><td>" << it->second.seconds
+          << "</td></tr>\n";
     }
     h << "</table>\n<h2>Settings</h2>\n<table>\n";
     for (const auto& [k, v] : s_.values())
@@ -472,11 +502,20 @@ class Pipeline {
     std::string out;
     for (char ch : text) {
       switch (ch) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += ch;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        default:
+          out += ch;
       }
     }
     return out;

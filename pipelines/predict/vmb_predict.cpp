@@ -1,9 +1,9 @@
 // vmb-predict: a checkpoint and a gathers file from vmb-simulate in, a velocity model out.
 //
-//   vmb-predict --checkpoint runs/finetune/checkpoint.pt --gathers gathers.h5 --out model.h5 --png model.png
+//   vmb-predict --checkpoint runs/finetune/checkpoint.pt --gathers gathers.h5 --out model.h5 --png
+//   model.png
 
 #include <torch/torch.h>
-
 
 #include "cli.hpp"
 #include "driver.hpp"
@@ -23,11 +23,12 @@ class Predict {
  public:
   static po::options_description options() {
     po::options_description o("Prediction");
-    o.add_options()
-      ("checkpoint", po::value<std::string>()->required(), "trained network (vmb-train)")
-      ("gathers", po::value<std::string>()->required(), "gathers file (vmb-simulate)")
-      ("out", po::value<std::string>()->required(), "velocity model file: .h5, .bin, .segy or .mat")
-      ("png", po::value<std::string>(), "picture of the predicted model");
+    o.add_options()("checkpoint", po::value<std::string>()->required(),
+                    "trained network (vmb-train)")("gathers", po::value<std::string>()->required(),
+                                                   "gathers file (vmb-simulate)")(
+        "out", po::value<std::string>()->required(),
+        "velocity model file: .h5, .bin, .segy or .mat")("png", po::value<std::string>(),
+                                                         "picture of the predicted model");
     o.add(vmb::cli::device_options());
     return o;
   }
@@ -42,8 +43,8 @@ class Predict {
     auto record = vmb::io::read_gathers(vm_["gathers"].as<std::string>());
     const auto& g = record.gathers;
     const auto& time = checkpoint.time;
-    std::vector<float> selected = vmb::datagen::select_samples(g.data.data(), g.nshots, g.nt, g.nrec,
-                                                               time.factor, time.offset);
+    std::vector<float> selected = vmb::datagen::select_samples(g.data.data(), g.nshots, g.nt,
+                                                               g.nrec, time.factor, time.offset);
     const std::int64_t kept = vmb::datagen::selected_samples(g.nt, time.factor, time.offset);
     const auto shots = torch::from_blob(selected.data(), {g.nshots, kept, g.nrec}, torch::kFloat32);
     const std::vector<std::int64_t> shape{shots.size(0), shots.size(1), shots.size(2)};
@@ -63,7 +64,8 @@ class Predict {
     model.nx = int(velocity.size(1));
     model.dx = record.model.dx;
     model.dz = record.model.dz;
-    model.velocity.assign(velocity.data_ptr<float>(), velocity.data_ptr<float>() + velocity.numel());
+    model.velocity.assign(velocity.data_ptr<float>(),
+                          velocity.data_ptr<float>() + velocity.numel());
     vmb::io::write_model(vm_["out"].as<std::string>(), model);
     if (vm_.count("png"))
       vmb::io::write_png(vm_["png"].as<std::string>(),
@@ -77,5 +79,7 @@ class Predict {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return vmb::cli::run_tool<Predict>(argc, argv, "vmb-predict", "--checkpoint FILE --gathers FILE --out FILE", vmb::network::set_threads);
+  return vmb::cli::run_tool<Predict>(argc, argv, "vmb-predict",
+                                     "--checkpoint FILE --gathers FILE --out FILE",
+                                     vmb::network::set_threads);
 }

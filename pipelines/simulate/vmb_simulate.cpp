@@ -33,19 +33,20 @@ class Simulate {
  public:
   static po::options_description options() {
     po::options_description model("Model");
-    model.add_options()
-      ("model", po::value<std::string>(), "velocity model file; none: the built-in model");
+    model.add_options()("model", po::value<std::string>(),
+                        "velocity model file; none: the built-in model");
     model.add(vmb::cli::model_file_options(true));
     po::options_description output("Output");
-    output.add_options()
-      ("out", po::value<std::string>()->default_value("gathers.h5"), "HDF5 gathers file")
-      ("segy", po::value<std::string>(), "folder for one SEG-Y file per shot")
-      ("png", po::value<std::string>(), "folder for pictures")
-      ("snapshots", vmb::cli::non_negative<int>("snapshots")->default_value(0), "keep the wavefield every K samples (0: none)")
-      ("quiet", po::bool_switch(), "no progress or warnings on stderr");
+    output.add_options()("out", po::value<std::string>()->default_value("gathers.h5"),
+                         "HDF5 gathers file")("segy", po::value<std::string>(),
+                                              "folder for one SEG-Y file per shot")(
+        "png", po::value<std::string>(), "folder for pictures")(
+        "snapshots", vmb::cli::non_negative<int>("snapshots")->default_value(0),
+        "keep the wavefield every K samples (0: none)")("quiet", po::bool_switch(),
+                                                        "no progress or warnings on stderr");
     po::options_description all;
     all.add(model).add(vmb::cli::survey_options()).add(vmb::cli::physics_options());
-      all.add(vmb::cli::threads_options()).add(output);
+    all.add(vmb::cli::threads_options()).add(output);
     return all;
   }
 
@@ -94,8 +95,9 @@ class Simulate {
   void check_room() const {
     const double cells = double(model_.nz) * model_.nx;
     const double nt = vm_["nt"].as<int>(), every = vm_["snapshots"].as<int>();
-    const double samples = double(survey_.sources.size()) *
-                           (nt * survey_.receivers.size() + (every > 0 ? std::ceil(nt / every) * cells : 0));
+    const double samples =
+        double(survey_.sources.size()) *
+        (nt * survey_.receivers.size() + (every > 0 ? std::ceil(nt / every) * cells : 0));
     vmb::io::check_free_space(vm_["out"].as<std::string>(), 4.0 * samples, "the gathers file");
   }
 
@@ -135,7 +137,8 @@ class Simulate {
     };
     if (auto dir = get<std::string>("segy"))
       for (int s = 0; s < g.nshots; ++s)
-        vmb::io::write_segy_shot((fs::path(*dir) / shot_name("shot", s, "segy")).string(), record_, s);
+        vmb::io::write_segy_shot((fs::path(*dir) / shot_name("shot", s, "segy")).string(), record_,
+                                 s);
     if (auto dir = get<std::string>("png")) {
       const fs::path folder(*dir);
       vmb::io::write_png((folder / "velocity.png").string(),
@@ -143,25 +146,35 @@ class Simulate {
       const auto& rec = survey_.receivers;
       const double rec_step = rec.size() > 1 ? rec[1].x - rec[0].x : 1.0;
       for (int s = 0; s < g.nshots; ++s) {
-        vmb::io::FieldAxes axes{g.dt, rec_step, rec[0].x, "t (s)", "receiver x (m)",
-                                "shot " + std::to_string(s + 1) + " at x = " +
-                                    std::to_string(static_cast<int>(std::lround(survey_.sources[s].x))) +
-                                    " m (clipped at the 99th percentile)"};
-        vmb::io::write_png((folder / shot_name("shot", s, "png")).string(),
-                           vmb::io::field_picture(&g.data[std::size_t(s) * g.nt * g.nrec], g.nt,
-                                                  g.nrec, axes));
+        vmb::io::FieldAxes axes{
+            g.dt,
+            rec_step,
+            rec[0].x,
+            "t (s)",
+            "receiver x (m)",
+            "shot " + std::to_string(s + 1) +
+                " at x = " + std::to_string(static_cast<int>(std::lround(survey_.sources[s].x))) +
+                " m (clipped at the 99th percentile)"};
+        vmb::io::write_png(
+            (folder / shot_name("shot", s, "png")).string(),
+            vmb::io::field_picture(&g.data[std::size_t(s) * g.nt * g.nrec], g.nt, g.nrec, axes));
         for (int k = 0; k < g.nsnapshots; ++k) {
           const std::size_t cells = std::size_t(model_.nz) * model_.nx;
           const double t = k * g.snapshot_every * g.dt;
-          vmb::io::FieldAxes snap{model_.dz, model_.dx, 0.0, "z (m)", "x (m)",
-                                  "shot " + std::to_string(s + 1) + ", wavefield at t = " +
-                                      std::to_string(t).substr(0, 5) + " s",
+          vmb::io::FieldAxes snap{model_.dz,
+                                  model_.dx,
+                                  0.0,
+                                  "z (m)",
+                                  "x (m)",
+                                  "shot " + std::to_string(s + 1) +
+                                      ", wavefield at t = " + std::to_string(t).substr(0, 5) + " s",
                                   true};
           char name[64];
           std::snprintf(name, sizeof name, "snapshot_%03d_%04d.png", s + 1, k * g.snapshot_every);
-          vmb::io::write_png((folder / name).string(),
-                             vmb::io::field_picture(&g.snapshots[(std::size_t(s) * g.nsnapshots + k) * cells],
-                                                    model_.nz, model_.nx, snap));
+          vmb::io::write_png(
+              (folder / name).string(),
+              vmb::io::field_picture(&g.snapshots[(std::size_t(s) * g.nsnapshots + k) * cells],
+                                     model_.nz, model_.nx, snap));
         }
       }
     }

@@ -24,23 +24,27 @@ class Train {
  public:
   static po::options_description options() {
     po::options_description o("Training");
-    o.add_options()
-      ("train", po::value<std::string>(), "training dataset folder (from vmb-datagen)")
-      ("validation", po::value<std::string>(), "validation dataset folder")
-      ("run", po::value<std::string>(), "run folder: checkpoint.pt, loss.csv, loss.png")
-      ("epochs", vmb::cli::positive<int>("epochs")->default_value(100), "epochs")
-        ("lr", vmb::cli::positive<double>("lr")->default_value(1e-3), "Adam learning rate")
-      ("checkpoint-every", vmb::cli::positive<int>("checkpoint-every")->default_value(1), "epochs between checkpoints")
-      ("seed", po::value<unsigned long>()->default_value(1), "seed of the initial weights and the shuffling")
-        ("width", vmb::cli::positive<int>("width")->default_value(64), "filters of the first stage (64 in the paper)")
-      ("time-factor", vmb::cli::positive<int>("time-factor")->default_value(1), "keep stored sample factor m + offset")
-      ("time-offset", vmb::cli::non_negative<int>("time-offset")->default_value(0), "see --time-factor (the reference: 5 and 2 on 2000 samples)")
-      ("standardise-data", po::bool_switch(), "standardise each sample's gathers")
-      ("scale-labels", po::bool_switch(), "scale labels to [0, 1] by the training velocity range")
-      ("init", po::value<std::string>(), "checkpoint to fine-tune from")
-      ("resume", po::bool_switch(), "continue the run in --run from its checkpoint")
-      ("summary", po::bool_switch(), "print the layer table and parameter count, and exit")
-        ("quiet", po::bool_switch(), "no progress on stderr");
+    o.add_options()("train", po::value<std::string>(),
+                    "training dataset folder (from vmb-datagen)")(
+        "validation", po::value<std::string>(), "validation dataset folder")(
+        "run", po::value<std::string>(), "run folder: checkpoint.pt, loss.csv, loss.png")(
+        "epochs", vmb::cli::positive<int>("epochs")->default_value(100), "epochs")(
+        "lr", vmb::cli::positive<double>("lr")->default_value(1e-3), "Adam learning rate")(
+        "checkpoint-every", vmb::cli::positive<int>("checkpoint-every")->default_value(1),
+        "epochs between checkpoints")("seed", po::value<unsigned long>()->default_value(1),
+                                      "seed of the initial weights and the shuffling")(
+        "width", vmb::cli::positive<int>("width")->default_value(64),
+        "filters of the first stage (64 in the paper)")(
+        "time-factor", vmb::cli::positive<int>("time-factor")->default_value(1),
+        "keep stored sample factor m + offset")(
+        "time-offset", vmb::cli::non_negative<int>("time-offset")->default_value(0),
+        "see --time-factor (the reference: 5 and 2 on 2000 samples)")(
+        "standardise-data", po::bool_switch(), "standardise each sample's gathers")(
+        "scale-labels", po::bool_switch(), "scale labels to [0, 1] by the training velocity range")(
+        "init", po::value<std::string>(), "checkpoint to fine-tune from")(
+        "resume", po::bool_switch(), "continue the run in --run from its checkpoint")(
+        "summary", po::bool_switch(), "print the layer table and parameter count, and exit")(
+        "quiet", po::bool_switch(), "no progress on stderr");
     o.add(vmb::cli::batch_options(10)).add(vmb::cli::device_options());
     return o;
   }
@@ -87,8 +91,9 @@ class Train {
     std::vector<std::int64_t> input{1, 29, 400, 301};
     vmb::network::NetworkConfig net{29, vm_["width"].as<int>(), 201, 301};
     if (vm_.count("train")) {
-      const vmb::network::ShardDataset data(vm_["train"].as<std::string>(),
-                                            {vm_["time-factor"].as<int>(), vm_["time-offset"].as<int>()});
+      const vmb::network::ShardDataset data(
+          vm_["train"].as<std::string>(),
+          {vm_["time-factor"].as<int>(), vm_["time-offset"].as<int>()});
       input = {1, data.nshots(), data.nt(), data.nrec()};
       net = {data.nshots(), net.width, data.nz(), data.nx()};
     }
@@ -102,5 +107,6 @@ class Train {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return vmb::cli::run_tool<Train>(argc, argv, "vmb-train", "--train DIR --run DIR [options]", vmb::network::set_threads);
+  return vmb::cli::run_tool<Train>(argc, argv, "vmb-train", "--train DIR --run DIR [options]",
+                                   vmb::network::set_threads);
 }

@@ -60,4 +60,3 @@ TEST(Dataset, LayoutAndContent) {
       for (int r = 0; r < 60; ++r)
         ASSERT_EQ(stored[(std::size_t(s) * 60 + m) * 60 + r], g(s, 5 * m + 2, r));
 }
-

@@ -84,10 +84,11 @@ TEST(Generators, FcnvmbSaltMatchesTheRelease) {
   }
   std::sort(reliefs.begin(), reliefs.end());
   const double mean = fraction_sum / (samples - without_salt);
-  std::printf("fcnvmb-salt over %d samples: %d without salt; salt fraction %.3f to %.3f, mean %.3f; "
-              "largest relief median %.0f, max %.0f cells\n",
-              samples, without_salt, fraction_min, fraction_max, mean, reliefs[reliefs.size() / 2],
-              reliefs.back());
+  std::printf(
+      "fcnvmb-salt over %d samples: %d without salt; salt fraction %.3f to %.3f, mean %.3f; "
+      "largest relief median %.0f, max %.0f cells\n",
+      samples, without_salt, fraction_min, fraction_max, mean, reliefs[reliefs.size() / 2],
+      reliefs.back());
   EXPECT_GE(without_salt, 1);
   EXPECT_LE(without_salt, 30);
   EXPECT_NEAR(mean, 0.116, 0.04);

@@ -41,8 +41,8 @@ TEST(ModelSet, ImportsEveryFcnvmbReleaseModel) {
     float vmin, vmax;
   };
   int total = 0;
-  for (const Subset& s : {Subset{"train", 1600, 2000.f, 4500.f}, Subset{"test", 100, 2000.f, 4500.f},
-                          Subset{"seg", 10, 1500.f, 4482.f}}) {
+  for (const Subset& s : {Subset{"train", 1600, 2000.f, 4500.f},
+                          Subset{"test", 100, 2000.f, 4500.f}, Subset{"seg", 10, 1500.f, 4482.f}}) {
     const auto files = vmb::datagen::fcnvmb_release_files(root, s.name);
     ASSERT_EQ(int(files.size()), s.count);
     vmb::io::ModelFileOptions options;

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "run.hpp"
@@ -45,8 +44,9 @@ TEST(DatasetReader, PartialDatasetIsRefusedWithTheCommandThatCompletesIt) {
   auto r = vmb::test::run(kDatagen + args(set, dir / "ds") + " --shard 0/2");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string what = error_of([&] { vmb::datagen::DatasetReader reader(dir / "ds"); });
-  EXPECT_NE(what.find("is incomplete: 1 of 3 shards missing or unfinished (shard_00001.h5 missing)"),
-            std::string::npos)
+  EXPECT_NE(
+      what.find("is incomplete: 1 of 3 shards missing or unfinished (shard_00001.h5 missing)"),
+      std::string::npos)
       << what;
   const auto at = what.find("complete it with: vmb-datagen ");
   ASSERT_NE(at, std::string::npos) << what;
@@ -61,8 +61,9 @@ TEST(DatasetReader, PartialDatasetIsRefusedWithTheCommandThatCompletesIt) {
   EXPECT_EQ(gathers.size(), std::size_t(2) * 100 * 30);
   // An unfinished shard (a truncated file) is named as such.
   fs::resize_file(dir / "ds/shard_00002.h5", fs::file_size(dir / "ds/shard_00002.h5") / 2);
-  EXPECT_NE(error_of([&] { vmb::datagen::DatasetReader again(dir / "ds"); })
-                .find("shard_00002.h5 unfinished"),
+  EXPECT_NE(error_of([&] {
+              vmb::datagen::DatasetReader again(dir / "ds");
+            }).find("shard_00002.h5 unfinished"),
             std::string::npos);
   EXPECT_NE(error_of([&] { vmb::datagen::DatasetReader none(dir.path()); }).find("no index.json"),
             std::string::npos);
@@ -80,9 +81,11 @@ TEST(DatasetReader, NonFiniteSamplesAreNamed) {
   }
   vmb::datagen::DatasetReader reader(dir / "ds");
   std::vector<float> gathers, velocity;
-  EXPECT_NE(error_of([&] { reader.read(3, gathers, velocity); })
-                .find("sample 3 (shard_00001.h5) gathers holds NaN at shot 1, time sample 7, receiver 4"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] {
+        reader.read(3, gathers, velocity);
+      }).find("sample 3 (shard_00001.h5) gathers holds NaN at shot 1, time sample 7, receiver 4"),
+      std::string::npos);
 }
 
 // Re-importing other models into the same model-set file and resuming once mixed old and new
@@ -96,7 +99,8 @@ TEST(DatasetReader, ChangedModelSetIsNotMixedIntoADataset) {
   make_set(dir / "set.h5", 2);  // other models, same file, same grid and count
   r = vmb::test::run(kDatagen + args(dir / "set.h5", dir / "ds") + " --shard 1/2");
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.output.find("holds a dataset made with other settings"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("holds a dataset made with other settings"), std::string::npos)
+      << r.output;
   EXPECT_TRUE(slurp(dir / "ds/shard_00000.h5") == first);
   // A set changed after it was written fails its checksum.
   {
@@ -105,8 +109,9 @@ TEST(DatasetReader, ChangedModelSetIsNotMixedIntoADataset) {
     v[0] += 1.0f;
     f.write_slab("/velocity", 2, v.data());
   }
-  EXPECT_NE(error_of([&] { vmb::datagen::ModelSetReader set(dir / "set.h5"); })
-                .find("do not match its checksum"),
+  EXPECT_NE(error_of([&] {
+              vmb::datagen::ModelSetReader set(dir / "set.h5");
+            }).find("do not match its checksum"),
             std::string::npos);
 }
 
@@ -128,4 +133,3 @@ TEST(DatasetReader, IndexIsValidJsonWhateverThePath) {
   vmb::datagen::DatasetReader reader(odd + "/ds");
   EXPECT_EQ(reader.info().nrec, 30);
 }
-

@@ -146,8 +146,9 @@ TEST(ModelIo, FcnvmbReleaseReads) {
   for (const auto& set : sets) {
     float lo = 1e9f, hi = -1e9f;
     for (int i = set.first; i <= set.last; ++i) {
-      const auto m = vmb::io::read_model((set.folder / (set.stem + std::to_string(i) + ".mat")).string(),
-                                         ModelFileOptions{std::nullopt, 201, 301, true, false, 1.0, 10.0});
+      const auto m =
+          vmb::io::read_model((set.folder / (set.stem + std::to_string(i) + ".mat")).string(),
+                              ModelFileOptions{std::nullopt, 201, 301, true, false, 1.0, 10.0});
       ASSERT_EQ(m.nz, 201);
       ASSERT_EQ(m.nx, 301);
       lo = std::min(lo, m.min_velocity());

@@ -89,7 +89,8 @@ TEST(Picture, DegenerateSizesFinish) {
     const auto f = vmb::io::field_picture(field.data(), nz, nx, axes);
     vmb::io::write_png(dir / "f.png", f);
     EXPECT_EQ(decode(dir / "f.png").height, f.height);
-    const auto c = vmb::io::comparison_picture(field.data(), field.data(), nz, nx, 10.0, 1.0, 1.0, "");
+    const auto c =
+        vmb::io::comparison_picture(field.data(), field.data(), nz, nx, 10.0, 1.0, 1.0, "");
     EXPECT_GT(c.width, 0);
   }
   const auto curves = vmb::io::curves_picture({{"one", {1.0}, {0.5}}}, "one point", "epoch", true);

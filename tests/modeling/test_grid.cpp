@@ -74,17 +74,18 @@ TEST_P(Tiles, CoverEveryUpdatedNodeExactlyOnce) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Layouts, Tiles,
-    ::testing::Values(Case{50, 70, 8, 20, false}, Case{50, 70, 8, 20, true},
-                      Case{201, 301, 8, 20, false}, Case{130, 17, 2, 3, false},
-                      Case{7, 5, 6, 0, false}, Case{7, 5, 4, 0, true}, Case{300, 40, 4, 1, true},
-                      Case{1, 1, 8, 0, false}, Case{65, 129, 8, 40, false}));
+INSTANTIATE_TEST_SUITE_P(Layouts, Tiles,
+                         ::testing::Values(Case{50, 70, 8, 20, false}, Case{50, 70, 8, 20, true},
+                                           Case{201, 301, 8, 20, false}, Case{130, 17, 2, 3, false},
+                                           Case{7, 5, 6, 0, false}, Case{7, 5, 4, 0, true},
+                                           Case{300, 40, 4, 1, true}, Case{1, 1, 8, 0, false},
+                                           Case{65, 129, 8, 40, false}));
 
 TEST(Tiles, IndexMapsModelNodesIntoThePaddedGrid) {
   const vmb::VelocityModel model(30, 40, 10.0, 5.0, 1500.0f);
   const Grid g = vmb::detail::make_grid(model, 8, 10, false);
-  EXPECT_EQ(g.index(0, 0), static_cast<std::size_t>((g.halo + 10) * g.stride + vmb::detail::kAlign + 10));
+  EXPECT_EQ(g.index(0, 0),
+            static_cast<std::size_t>((g.halo + 10) * g.stride + vmb::detail::kAlign + 10));
   EXPECT_EQ(g.index(1, 0) - g.index(0, 0), static_cast<std::size_t>(g.stride));
   EXPECT_EQ(g.stride % vmb::detail::kAlign, 0);
 }

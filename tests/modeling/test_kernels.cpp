@@ -16,7 +16,8 @@ namespace {
 namespace d = vmb::detail;
 
 template <class V, int R>
-std::vector<float> march(const d::Grid& g, const d::Medium& m, const d::Coefficients& c, int steps) {
+std::vector<float> march(const d::Grid& g, const d::Medium& m, const d::Coefficients& c,
+                         int steps) {
   d::Workspace w(g.size());
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);

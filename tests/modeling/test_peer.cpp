@@ -70,8 +70,9 @@ TEST(Peer, AgreesWithDeepwaveOnALayeredModel) {
       }
     }
   const double all = std::sqrt(num / den), direct = std::sqrt(direct_num / direct_den);
-  std::printf("vs Deepwave: relative L2 difference %.3f %% over the gather, %.3f %% before 450 ms\n",
-              100 * all, 100 * direct);
+  std::printf(
+      "vs Deepwave: relative L2 difference %.3f %% over the gather, %.3f %% before 450 ms\n",
+      100 * all, 100 * direct);
   EXPECT_LE(all, 0.03);
   EXPECT_LE(direct, 0.01);
 }

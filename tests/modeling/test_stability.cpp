@@ -17,7 +17,8 @@ vmb::VelocityModel contrast_model() {
   // Strong contrasts (1500 to 4500 m/s) that reach into the absorbing layers.
   vmb::VelocityModel model(60, 80, 10.0, 10.0, 1500.0f);
   for (int iz = 20; iz < model.nz; ++iz)
-    for (int ix = 0; ix < model.nx; ++ix) model.at(iz, ix) = (ix / 7 + iz / 5) % 2 ? 4500.f : 2500.f;
+    for (int ix = 0; ix < model.nx; ++ix)
+      model.at(iz, ix) = (ix / 7 + iz / 5) % 2 ? 4500.f : 2500.f;
   return model;
 }
 
@@ -33,8 +34,8 @@ void expect_stable(bool free_surface) {
   const auto model = contrast_model();
   vmb::SolverOptions options;
   options.free_surface = free_surface;
-  const double dt = vmb::kStabilityMargin *
-                    vmb::stability_limit(options.order, 4500.0, model.dx, model.dz);
+  const double dt =
+      vmb::kStabilityMargin * vmb::stability_limit(options.order, 4500.0, model.dx, model.dz);
   const int nt = 10001;  // 10,000 steps
   const vmb::Survey survey{{{400.0, 100.0}}, vmb::evenly_spaced(20, 0.0, 790.0, 50.0)};
   const auto g = vmb::simulate(model, survey, vmb::ricker(15.0, nt, dt), {nt, dt}, options);

@@ -50,7 +50,8 @@ TEST(Wavelet, DecimationKeepsTheBandAndDropsWhatWouldAlias) {
   const auto pulse = vmb::ricker(15.0, n, 1e-3);
   const auto coarse = vmb::ricker(15.0, n / 5, 5e-3);
   std::vector<float> noisy(n);
-  for (int i = 0; i < n; ++i) noisy[i] = pulse[i] + static_cast<float>(std::sin(2 * M_PI * 350 * i * 1e-3));
+  for (int i = 0; i < n; ++i)
+    noisy[i] = pulse[i] + static_cast<float>(std::sin(2 * M_PI * 350 * i * 1e-3));
   const auto d = vmb::decimate(noisy, 5);
   ASSERT_EQ(d.size(), 400u);
   // The record stops mid-cycle of the tone: within a few output samples of its ends the filter

@@ -11,9 +11,9 @@ TEST(Architecture, PaperSizeParametersAndStageShapes) {
   net->eval();
   const auto stages = net->stages(torch::zeros({1, 29, 400, 301}));
   const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected = {
-      {"down1", {1, 64, 200, 151}},  {"down2", {1, 128, 100, 76}}, {"down3", {1, 256, 50, 38}},
-      {"down4", {1, 512, 25, 19}},   {"centre", {1, 1024, 25, 19}}, {"up4", {1, 512, 50, 38}},
-      {"up3", {1, 256, 100, 76}},    {"up2", {1, 128, 200, 152}},  {"up1", {1, 64, 400, 304}},
+      {"down1", {1, 64, 200, 151}}, {"down2", {1, 128, 100, 76}},  {"down3", {1, 256, 50, 38}},
+      {"down4", {1, 512, 25, 19}},  {"centre", {1, 1024, 25, 19}}, {"up4", {1, 512, 50, 38}},
+      {"up3", {1, 256, 100, 76}},   {"up2", {1, 128, 200, 152}},   {"up1", {1, 64, 400, 304}},
       {"output", {1, 1, 201, 301}}};
   ASSERT_EQ(stages.size(), expected.size());
   for (std::size_t i = 0; i < stages.size(); ++i) {

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tiny_dataset.hpp"
 #include "run.hpp"
+#include "tiny_dataset.hpp"
 #include "vmb/io/hdf5.hpp"
 #include "vmb/network/train.hpp"
 
@@ -107,16 +107,20 @@ TEST(Training, BadInputIsRefused) {
     }
     return "";
   };
-  EXPECT_NE(message([&] { vmb::network::load_checkpoint(dir / "missing.pt"); }).find("does not exist"),
-            std::string::npos);
+  EXPECT_NE(
+      message([&] { vmb::network::load_checkpoint(dir / "missing.pt"); }).find("does not exist"),
+      std::string::npos);
   std::ofstream(dir / "junk.pt") << "junk";
-  EXPECT_NE(message([&] { vmb::network::load_checkpoint(dir / "junk.pt"); }).find("not a vmbkit checkpoint"),
+  EXPECT_NE(message([&] {
+              vmb::network::load_checkpoint(dir / "junk.pt");
+            }).find("not a vmbkit checkpoint"),
             std::string::npos);
   fs::create_directories(dir / "empty");
   auto empty = config;
   empty.train_data = dir / "empty";
   empty.run = dir / "empty_run";
-  EXPECT_NE(message([&] { vmb::network::train(empty); }).find("holds no dataset (no index.json)"), std::string::npos);
+  EXPECT_NE(message([&] { vmb::network::train(empty); }).find("holds no dataset (no index.json)"),
+            std::string::npos);
   // Fine-tuning data whose gathers differ from what the checkpoint's network takes.
   vmb::test::make_tiny_dataset(dir / "other", 2, 1, /*nshots=*/2, /*decimate=*/false);
   auto tune = config;
@@ -241,16 +245,20 @@ TEST(Training, DamagedCheckpointsGetAClearError) {
     std::string expected;
   };
   const std::vector<Case> cases = {
-      {"network", torch::tensor({int64_t(3), int64_t(8)}), "field 'network' has the wrong type or shape"},
+      {"network", torch::tensor({int64_t(3), int64_t(8)}),
+       "field 'network' has the wrong type or shape"},
       {"network", torch::tensor({int64_t(3), int64_t(9), int64_t(24), int64_t(32)}),
        "its weights do not fit its network"},
       {"epoch", torch::tensor({1.5}), "field 'epoch' has the wrong type or shape"},
       {"seed", torch::Tensor(), "field 'seed' is missing"},
       {"time", torch::tensor({int64_t(2), int64_t(2)}), "the time selection is invalid"},
-      {"input_shape", torch::tensor({int64_t(3), int64_t(40)}), "field 'input_shape' has the wrong type or shape"},
-      {"normalisation", torch::tensor({1.0, 1.0, 4000.0, 1500.0}, torch::kFloat64), "the normalisation is invalid"},
+      {"input_shape", torch::tensor({int64_t(3), int64_t(40)}),
+       "field 'input_shape' has the wrong type or shape"},
+      {"normalisation", torch::tensor({1.0, 1.0, 4000.0, 1500.0}, torch::kFloat64),
+       "the normalisation is invalid"},
       {"mean_model", torch::zeros({24, 31}), "field 'mean_model' has the wrong type or shape"},
-      {"history", torch::zeros({7, 4}, torch::kFloat64), "the loss history is longer than the epochs"}};
+      {"history", torch::zeros({7, 4}, torch::kFloat64),
+       "the loss history is longer than the epochs"}};
   const auto trained = vmb::network::load_checkpoint(dir / "run/checkpoint.pt");
   for (const auto& c : cases) {
     torch::serialize::InputArchive in;
@@ -262,8 +270,10 @@ TEST(Training, DamagedCheckpointsGetAClearError) {
                                    "normalisation", "mean_model", "history"}) {
       torch::Tensor t;
       in.read(name, t);
-      if (name != c.key) out.write(name, t);
-      else if (c.value.defined()) out.write(name, c.value);
+      if (name != c.key)
+        out.write(name, t);
+      else if (c.value.defined())
+        out.write(name, c.value);
     }
     out.save_to(dir / "bad.pt");
     const std::string what = error_of([&] { vmb::network::load_checkpoint(dir / "bad.pt"); });

@@ -55,7 +55,8 @@ void expect_same_dataset(const std::string& a, const std::string& b) {
 std::pair<long, long> stamp(const std::string& path) {
   struct stat st {};
   stat(path.c_str(), &st);
-  return {static_cast<long>(st.st_ino), static_cast<long>(st.st_mtim.tv_nsec + st.st_mtim.tv_sec * 1000000000L)};
+  return {static_cast<long>(st.st_ino),
+          static_cast<long>(st.st_mtim.tv_nsec + st.st_mtim.tv_sec * 1000000000L)};
 }
 
 }  // namespace
@@ -80,8 +81,9 @@ TEST(DatagenTool, TwoMpiRanksGiveTheSameBytes) {
   // OpenMPI's runtime keeps allocations until the process ends: in the sanitizer build, leak
   // checks of the ranks would report OpenMPI's, so they are off for them (-x sets the ranks'
   // environment; without sanitizers the variable means nothing).
-  const auto r = vmb::test::run(std::string(VMB_MPIEXEC) + " --allow-run-as-root --oversubscribe -n 2 " +
-                                "-x LSAN_OPTIONS=detect_leaks=0 " + kDatagen + datagen_args(set, dir / "mpi"));
+  const auto r =
+      vmb::test::run(std::string(VMB_MPIEXEC) + " --allow-run-as-root --oversubscribe -n 2 " +
+                     "-x LSAN_OPTIONS=detect_leaks=0 " + kDatagen + datagen_args(set, dir / "mpi"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   expect_same_dataset(dir / "whole", dir / "mpi");
 }
@@ -155,10 +157,14 @@ TEST(DatagenTool, BadInputGetsClearErrorsAndLosesNothing) {
   // The same folder with other settings: refused, and the finished shards stay as they were.
   expect_error(kDatagen + datagen_args(set, dir / "ds", 400), "other settings");
   EXPECT_TRUE(contents(dir / "ds") == before);
-  expect_error(kGenmodels + " --generator voronoi --count 3 --out " + (dir / "m.h5"), "unknown generator");
-  expect_error(kGenmodels + " --generator fcnvmb-salt --count 3 --vmin 5000 --out " + (dir / "m.h5"),
-               "vmin 5000 is larger than vmax 4000");
-  expect_error(kGenmodels + " --generator fcnvmb-salt --count 0 --out " + (dir / "m.h5"), "--count 0 is out of range");
-  expect_error(kGenmodels + " --generator flat --count 2 --out /nonexistent-folder/m.h5", "does not exist");
+  expect_error(kGenmodels + " --generator voronoi --count 3 --out " + (dir / "m.h5"),
+               "unknown generator");
+  expect_error(
+      kGenmodels + " --generator fcnvmb-salt --count 3 --vmin 5000 --out " + (dir / "m.h5"),
+      "vmin 5000 is larger than vmax 4000");
+  expect_error(kGenmodels + " --generator fcnvmb-salt --count 0 --out " + (dir / "m.h5"),
+               "--count 0 is out of range");
+  expect_error(kGenmodels + " --generator flat --count 2 --out /nonexistent-folder/m.h5",
+               "does not exist");
   EXPECT_FALSE(fs::exists(dir / "m.h5"));
 }

@@ -8,7 +8,6 @@
 #include <fstream>
 #include <thread>
 
-
 #include "run.hpp"
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/io/model_io.hpp"
@@ -26,8 +25,9 @@ const auto slurp = vmb::test::file_bytes;
 TEST(GenmodelsTool, InterruptedGenerationLeavesNoTemporaryFile) {
   for (const char* signal : {"TERM", "INT"}) {
     vmb::test::TempDir dir;
-    const auto started = vmb::test::run(kGenmodels + " --generator fcnvmb-salt --count 100000 --quiet --out " +
-                                        (dir / "m.h5") + " > /dev/null 2>&1 & echo $!");
+    const auto started =
+        vmb::test::run(kGenmodels + " --generator fcnvmb-salt --count 100000 --quiet --out " +
+                       (dir / "m.h5") + " > /dev/null 2>&1 & echo $!");
     const int pid = std::stoi(started.output);
     auto temporaries = [&] {
       int n = 0;
@@ -52,8 +52,9 @@ TEST(GenmodelsTool, InterruptedGenerationLeavesNoTemporaryFile) {
 TEST(GenmodelsTool, SetsThatCannotFitAreRefusedAtOnce) {
   vmb::test::TempDir dir;
   const auto start = std::chrono::steady_clock::now();
-  const auto r = vmb::test::run(kGenmodels + " --generator fcnvmb-salt --count 100000000 --nz 2000 --nx 2000 --out " +
-                                (dir / "m.h5"));
+  const auto r = vmb::test::run(
+      kGenmodels + " --generator fcnvmb-salt --count 100000000 --nz 2000 --nx 2000 --out " +
+      (dir / "m.h5"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("the model set (100000000 models of 2000 x 2000) needs 1.6e+06 GB"),
             std::string::npos)
@@ -74,7 +75,8 @@ TEST(GenmodelsTool, ImportsRawBinaryWithTheSizesGiven) {
   EXPECT_EQ(reader.info().count, 2);
   EXPECT_DOUBLE_EQ(reader.info().dx, 12.5);
   EXPECT_EQ(reader.model(1).velocity, model.velocity);
-  r = vmb::test::run(kGenmodels + " --import " + (dir / "a.bin") + " --nz 20 --nx 30 --out " + (dir / "a.bin"));
+  r = vmb::test::run(kGenmodels + " --import " + (dir / "a.bin") + " --nz 20 --nx 30 --out " +
+                     (dir / "a.bin"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("is the input --import"), std::string::npos) << r.output;
   r = vmb::test::run(kGenmodels + " --generator flat --count 2 --dx 0 --out " + (dir / "f.h5"));

@@ -6,9 +6,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "run.hpp"
 #include "vmb/network/train.hpp"
@@ -46,7 +45,9 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
   r = vmb::test::run(pipeline(dir / "run"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   int skipped = 0;
-  for (std::size_t at = 0; (at = r.output.find("done before, skipped", at)) != std::string::npos; ++at) ++skipped;
+  for (std::size_t at = 0; (at = r.output.find("done before, skipped", at)) != std::string::npos;
+       ++at)
+    ++skipped;
   EXPECT_EQ(skipped, 13) << r.output;
 
   // A fine-tuning key changes: that stage and the ones after it run, the ones before do not.
@@ -62,7 +63,8 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
 TEST(Pipeline, KilledRunResumesToTheSameResults) {
   vmb::test::TempDir dir;
   ASSERT_EQ(vmb::test::run(pipeline(dir / "whole", " --quiet")).exit_code, 0);
-  const auto started = vmb::test::run(pipeline(dir / "killed", " --quiet") + " > /dev/null 2>&1 & echo $!");
+  const auto started =
+      vmb::test::run(pipeline(dir / "killed", " --quiet") + " > /dev/null 2>&1 & echo $!");
   const int pid = std::stoi(started.output);
   // Kill it once the datasets exist, in the middle of training.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -114,10 +116,10 @@ TEST(Pipeline, PaperPresetWithTheReleasePlans) {
   const auto r = vmb::test::run(kPipeline + " --preset paper --fcnvmb-data " + release +
                                 " --run.folder " + (dir / "run") + " --dry-run");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* text : {"pretrain.models = 1600", "pretrain.epochs = 100", "pretrain.batch_size = 10",
-                           "finetune.models = 130", "finetune.epochs = 50", "survey.nshots = 29",
-                           "survey.nt = 2000", "grid.nx = 301", "network.width = 64",
-                           "data.pretrain", "to run: about"})
+  for (const char* text :
+       {"pretrain.models = 1600", "pretrain.epochs = 100", "pretrain.batch_size = 10",
+        "finetune.models = 130", "finetune.epochs = 50", "survey.nshots = 29", "survey.nt = 2000",
+        "grid.nx = 301", "network.width = 64", "data.pretrain", "to run: about"})
     EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
   EXPECT_FALSE(fs::exists(dir / "run"));
 }
@@ -132,8 +134,8 @@ TEST(Pipeline, PresetInTheIniFileIsUsed) {
   EXPECT_NE(r.output.find("pretrain.models = 1600"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("pretrain.epochs = 7"), std::string::npos) << r.output;
   // The command line's preset wins over the file's.
-  r = vmb::test::run(kPipeline + " --config " + (dir / "paper.ini") + " --preset tiny --run.folder " +
-                     (dir / "run") + " --dry-run");
+  r = vmb::test::run(kPipeline + " --config " + (dir / "paper.ini") +
+                     " --preset tiny --run.folder " + (dir / "run") + " --dry-run");
   EXPECT_NE(r.output.find("pretrain.models = 12"), std::string::npos) << r.output;
   r = vmb::test::run(kPipeline + " --config " + dir.path());
   EXPECT_EQ(r.exit_code, 2);
@@ -167,11 +169,13 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
   vmb::test::TempDir dir;
   const std::string run = dir / "run \"quoted\" \\ folder";
   const std::string quoted = "'" + run + "'";
-  const auto started = vmb::test::run(kPipeline + " --preset tiny --run.threads 1 --quiet --run.folder " +
-                                      quoted + " --pretrain.epochs 500 > /dev/null 2>&1 & echo $!");
+  const auto started =
+      vmb::test::run(kPipeline + " --preset tiny --run.threads 1 --quiet --run.folder " + quoted +
+                     " --pretrain.epochs 500 > /dev/null 2>&1 & echo $!");
   const int pid = std::stoi(started.output);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!fs::exists(run + "/train/pretrain/checkpoint.pt") && std::chrono::steady_clock::now() < deadline)
+  while (!fs::exists(run + "/train/pretrain/checkpoint.pt") &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   vmb::test::run("kill -9 " + std::to_string(pid));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -182,13 +186,15 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
   // A temporary file a killed process left behind (PID 2^30 - 1 is never alive here).
   std::ofstream(run + "/train/pretrain/.checkpoint.pt.tmp-1073741823") << "partial";
 
-  const auto r = vmb::test::run(kPipeline + " --preset tiny --run.threads 1 --run.folder " + quoted +
-                                " --pretrain.epochs 2 --pretrain.lr 0.002 --network.width 5");
+  const auto r =
+      vmb::test::run(kPipeline + " --preset tiny --run.threads 1 --run.folder " + quoted +
+                     " --pretrain.epochs 2 --pretrain.lr 0.002 --network.width 5");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("train.pretrain: settings changed since it started, running it afresh"),
             std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find(".checkpoint.pt.tmp-1073741823, left by an interrupted run"), std::string::npos)
+  EXPECT_NE(r.output.find(".checkpoint.pt.tmp-1073741823, left by an interrupted run"),
+            std::string::npos)
       << r.output;
   EXPECT_FALSE(fs::exists(run + "/train/pretrain/.checkpoint.pt.tmp-1073741823"));
   // The loss history holds exactly the new run's two epochs, and every JSON file is strict.

@@ -1,7 +1,6 @@
 // vmb-simulate end to end: the command on its built-in model, its files, its bad-input answers.
 
 #include <gtest/gtest.h>
-
 #include <stb_image.h>
 
 #include <cmath>
@@ -99,8 +98,8 @@ TEST(Simulate, ConfigFileAndCommandLineWins) {
   vmb::io::write_model(dir / "m.h5", model);
   std::ofstream(dir / "run.ini") << "# a config\nmodel = " << (dir / "m.h5") << "\nnshots = 4\n"
                                  << "nt = 300\nfree-surface = true\nf0 = 20\n";
-  const auto r = simulate("--config " + (dir / "run.ini") + " --nshots 3 --quiet --out " +
-                          (dir / "g.h5"));
+  const auto r =
+      simulate("--config " + (dir / "run.ini") + " --nshots 3 --quiet --out " + (dir / "g.h5"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto rec = vmb::io::read_gathers(dir / "g.h5");
   EXPECT_EQ(rec.gathers.nshots, 3);
@@ -173,7 +172,8 @@ TEST(Simulate, BadInputGetsOneLineAndNonZeroExit) {
   }();
   expect_error("--model " + (dir / "m.h5") + " --out " + (dir / "m.h5"), 1,
                "--out '" + (dir / "m.h5") + "' is the input --model");
-  expect_error("--model " + (dir / "m.h5") + " --out " + (dir / "./m.h5"), 1, "is the input --model");
+  expect_error("--model " + (dir / "m.h5") + " --out " + (dir / "./m.h5"), 1,
+               "is the input --model");
   std::ifstream again(dir / "m.h5", std::ios::binary);
   EXPECT_TRUE(std::string((std::istreambuf_iterator<char>(again)), {}) == model_bytes);
   expect_error("--model " + (dir / "m.h5") + " --out " + dir.path(), 1, "is a folder");
@@ -195,8 +195,9 @@ TEST(Simulate, PicturesOfDegenerateSizesFinish) {
     EXPECT_TRUE(fs::exists(dir / "png/velocity.png"));
     EXPECT_TRUE(fs::exists(dir / "png/shot_001.png"));
   }
-  const auto r = vmb::test::run("timeout 60 " + kSimulate + " --threads 1 --quiet --nshots 1 --nt 1 --out " +
-                                (dir / "g.h5") + " --png " + (dir / "png1"));
+  const auto r =
+      vmb::test::run("timeout 60 " + kSimulate + " --threads 1 --quiet --nshots 1 --nt 1 --out " +
+                     (dir / "g.h5") + " --png " + (dir / "png1"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir / "png1/shot_001.png"));
 }

@@ -4,11 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
-#include "tiny_dataset.hpp"
 #include "run.hpp"
+#include "tiny_dataset.hpp"
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/hdf5.hpp"
@@ -24,13 +23,15 @@ TEST(Tools, TrainEvaluatePredict) {
   vmb::test::TempDir dir;
   vmb::test::make_tiny_dataset(dir / "train", 6, 1);
   vmb::test::make_tiny_dataset(dir / "test", 3, 2);
-  auto r = vmb::test::run(kTrain + " --train " + (dir / "train") + " --run " + (dir / "run") +
-                          " --epochs 3 --batch-size 3 --width 4 --scale-labels --device cpu --quiet");
+  auto r =
+      vmb::test::run(kTrain + " --train " + (dir / "train") + " --run " + (dir / "run") +
+                     " --epochs 3 --batch-size 3 --width 4 --scale-labels --device cpu --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = vmb::test::run(kEval + " --checkpoint " + (dir / "run/checkpoint.pt") + " --data " +
                      (dir / "test") + " --out " + (dir / "eval") + " --panels 0,2 --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* f : {"metrics.json", "metrics.csv", "predictions.h5", "panel_00000.png", "panel_00002.png"})
+  for (const char* f :
+       {"metrics.json", "metrics.csv", "predictions.h5", "panel_00000.png", "panel_00002.png"})
     EXPECT_TRUE(fs::exists(dir / ("eval/" + std::string(f)))) << f;
   std::ifstream json(dir / "eval/metrics.json");
   const std::string text((std::istreambuf_iterator<char>(json)), {});
@@ -52,11 +53,13 @@ TEST(Tools, TrainEvaluatePredict) {
   EXPECT_NE(r.output.find("the network takes 3 x 40 x 33"), std::string::npos) << r.output;
   // Trained with the reference's time selection on full-rate data, prediction works.
   vmb::test::make_tiny_dataset(dir / "full", 6, 1, /*nshots=*/3, /*decimate=*/false);
-  r = vmb::test::run(kTrain + " --train " + (dir / "full") + " --run " + (dir / "run5") +
-                     " --epochs 1 --batch-size 3 --width 4 --time-factor 5 --time-offset 2 --device cpu --quiet");
+  r = vmb::test::run(
+      kTrain + " --train " + (dir / "full") + " --run " + (dir / "run5") +
+      " --epochs 1 --batch-size 3 --width 4 --time-factor 5 --time-offset 2 --device cpu --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = vmb::test::run(kPredict + " --checkpoint " + (dir / "run5/checkpoint.pt") + " --gathers " +
-                     (dir / "g.h5") + " --out " + (dir / "pred.h5") + " --png " + (dir / "pred.png"));
+                     (dir / "g.h5") + " --out " + (dir / "pred.h5") + " --png " +
+                     (dir / "pred.png"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto predicted = vmb::io::read_model(dir / "pred.h5");
   EXPECT_EQ(predicted.nz, 24);
@@ -74,10 +77,13 @@ TEST(Tools, BadInput) {
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
   };
   expect_error(kEval + " --checkpoint " + (dir / "none.pt") + " --data " + (dir / "train") +
-                   " --out " + (dir / "e"), "does not exist");
-  expect_error(kTrain + " --train " + (dir / "nothing") + " --run " + (dir / "r"), "does not exist");
+                   " --out " + (dir / "e"),
+               "does not exist");
+  expect_error(kTrain + " --train " + (dir / "nothing") + " --run " + (dir / "r"),
+               "does not exist");
   fs::create_directories(dir / "empty");
-  expect_error(kTrain + " --train " + (dir / "empty") + " --run " + (dir / "r"), "holds no dataset (no index.json)");
+  expect_error(kTrain + " --train " + (dir / "empty") + " --run " + (dir / "r"),
+               "holds no dataset (no index.json)");
   expect_error(kTrain + " --train " + (dir / "train") + " --run " + (dir / "r") + " --device tpu",
                "device 'tpu'");
   expect_error(kTrain + " --run " + (dir / "r"), "--train is required");
@@ -102,19 +108,22 @@ void expect_refusal(const std::string& command, int code, const std::string& wha
 TEST(Tools, NothingSilentlyWrong) {
   vmb::test::TempDir dir;
   vmb::test::make_tiny_dataset(dir / "train", 4, 1);
-  const std::string base = kTrain + " --train " + (dir / "train") + " --width 4 --device cpu --quiet";
+  const std::string base =
+      kTrain + " --train " + (dir / "train") + " --width 4 --device cpu --quiet";
   const std::string train = base + " --epochs 1 --batch-size 2";
   auto r = vmb::test::run(train + " --run " + (dir / "run"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
   // Options out of range are refused before any work (a batch size of 0 was a SIGFPE).
-  expect_refusal(base + " --run " + (dir / "r1") + " --batch-size 0", 2, "--batch-size 0 is out of range");
-  expect_refusal(train + " --run " + (dir / "r1") + " --threads -3", 2, "--threads -3 is out of range");
+  expect_refusal(base + " --run " + (dir / "r1") + " --batch-size 0", 2,
+                 "--batch-size 0 is out of range");
+  expect_refusal(train + " --run " + (dir / "r1") + " --threads -3", 2,
+                 "--threads -3 is out of range");
   expect_refusal(train + " --run " + (dir / "r1") + " --lr 0", 2, "--lr 0 is out of range");
   EXPECT_FALSE(fs::exists(dir / "r1"));
   // Resuming under other settings names the difference.
-  expect_refusal(base + " --batch-size 2 --run " + (dir / "run") + " --resume --epochs 2 --lr 0.01", 1,
-                 "--lr 0.01 (the checkpoint's: 0.001)");
+  expect_refusal(base + " --batch-size 2 --run " + (dir / "run") + " --resume --epochs 2 --lr 0.01",
+                 1, "--lr 0.01 (the checkpoint's: 0.001)");
 
   // A partial dataset (one part of two) is refused for training, validation and evaluation.
   const std::string datagen = std::string(VMB_DATAGEN);
@@ -123,20 +132,25 @@ TEST(Tools, NothingSilentlyWrong) {
   g.nz = 24;
   g.nx = 32;
   vmb::datagen::generate_model_set(dir / "part.models.h5", g, 9, 6);
-  r = vmb::test::run(datagen + " --models " + (dir / "part.models.h5") + " --out " + (dir / "part") +
-                     " --nshots 3 --nrec 33 --nt 200 --f0 20 --decimation fcnvmb --decimation-factor 5"
-                     " --shard-size 3 --shard 0/2 --threads 1 --quiet");
+  r = vmb::test::run(
+      datagen + " --models " + (dir / "part.models.h5") + " --out " + (dir / "part") +
+      " --nshots 3 --nrec 33 --nt 200 --f0 20 --decimation fcnvmb --decimation-factor 5"
+      " --shard-size 3 --shard 0/2 --threads 1 --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::string partial = "is incomplete: 1 of 2 shards missing or unfinished (shard_00001.h5 missing)";
-  expect_refusal(kTrain + " --train " + (dir / "part") + " --run " + (dir / "r2") + " --width 4 --quiet", 1, partial);
+  const std::string partial =
+      "is incomplete: 1 of 2 shards missing or unfinished (shard_00001.h5 missing)";
+  expect_refusal(
+      kTrain + " --train " + (dir / "part") + " --run " + (dir / "r2") + " --width 4 --quiet", 1,
+      partial);
   expect_refusal(train + " --run " + (dir / "r3") + " --validation " + (dir / "part"), 1, partial);
   const std::string eval = kEval + " --checkpoint " + (dir / "run/checkpoint.pt") + " --quiet";
   expect_refusal(eval + " --data " + (dir / "part") + " --out " + (dir / "e1"), 1, partial);
 
   // Panels that are not in the dataset are named, not skipped.
-  expect_refusal(eval + " --data " + (dir / "train") + " --out " + (dir / "e2") + " --panels 1,99", 1,
-                 "panel sample 99 is not in dataset");
-  expect_refusal(eval + " --data " + (dir / "train") + " --out " + (dir / "e2") + " --panels x", 2, "--panels");
+  expect_refusal(eval + " --data " + (dir / "train") + " --out " + (dir / "e2") + " --panels 1,99",
+                 1, "panel sample 99 is not in dataset");
+  expect_refusal(eval + " --data " + (dir / "train") + " --out " + (dir / "e2") + " --panels x", 2,
+                 "--panels");
 
   // NaN in a dataset is refused with its position, never scored.
   fs::copy(dir / "train", dir / "nan");
@@ -146,8 +160,9 @@ TEST(Tools, NothingSilentlyWrong) {
     shots[(std::size_t(1) * 40 + 3) * 33 + 5] = std::nanf("");
     f.write_slab("/shots", 2, shots.data());
   }
-  expect_refusal(eval + " --data " + (dir / "nan") + " --out " + (dir / "e3"), 1,
-                 "sample 2 (shard_00000.h5) gathers holds NaN at shot 1, time sample 3, receiver 5");
+  expect_refusal(
+      eval + " --data " + (dir / "nan") + " --out " + (dir / "e3"), 1,
+      "sample 2 (shard_00000.h5) gathers holds NaN at shot 1, time sample 3, receiver 5");
   EXPECT_FALSE(fs::exists(dir / "e3/metrics.json"));
 
   // metrics.json is strict JSON whatever the paths hold.
@@ -165,7 +180,8 @@ TEST(Tools, NothingSilentlyWrong) {
                      "--f0 20 --threads 1 --quiet --out " + (dir / "g.h5"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string gathers = slurp(dir / "g.h5");
-  const std::string predict = kPredict + " --checkpoint " + (dir / "run/checkpoint.pt") + " --gathers " + (dir / "g.h5");
+  const std::string predict =
+      kPredict + " --checkpoint " + (dir / "run/checkpoint.pt") + " --gathers " + (dir / "g.h5");
   expect_refusal(predict + " --out " + (dir / "g.h5"), 1, "is the input --gathers");
   EXPECT_TRUE(slurp(dir / "g.h5") == gathers);
   expect_refusal(predict + " --out " + (dir / "p.h5") + " --png /nonexistent-folder/p.png", 1,

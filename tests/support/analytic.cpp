@@ -23,7 +23,8 @@ std::vector<double> green_trace(const std::vector<float>& wavelet, double dt, in
   spectrum[0] = 0.0;
   for (int k = 1; k <= n / 2; ++k) {
     const double kr = 2.0 * M_PI * k / (n * dt) * r / v;
-    const std::complex<double> g(-std::cyl_neumann(0.0, kr) / 4.0, -std::cyl_bessel_j(0.0, kr) / 4.0);
+    const std::complex<double> g(-std::cyl_neumann(0.0, kr) / 4.0,
+                                 -std::cyl_bessel_j(0.0, kr) / 4.0);
     spectrum[k] *= g;
   }
   fftw_plan inverse = fftw_plan_dft_c2r_1d(n, bins, series.data(), FFTW_ESTIMATE);
@@ -46,9 +47,10 @@ double relative_l2(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 int peak_index(const std::vector<double>& trace) {
-  return static_cast<int>(std::max_element(trace.begin(), trace.end(),
-                                           [](double x, double y) { return std::abs(x) < std::abs(y); }) -
-                          trace.begin());
+  return static_cast<int>(
+      std::max_element(trace.begin(), trace.end(),
+                       [](double x, double y) { return std::abs(x) < std::abs(y); }) -
+      trace.begin());
 }
 
 }  // namespace vmb::test

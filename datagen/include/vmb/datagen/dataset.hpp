@@ -35,9 +35,9 @@ enum class Decimation {
 
 struct DatasetConfig {
   SurveyLayout survey;
-  int nt = 2000;         // samples simulated
-  double dt = 1e-3;      // s
-  double f0 = 15.0;      // Hz, Ricker peaking at 1.5 / f0
+  int nt = 2000;     // samples simulated
+  double dt = 1e-3;  // s
+  double f0 = 15.0;  // Hz, Ricker peaking at 1.5 / f0
   int order = 8;
   int pml = 20;
   bool free_surface = false;
@@ -88,7 +88,7 @@ std::vector<float> select_samples(const float* gathers, int nshots, int nt, int 
 struct DatasetInfo {
   std::string folder;
   std::string config_hash;
-  std::string command;       // the vmb-datagen command that makes or completes it
+  std::string command;  // the vmb-datagen command that makes or completes it
   std::int64_t samples = 0;
   int nshots = 0, nt = 0, nrec = 0;  // stored gathers per sample
   int nz = 0, nx = 0;

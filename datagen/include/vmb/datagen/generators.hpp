@@ -25,8 +25,8 @@ namespace vmb::datagen {
 
 struct GeneratorConfig {
   std::string name = "fcnvmb-salt";
-  int nz = 0, nx = 0;      // 0: the generator's default
-  double spacing = 0.0;    // m; 0: 10 m
+  int nz = 0, nx = 0;                        // 0: the generator's default
+  double spacing = 0.0;                      // m; 0: 10 m
   std::map<std::string, double> parameters;  // overrides of the generator's defaults
 };
 

@@ -24,7 +24,7 @@ class H5Id;
 
 struct DatasetOptions {
   std::vector<Extent> chunk;  // empty: contiguous
-  int deflate = 0;             // gzip level 1-9 with chunking; 0: none
+  int deflate = 0;            // gzip level 1-9 with chunking; 0: none
 };
 
 class H5File {

@@ -52,14 +52,14 @@ struct Gathers {
   int nshots = 0;
   int nt = 0;
   int nrec = 0;
-  double dt = 0.0;              // output step, s
-  std::vector<float> data;      // pressure, [nshots][nt][nrec]
-  int nsnapshots = 0;           // per shot
-  int snapshot_every = 0;       // output samples between snapshots
-  std::vector<float> snapshots; // [nshots][nsnapshots][nz][nx], snapshot j at t = j * every * dt
-  int substeps = 1;             // internal steps per output step
-  double internal_dt = 0.0;     // s
-  int threads = 0;              // OpenMP threads that ran the shots
+  double dt = 0.0;               // output step, s
+  std::vector<float> data;       // pressure, [nshots][nt][nrec]
+  int nsnapshots = 0;            // per shot
+  int snapshot_every = 0;        // output samples between snapshots
+  std::vector<float> snapshots;  // [nshots][nsnapshots][nz][nx], snapshot j at t = j * every * dt
+  int substeps = 1;              // internal steps per output step
+  double internal_dt = 0.0;      // s
+  int threads = 0;               // OpenMP threads that ran the shots
   std::vector<std::string> warnings;
 
   float& operator()(int shot, int it, int ir) {
@@ -93,7 +93,8 @@ void validate(const SolverOptions& options);
 // function f of the equation above) fired at each. Shots run in parallel when there are at least
 // as many shots as threads; otherwise each shot runs parallel over grid rows. Results do not
 // depend on the thread count. Throws ModelingError on bad input.
-Gathers simulate(const VelocityModel& model, const Survey& survey, const std::vector<float>& wavelet,
-                 const TimeAxis& time, const SolverOptions& options = {});
+Gathers simulate(const VelocityModel& model, const Survey& survey,
+                 const std::vector<float>& wavelet, const TimeAxis& time,
+                 const SolverOptions& options = {});
 
 }  // namespace vmb

@@ -60,7 +60,6 @@ struct Checkpoint {
   std::string settings;
 };
 
-
 // Trains (or, with config.resume, continues the run in config.run; with config.init, fine-tunes
 // from that checkpoint). Throws NetworkError on bad input, on a resume whose settings differ
 // from the checkpoint's (naming each difference), and when the loss becomes NaN or infinite,
