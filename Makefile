@@ -9,7 +9,7 @@ PRESET ?= quick
 RUN ?= runs/$(PRESET)
 SANITIZE_NETWORK ?= OFF
 
-.PHONY: deps configure build demo test sanitize bench clean
+.PHONY: deps ci-deps configure build demo test sanitize bench format format-check lint cross-aarch64 install-check clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -35,8 +35,43 @@ sanitize: deps
 	cmake --build build-sanitize -j $(JOBS)
 	cd build-sanitize && ctest --output-on-failure -j $(JOBS)
 
+# CI's checks beyond the tests (their tools: scripts/install-deps.sh --ci).
+ci-deps:
+	bash scripts/install-deps.sh --ci
+
+SOURCES = $(shell git ls-files '*.cpp' '*.hpp')
+
+# Formats the tree with .clang-format; format-check fails on any file that differs.
+format: ci-deps
+	clang-format -i $(SOURCES)
+
+format-check: ci-deps
+	clang-format --dry-run --Werror $(SOURCES)
+
+# The .clang-tidy naming checks over the libraries and tools (network's sources included), errors
+# on any violation; uses the build's compile_commands.json.
+lint: ci-deps build
+	git ls-files 'modeling/*.cpp' 'io/*.cpp' 'datagen/*.cpp' 'network/*.cpp' 'pipelines/*.cpp' | \
+	  xargs -P $(JOBS) -n 4 clang-tidy -quiet -p $(BUILD) \
+	  --checks='-*,readability-identifier-naming' --warnings-as-errors='*'
+
+# vmb::modeling built for 64-bit Arm with Debian's cross-compiler: the portable kernel path.
+cross-aarch64: ci-deps
+	cmake -S . -B build-aarch64 -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
+	  -DVMB_NATIVE=OFF -DVMB_MODELING_ONLY=ON
+	cmake --build build-aarch64 -j $(JOBS)
+
+# Installs into a scratch prefix, then builds and runs a project outside the tree against it.
+install-check: build
+	rm -rf $(BUILD)/install-check
+	cmake --install $(BUILD) --prefix $(BUILD)/install-check/prefix
+	cmake -S tests/install/consumer -B $(BUILD)/install-check/consumer \
+	  -DCMAKE_PREFIX_PATH=$(abspath $(BUILD))/install-check/prefix
+	cmake --build $(BUILD)/install-check/consumer
+	$(BUILD)/install-check/consumer/one_shot
+
 bench: build
 	$(BUILD)/benchmarks/bench_solver
 
 clean:
-	rm -rf $(BUILD) build-sanitize
+	rm -rf $(BUILD) build-sanitize build-aarch64

@@ -146,17 +146,20 @@ class ShardWriter {
   void run(const DatasetConfig& config, const ModelSetInfo& set, const Survey& survey,
            const std::string& hash) {
     try {
-      const ShardLayout& L = layout_;
+      const ShardLayout& layout = layout_;
       io::H5File file(out_.temp_path(), io::H5File::Mode::kCreate);
       const io::DatasetOptions per_sample{
-          {1, io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)}, config.compression};
+          {1, io::Extent(layout.nshots), io::Extent(layout.nt), io::Extent(layout.nrec)},
+          config.compression};
       file.create("/shots",
-                  {io::Extent(L.count), io::Extent(L.nshots), io::Extent(L.nt), io::Extent(L.nrec)},
+                  {io::Extent(layout.count), io::Extent(layout.nshots), io::Extent(layout.nt),
+                   io::Extent(layout.nrec)},
                   per_sample);
-      file.create("/velocity", {io::Extent(L.count), io::Extent(L.nz), io::Extent(L.nx)},
-                  {{1, io::Extent(L.nz), io::Extent(L.nx)}, config.compression});
+      file.create("/velocity",
+                  {io::Extent(layout.count), io::Extent(layout.nz), io::Extent(layout.nx)},
+                  {{1, io::Extent(layout.nz), io::Extent(layout.nx)}, config.compression});
       std::vector<std::int64_t> indices;
-      for (int written = 0; written < L.count; ++written) {
+      for (int written = 0; written < layout.count; ++written) {
         Sample s;
         {
           std::unique_lock<std::mutex> lock(mutex_);
@@ -170,7 +173,7 @@ class ShardWriter {
         file.write_slab("/velocity", io::Extent(written), s.velocity.data());
         indices.push_back(s.index);
       }
-      file.write("/index", {io::Extent(L.count)}, indices.data());
+      file.write("/index", {io::Extent(layout.count)}, indices.data());
       std::vector<double> sx, sz, rx, rz;
       for (const auto& p : survey.sources) {
         sx.push_back(p.x);
@@ -187,7 +190,7 @@ class ShardWriter {
       const bool fcnvmb = config.decimation == Decimation::kFcnvmb;
       file.set_attribute("dt", config.dt * config.decimation_factor);
       file.set_attribute("t0", fcnvmb ? config.dt * config.decimation_offset : 0.0);
-      file.set_attribute("nt", std::int64_t{L.nt});
+      file.set_attribute("nt", std::int64_t{layout.nt});
       file.set_attribute("dx", set.dx);
       file.set_attribute("dz", set.dz);
       file.set_attribute("f0", config.f0);
@@ -196,8 +199,8 @@ class ShardWriter {
       file.set_attribute("free_surface", std::int64_t{config.free_surface});
       file.set_attribute("decimation", std::int64_t{config.decimation_factor});
       file.set_attribute("decimation_mode", std::string(mode_name(config.decimation)));
-      file.set_attribute("shard", std::int64_t{L.shard});
-      file.set_attribute("first", L.first);
+      file.set_attribute("shard", std::int64_t{layout.shard});
+      file.set_attribute("first", layout.first);
       file.set_attribute("config_hash", hash);
       file.set_attribute("version", io::version());
       file.flush();
@@ -219,7 +222,7 @@ class ShardWriter {
 };
 
 // Whether the shard file holds this shard of this dataset, complete. Sets why when it does not.
-bool shard_complete(const std::string& path, const ShardLayout& L, const std::string& hash,
+bool shard_complete(const std::string& path, const ShardLayout& layout, const std::string& hash,
                     std::string& why) {
   try {
     io::H5File f(path, io::H5File::Mode::kRead);
@@ -227,22 +230,23 @@ bool shard_complete(const std::string& path, const ShardLayout& L, const std::st
       why = "it was made with other settings";
       return false;
     }
-    const std::vector<io::Extent> shots{io::Extent(L.count), io::Extent(L.nshots), io::Extent(L.nt),
-                                        io::Extent(L.nrec)};
+    const std::vector<io::Extent> shots{io::Extent(layout.count), io::Extent(layout.nshots),
+                                        io::Extent(layout.nt), io::Extent(layout.nrec)};
     if (f.dims("/shots") != shots ||
-        f.dims("/velocity") !=
-            std::vector<io::Extent>{io::Extent(L.count), io::Extent(L.nz), io::Extent(L.nx)}) {
+        f.dims("/velocity") != std::vector<io::Extent>{io::Extent(layout.count),
+                                                       io::Extent(layout.nz),
+                                                       io::Extent(layout.nx)}) {
       why = "holds datasets of the wrong shape";
       return false;
     }
     const auto index = f.read_int64("/index");
-    for (int i = 0; i < L.count; ++i)
-      if (index.size() != std::size_t(L.count) || index[i] != L.first + i) {
+    for (int i = 0; i < layout.count; ++i)
+      if (index.size() != std::size_t(layout.count) || index[i] != layout.first + i) {
         why = "holds the wrong samples";
         return false;
       }
     // Reading the last sample checks the file reaches its end.
-    f.read_slab("/shots", io::Extent(L.count - 1));
+    f.read_slab("/shots", io::Extent(layout.count - 1));
     return true;
   } catch (const std::exception& e) {
     why = e.what();
@@ -421,49 +425,52 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
   std::vector<ShardLayout> mine;
   std::int64_t total = 0;
   for (int s = split.part; s < report.shards; s += split.parts) {
-    ShardLayout L;
-    L.shard = s;
-    L.first = std::int64_t(s) * config.shard_size;
-    L.count = static_cast<int>(std::min<std::int64_t>(config.shard_size, set.count - L.first));
-    L.nshots = static_cast<int>(survey.sources.size());
-    L.nt = stored_samples(config);
-    L.nrec = static_cast<int>(survey.receivers.size());
-    L.nz = set.nz;
-    L.nx = set.nx;
-    mine.push_back(L);
-    total += L.count;
+    ShardLayout layout;
+    layout.shard = s;
+    layout.first = std::int64_t(s) * config.shard_size;
+    layout.count =
+        static_cast<int>(std::min<std::int64_t>(config.shard_size, set.count - layout.first));
+    layout.nshots = static_cast<int>(survey.sources.size());
+    layout.nt = stored_samples(config);
+    layout.nrec = static_cast<int>(survey.receivers.size());
+    layout.nz = set.nz;
+    layout.nx = set.nx;
+    mine.push_back(layout);
+    total += layout.count;
   }
   report.mine = static_cast<int>(mine.size());
   std::int64_t to_write = 0;
-  for (const ShardLayout& L : mine)
-    if (!fs::exists(fs::path(folder) / shard_name(L.shard))) to_write += L.count;
+  for (const ShardLayout& layout : mine)
+    if (!fs::exists(fs::path(folder) / shard_name(layout.shard))) to_write += layout.count;
   if (to_write > 0) {
-    const ShardLayout& L = mine.front();
+    const ShardLayout& layout = mine.front();
     io::check_free_space(
-        folder, 4.0 * double(to_write) * (double(L.nshots) * L.nt * L.nrec + double(L.nz) * L.nx),
+        folder,
+        4.0 * double(to_write) *
+            (double(layout.nshots) * layout.nt * layout.nrec + double(layout.nz) * layout.nx),
         "this part of the dataset (" + std::to_string(to_write) + " samples)");
   }
 
   std::int64_t done = 0;
-  for (const ShardLayout& L : mine) {
-    const std::string path = (fs::path(folder) / shard_name(L.shard)).string();
+  for (const ShardLayout& layout : mine) {
+    const std::string path = (fs::path(folder) / shard_name(layout.shard)).string();
     bool repairing = false;
     if (fs::exists(path)) {
       std::string why;
-      if (shard_complete(path, L, hash, why)) {
+      if (shard_complete(path, layout, hash, why)) {
         ++report.skipped;
-        done += L.count;
+        done += layout.count;
         if (progress) progress(done, total);
         continue;
       }
-      if (message) message(shard_name(L.shard) + " is damaged (" + why + "): regenerating it");
+      if (message) message(shard_name(layout.shard) + " is damaged (" + why + "): regenerating it");
       repairing = true;
     }
-    remove_leftovers(folder, L.shard);
-    ShardWriter writer(path, L, config, set, survey, hash);
-    for (int i = 0; i < L.count; ++i) {
+    remove_leftovers(folder, layout.shard);
+    ShardWriter writer(path, layout, config, set, survey, hash);
+    for (int i = 0; i < layout.count; ++i) {
       Sample sample;
-      sample.index = L.first + i;
+      sample.index = layout.first + i;
       VelocityModel model = reader.model(sample.index);
       const auto t0 = Clock::now();
       Gathers g = simulate(model, survey, wavelet, {config.nt, config.dt}, options);
@@ -530,20 +537,20 @@ DatasetReader::DatasetReader(const std::string& folder) {
   std::vector<std::string> problems;
   for (std::size_t s = 0; s < shards_.size(); ++s) {
     const ShardEntry& e = shards_[s];
-    ShardLayout L;
-    L.shard = int(s);
-    L.first = e.first;
-    L.count = e.count;
-    L.nshots = info_.nshots;
-    L.nt = info_.nt;
-    L.nrec = info_.nrec;
-    L.nz = info_.nz;
-    L.nx = info_.nx;
+    ShardLayout layout;
+    layout.shard = int(s);
+    layout.first = e.first;
+    layout.count = e.count;
+    layout.nshots = info_.nshots;
+    layout.nt = info_.nt;
+    layout.nrec = info_.nrec;
+    layout.nz = info_.nz;
+    layout.nx = info_.nx;
     std::string why;
     const std::string name = fs::path(e.path).filename().string();
     if (!fs::exists(e.path, ec))
       problems.push_back(name + " missing");
-    else if (!shard_complete(e.path, L, info_.config_hash, why))
+    else if (!shard_complete(e.path, layout, info_.config_hash, why))
       problems.push_back(name + " unfinished (" + why + ")");
   }
   if (!problems.empty()) {

@@ -8,10 +8,11 @@
 
 namespace vmb {
 
-VelocityModel::VelocityModel(int nz_, int nx_, double dz_, double dx_, float velocity_m_s)
-    : nz(nz_), nx(nx_), dz(dz_), dx(dx_) {
-  if (nz_ <= 0 || nx_ <= 0) throw ModelingError("velocity model is empty (nz or nx not positive)");
-  velocity.assign(static_cast<std::size_t>(nz_) * nx_, velocity_m_s);
+VelocityModel::VelocityModel(int rows, int columns, double dz_m, double dx_m, float velocity_m_s)
+    : nz(rows), nx(columns), dz(dz_m), dx(dx_m) {
+  if (rows <= 0 || columns <= 0)
+    throw ModelingError("velocity model is empty (nz or nx not positive)");
+  velocity.assign(static_cast<std::size_t>(rows) * columns, velocity_m_s);
 }
 
 float VelocityModel::min_velocity() const {

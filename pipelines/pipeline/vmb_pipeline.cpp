@@ -521,6 +521,7 @@ class Pipeline {
     return out;
   }
 
+ private:
   const Settings& s_;
   fs::path run_;
   std::vector<Stage> stages_;

@@ -30,3 +30,32 @@ TEST(Architecture, SmallPresetsAndSkipPadding) {
   // Too small an input for the model size is an error, not a crash.
   EXPECT_THROW(net->forward(torch::randn({1, 5, 16, 16})), c10::Error);
 }
+
+// The skip is padded to the upsampled tensor with the odd cell at the bottom and right: with the
+// upsampling silenced and the convolutions passing the skip channel straight through, the output
+// is the padded skip itself, so a swapped split moves the ones.
+TEST(Architecture, SkipPaddingSplitIsCentredWithTheOddCellLast) {
+  torch::NoGradGuard no_grad;
+  vmb::network::Up up(2, 1);
+  up->eval();
+  for (auto& p : up->named_parameters()) {
+    const std::string& name = p.key();
+    torch::Tensor& t = p.value();
+    if (name.rfind("up.", 0) == 0 || name.find("bias") != std::string::npos) {
+      t.zero_();
+    } else if (t.dim() == 4) {  // a 3 x 3 convolution: the identity on input channel 0, the skip
+      t.zero_();
+      t[0][0][1][1] = 1.0f;
+    }
+  }
+  const auto skip = torch::ones({1, 1, 3, 5});
+  const auto deeper = torch::ones({1, 2, 3, 3});  // upsampled to 6 x 6: 3 rows, 1 column to pad
+  const auto out = up->forward(skip, deeper);
+  ASSERT_EQ(out.sizes().vec(), (std::vector<std::int64_t>{1, 1, 6, 6}));
+  for (int r = 0; r < 6; ++r)
+    for (int c = 0; c < 6; ++c) {
+      const bool inside = r >= 1 && r < 4 && c >= 0 && c < 5;  // top 1, bottom 2, left 0, right 1
+      EXPECT_NEAR(out[0][0][r][c].item<float>(), inside ? 1.0f : 0.0f, 1e-4)
+          << "row " << r << ", column " << c;
+    }
+}
