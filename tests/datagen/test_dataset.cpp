@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "run.hpp"
+#include "tiny_dataset.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/io/hdf5.hpp"
@@ -15,20 +16,12 @@
 namespace {
 
 namespace fs = std::filesystem;
-// A small model set: 10 fcnvmb-salt models of 40 x 60.
-std::string make_set(const vmb::test::TempDir& dir, int count = 10) {
-  vmb::datagen::GeneratorConfig c;
-  c.nz = 40;
-  c.nx = 60;
-  vmb::datagen::generate_model_set(dir / "set.h5", c, 5, count);
-  return dir / "set.h5";
-}
 
 }  // namespace
 
 TEST(Dataset, LayoutAndContent) {
   vmb::test::TempDir dir;
-  const auto set = make_set(dir, 5);
+  const auto set = vmb::test::make_salt_set(dir, 5);
   vmb::datagen::DatasetConfig c;
   c.survey.nshots = 3;
   c.nt = 300;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "run.hpp"
+#include "tiny_dataset.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/model_set.hpp"
 
@@ -18,15 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 const std::string kGenmodels = VMB_GENMODELS, kDatagen = VMB_DATAGEN;
-
-// A small model set: 10 fcnvmb-salt models of 40 x 60.
-std::string make_set(const vmb::test::TempDir& dir, int count = 10) {
-  vmb::datagen::GeneratorConfig c;
-  c.nz = 40;
-  c.nx = 60;
-  vmb::datagen::generate_model_set(dir / "set.h5", c, 5, count);
-  return dir / "set.h5";
-}
 
 std::string datagen_args(const std::string& set, const std::string& out, int nt = 300) {
   return " --models " + set + " --out " + out + " --nshots 3 --nt " + std::to_string(nt) +
@@ -63,7 +55,7 @@ std::pair<long, long> stamp(const std::string& path) {
 
 TEST(DatagenTool, AnySplitGivesTheSameBytes) {
   vmb::test::TempDir dir;
-  const auto set = make_set(dir);
+  const auto set = vmb::test::make_salt_set(dir);
   ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "whole")).exit_code, 0);
   for (int i = 0; i < 3; ++i) {
     const auto r = vmb::test::run(kDatagen + datagen_args(set, dir / "split") + " --shard " +
@@ -76,7 +68,7 @@ TEST(DatagenTool, AnySplitGivesTheSameBytes) {
 #ifdef VMB_MPIEXEC
 TEST(DatagenTool, TwoMpiRanksGiveTheSameBytes) {
   vmb::test::TempDir dir;
-  const auto set = make_set(dir);
+  const auto set = vmb::test::make_salt_set(dir);
   ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "whole")).exit_code, 0);
   // OpenMPI's runtime keeps allocations until the process ends: in the sanitizer build, leak
   // checks of the ranks would report OpenMPI's, so they are off for them (-x sets the ranks'
@@ -91,7 +83,7 @@ TEST(DatagenTool, TwoMpiRanksGiveTheSameBytes) {
 
 TEST(DatagenTool, KilledRunResumesToTheSameBytes) {
   vmb::test::TempDir dir;
-  const auto set = make_set(dir, 12);
+  const auto set = vmb::test::make_salt_set(dir, 12);
   const std::string args = datagen_args(set, dir / "resumed", 1500);
   ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "whole", 1500)).exit_code, 0);
   // Start a run, let it finish its first shard, and kill it (SIGKILL) in the middle of the next.
@@ -125,7 +117,7 @@ TEST(DatagenTool, KilledRunResumesToTheSameBytes) {
 
 TEST(DatagenTool, DamagedShardIsReportedAndRegenerated) {
   vmb::test::TempDir dir;
-  const auto set = make_set(dir);
+  const auto set = vmb::test::make_salt_set(dir);
   ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "whole")).exit_code, 0);
   ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "ds")).exit_code, 0);
   const auto untouched = stamp(dir / "ds/shard_00000.h5");
@@ -139,7 +131,7 @@ TEST(DatagenTool, DamagedShardIsReportedAndRegenerated) {
 
 TEST(DatagenTool, BadInputGetsClearErrorsAndLosesNothing) {
   vmb::test::TempDir dir;
-  const auto set = make_set(dir);
+  const auto set = vmb::test::make_salt_set(dir);
   ASSERT_EQ(vmb::test::run(kDatagen + datagen_args(set, dir / "ds")).exit_code, 0);
   const auto before = contents(dir / "ds");
   auto expect_error = [](const std::string& command, const std::string& what) {

@@ -1,14 +1,24 @@
 #pragma once
-// A tiny dataset for network tests: `count` flat-layer models of 24 x 32 at 10 m, `nshots` shots,
-// 33 receivers, 200 samples of 1 ms, stored as 40 (FCNVMB decimation 5) or, with decimate false,
-// all 200. The models go to folder + ".models.h5".
+// Small datasets and model sets for tests. make_tiny_dataset: `count` flat-layer models of 24 x 32
+// at 10 m, `nshots` shots, 33 receivers, 200 samples of 1 ms, stored as 40 (FCNVMB decimation 5)
+// or, with decimate false, all 200. The models go to folder + ".models.h5".
 
 #include <string>
 
+#include "run.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/model_set.hpp"
 
 namespace vmb::test {
+
+// A small model set in dir: `count` fcnvmb-salt models of 40 x 60, seed 5; returns its path.
+inline std::string make_salt_set(const TempDir& dir, int count = 10) {
+  vmb::datagen::GeneratorConfig c;
+  c.nz = 40;
+  c.nx = 60;
+  vmb::datagen::generate_model_set(dir / "set.h5", c, 5, count);
+  return dir / "set.h5";
+}
 
 inline void make_tiny_dataset(const std::string& folder, int count, std::uint64_t seed,
                               int nshots = 3, bool decimate = true) {
