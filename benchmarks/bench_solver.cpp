@@ -12,13 +12,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
+#include "driver.hpp"
+#include "options.hpp"
 #include "vmb/modeling/solver.hpp"
 #include "vmb/modeling/wavelet.hpp"
 
 namespace {
+
+namespace po = boost::program_options;
 
 void run_case(const char* name, const vmb::VelocityModel& model, int nshots, int nt, int repeat,
               int threads) {
@@ -47,27 +50,36 @@ void run_case(const char* name, const vmb::VelocityModel& model, int nshots, int
       updates / best * 1e-9);
 }
 
+class BenchSolver {
+ public:
+  static po::options_description options() {
+    po::options_description o("bench_solver");
+    o.add_options()("repeat", vmb::cli::positive<int>("repeat")->default_value(3),
+                    "runs of each case; the best counts")(
+        "case", po::value<std::string>()->default_value("all"), "fcnvmb | large | all");
+    o.add(vmb::cli::threads_options());
+    return o;
+  }
+  explicit BenchSolver(const po::variables_map& vm)
+      : repeat_(vm["repeat"].as<int>()), which_(vm["case"].as<std::string>()) {
+    if (which_ != "all" && which_ != "fcnvmb" && which_ != "large")
+      throw vmb::cli::UsageError("--case must be fcnvmb, large or all");
+  }
+  void run() const {
+    const int threads = omp_get_max_threads();
+    if (which_ == "all" || which_ == "fcnvmb")
+      run_case("fcnvmb", vmb::demo_model(201, 301, 10.0), 29, 2000, repeat_, threads);
+    if (which_ == "all" || which_ == "large")
+      run_case("large", vmb::demo_model(2000, 2000, 10.0), 1, 1000, repeat_, threads);
+  }
+
+ private:
+  int repeat_;
+  std::string which_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  int repeat = 3, threads = omp_get_max_threads();
-  std::string which = "all";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string key = argv[i];
-    if (key == "--repeat")
-      repeat = std::atoi(argv[i + 1]);
-    else if (key == "--threads")
-      threads = std::atoi(argv[i + 1]);
-    else if (key == "--case")
-      which = argv[i + 1];
-    else {
-      std::fprintf(stderr, "bench_solver: unknown option %s\n", key.c_str());
-      return 2;
-    }
-  }
-  if (which == "all" || which == "fcnvmb")
-    run_case("fcnvmb", vmb::demo_model(201, 301, 10.0), 29, 2000, repeat, threads);
-  if (which == "all" || which == "large")
-    run_case("large", vmb::demo_model(2000, 2000, 10.0), 1, 1000, repeat, threads);
-  return 0;
+  return vmb::cli::run_tool<BenchSolver>(argc, argv, "bench_solver", "[options]");
 }

@@ -1,9 +1,13 @@
 // Velocity-model files: round trips through every format, the FCNVMB release, bad files.
 
 #include <gtest/gtest.h>
+#include <segyio/segy.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <vector>
 
 #include "run.hpp"
 #include "vmb/io/error.hpp"
@@ -28,6 +32,29 @@ void expect_same(const vmb::VelocityModel& a, const vmb::VelocityModel& b) {
   EXPECT_DOUBLE_EQ(a.dx, b.dx);
   EXPECT_DOUBLE_EQ(a.dz, b.dz);
   EXPECT_EQ(a.velocity, b.velocity);
+}
+
+// Rewrites a SEG-Y file written by vmbkit (IEEE floats, format 5) in IBM floats (format 1),
+// as older surveys and many public models are stored, through segyio's own conversions.
+void convert_segy_to_ibm(const std::string& path) {
+  std::unique_ptr<segy_file, int (*)(segy_file*)> fp(segy_open(path.c_str(), "r+b"), segy_close);
+  ASSERT_NE(fp, nullptr);
+  std::vector<char> binheader(SEGY_BINARY_HEADER_SIZE);
+  ASSERT_EQ(segy_binheader(fp.get(), binheader.data()), SEGY_OK);
+  const int samples = segy_samples(binheader.data());
+  const long trace0 = segy_trace0(binheader.data());
+  const int bytes = segy_trsize(SEGY_IEEE_FLOAT_4_BYTE, samples);
+  int traces = 0;
+  ASSERT_EQ(segy_traces(fp.get(), &traces, trace0, bytes), SEGY_OK);
+  std::vector<float> trace(samples);
+  for (int i = 0; i < traces; ++i) {
+    ASSERT_EQ(segy_readtrace(fp.get(), i, trace.data(), trace0, bytes), SEGY_OK);
+    segy_to_native(SEGY_IEEE_FLOAT_4_BYTE, samples, trace.data());
+    segy_from_native(SEGY_IBM_FLOAT_4_BYTE, samples, trace.data());
+    ASSERT_EQ(segy_writetrace(fp.get(), i, trace.data(), trace0, bytes), SEGY_OK);
+  }
+  ASSERT_EQ(segy_set_bfield(binheader.data(), SEGY_BIN_FORMAT, SEGY_IBM_FLOAT_4_BYTE), SEGY_OK);
+  ASSERT_EQ(segy_write_binheader(fp.get(), binheader.data()), SEGY_OK);
 }
 
 }  // namespace
@@ -73,6 +100,17 @@ TEST(ModelIo, SegyRoundTrip) {
   const auto m = sample_model();
   vmb::io::write_model(dir / "m.segy", m);
   expect_same(vmb::io::read_model(dir / "m.segy"), m);  // dx from the coordinates, dz from dt
+}
+
+TEST(ModelIo, SegyWithIbmFloatsReads) {
+  vmb::test::TempDir dir;
+  auto m = sample_model();
+  // Fractions that IBM's hexadecimal exponent stores exactly (integers and multiples of 1/16),
+  // so any error in the conversion shows as a mismatch rather than hiding in round-off.
+  for (std::size_t i = 0; i < m.velocity.size(); ++i) m.velocity[i] += 0.0625f * (i % 16);
+  vmb::io::write_model(dir / "ibm.segy", m);
+  convert_segy_to_ibm(dir / "ibm.segy");
+  expect_same(vmb::io::read_model(dir / "ibm.segy"), m);
 }
 
 TEST(ModelIo, MatRoundTrip) {

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <stb_image.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+
 #include "run.hpp"
 #include "vmb/io/picture.hpp"
 
@@ -95,4 +99,93 @@ TEST(Picture, DegenerateSizesFinish) {
   }
   const auto curves = vmb::io::curves_picture({{"one", {1.0}, {0.5}}}, "one point", "epoch", true);
   EXPECT_GT(curves.width, 0);
+}
+
+namespace {
+
+// Where pixels of one colour lie: how many, and their mean row in the left and right halves.
+struct ColourSpread {
+  int count = 0;
+  double mean_row_left = 0.0, mean_row_right = 0.0;
+};
+
+ColourSpread spread(const vmb::io::Image& image, vmb::io::Rgb c, int x_begin, int x_end) {
+  ColourSpread s;
+  int left = 0, right = 0;
+  const int middle = (x_begin + x_end) / 2;
+  for (int y = 0; y < image.height; ++y)
+    for (int x = x_begin; x < x_end; ++x) {
+      const std::uint8_t* p = &image.rgb[(std::size_t(y) * image.width + x) * 3];
+      if (p[0] != c.r || p[1] != c.g || p[2] != c.b) continue;
+      ++s.count;
+      (x < middle ? (++left, s.mean_row_left) : (++right, s.mean_row_right)) += y;
+    }
+  if (left) s.mean_row_left /= left;
+  if (right) s.mean_row_right /= right;
+  return s;
+}
+
+}  // namespace
+
+// A falling training loss is drawn falling (rows grow downwards) and a flat validation loss
+// flat, each in its own colour; a NaN (a diverged epoch) leaves a gap instead of a broken axis.
+TEST(Picture, LossCurvesFollowTheirValues) {
+  std::vector<double> epochs, train, valid;
+  for (int e = 1; e <= 20; ++e) {
+    epochs.push_back(e);
+    train.push_back(std::pow(0.7, e));
+    valid.push_back(e == 7 ? std::nan("") : 0.05);
+  }
+  const auto image = vmb::io::curves_picture(
+      {{"training", epochs, train}, {"validation", epochs, valid}}, "loss", "epoch", true);
+  const vmb::io::Rgb first{31, 119, 180}, second{214, 39, 40};
+  // The plot area only: the legend swatches sit to its right.
+  const int plot_end = image.width - 170;
+  const auto a = spread(image, first, 0, plot_end), b = spread(image, second, 0, plot_end);
+  ASSERT_GT(a.count, 100);
+  ASSERT_GT(b.count, 100);
+  EXPECT_GT(a.mean_row_right - a.mean_row_left, 100.0);  // falls by decades on a log axis
+  EXPECT_NEAR(b.mean_row_right, b.mean_row_left, 2.0);   // flat stays flat
+  vmb::test::TempDir dir;
+  vmb::io::write_png(dir / "loss.png", image);
+  EXPECT_EQ(decode(dir / "loss.png").rgb, image.rgb);
+}
+
+// Truth, prediction and difference: a prediction wrong in one block changes the prediction and
+// difference panels there and nowhere else; the truth panel and the shared scale stay as they
+// are, and a perfect prediction has a blank difference panel.
+TEST(Picture, ComparisonShowsWhereThePredictionIsWrong) {
+  const int nz = 40, nx = 60;
+  std::vector<float> truth(nz * nx), wrong(nz * nx);
+  for (int iz = 0; iz < nz; ++iz)
+    for (int ix = 0; ix < nx; ++ix) {
+      truth[iz * nx + ix] = 1500.0f + 75.0f * iz;
+      wrong[iz * nx + ix] = truth[iz * nx + ix] + (iz >= 30 && ix >= 45 ? 300.0f : 0.0f);
+    }
+  const auto perfect =
+      vmb::io::comparison_picture(truth.data(), truth.data(), nz, nx, 10.0, 1500, 4500, "m");
+  const auto image =
+      vmb::io::comparison_picture(truth.data(), wrong.data(), nz, nx, 10.0, 1500, 4500, "m");
+  ASSERT_EQ(image.width, perfect.width);
+  ASSERT_EQ(image.height, perfect.height);
+  // Columns and rows at which the two pictures differ.
+  int x_min = image.width, x_max = -1, panel_rows_min = image.height;
+  for (int y = 0; y < image.height; ++y)
+    for (int x = 0; x < image.width; ++x) {
+      const std::size_t i = (std::size_t(y) * image.width + x) * 3;
+      if (std::equal(&image.rgb[i], &image.rgb[i] + 3, &perfect.rgb[i])) continue;
+      x_min = std::min(x_min, x);
+      x_max = std::max(x_max, x);
+      panel_rows_min = std::min(panel_rows_min, y);
+    }
+  ASSERT_GE(x_max, 0);
+  const int panel_width = image.width / 3;
+  EXPECT_GT(x_min, panel_width);                // the truth panel is untouched
+  EXPECT_GT(x_max, 2 * panel_width);            // the difference panel shows the error
+  EXPECT_GT(panel_rows_min, image.height / 2);  // only the lower block (and the scale label)
+  // The perfect prediction's difference panel is white: its reddest pixel has no colour.
+  const auto red = spread(perfect, {255, 0, 0}, 2 * panel_width, image.width);
+  EXPECT_EQ(red.count, 0);
+  const auto red_wrong = spread(image, {255, 0, 0}, 2 * panel_width, image.width);
+  EXPECT_GT(red_wrong.count, 100);  // +300 m/s, the largest difference: full red
 }
