@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libeigen3-dev libfftw3-dev libhdf5-dev
-  libtorch-dev libboost-program-options-dev
+  libtorch-dev libdnnl-dev libopenblas0-openmp libboost-program-options-dev
   libgtest-dev
   libsegyio-dev libmatio-dev libstb-dev
   libopenmpi-dev openmpi-bin

@@ -33,7 +33,10 @@ std::string panel_path(const std::string& out, std::int64_t sample) {
 EvalResult evaluate(const EvalConfig& config) {
   if (config.batch_size < 1) throw NetworkError("the batch size must be at least 1");
   Checkpoint c = load_checkpoint(config.checkpoint);
-  c.net->to(choose_device(config.device));
+  const torch::Device device = choose_device(config.device);
+  keep_freed_memory();
+  const Precision precision = choose_precision(config.precision, device);
+  place(c.net, device);
   ShardDataset data(config.data, c.time);
   check_fits(c, data, "dataset");
   for (std::int64_t i : config.panels)
@@ -65,7 +68,7 @@ EvalResult evaluate(const EvalConfig& config) {
   BatchLoader loader(data, order, config.batch_size, inputs_only);
   io::Progress progress("vmb-eval: samples", long(n), config.quiet);
   while (auto b = loader.next()) {
-    const auto velocity = predict(c, b->inputs).contiguous();
+    const auto velocity = predict(c, b->inputs, precision).contiguous();
     for (std::int64_t k = 0; k < velocity.size(0); ++k) {
       const float* p = velocity[k].data_ptr<float>();
       io::check_finite(p, {std::size_t(nz), std::size_t(nx)}, {"row", "column"},

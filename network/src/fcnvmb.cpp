@@ -30,8 +30,20 @@ UpImpl::UpImpl(int in, int out) {
   conv_ = register_module("conv", ConvBlock(in, out));
 }
 
+torch::Tensor upsample(const torch::nn::ConvTranspose2d& up, const torch::Tensor& x) {
+  const torch::Tensor& w = up->weight;  // [in, out, 2, 2]
+  TORCH_CHECK(w.size(2) == 2 && w.size(3) == 2 && up->options.stride()->at(0) == 2 &&
+                  up->options.stride()->at(1) == 2,
+              "upsample takes a 2x2 transposed convolution of stride 2");
+  const std::int64_t in = w.size(0), out = w.size(1);
+  // Channel o * 4 + 2 a + b of the 1x1 convolution is output pixel (2 i + a, 2 j + b) of
+  // channel o, which is the order pixel_shuffle reads.
+  const torch::Tensor kernel = w.permute({1, 2, 3, 0}).reshape({out * 4, in, 1, 1});
+  return torch::pixel_shuffle(torch::conv2d(x, kernel, up->bias.repeat_interleave(4)), 2);
+}
+
 torch::Tensor UpImpl::forward(const torch::Tensor& skip, const torch::Tensor& deeper) {
-  const torch::Tensor up = up_(deeper);
+  const torch::Tensor up = upsample(up_, deeper);
   const std::int64_t rows = up.size(2) - skip.size(2), cols = up.size(3) - skip.size(3);
   // Centred zero padding: left and top get the floor of half the difference.
   const torch::Tensor padded = nn::functional::pad(

@@ -33,11 +33,16 @@ std::vector<std::int64_t> int_vector(const torch::Tensor& t) {
 
 void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam& optimiser) {
   torch::serialize::OutputArchive archive, model, state;
-  // Weights are saved from the CPU so that a checkpoint trained on a GPU loads anywhere.
+  // Weights are saved from the CPU in the standard (NCHW) layout, so that a checkpoint loads
+  // anywhere whatever the device and memory format it was trained in.
   const torch::Device device = c.net->parameters().front().device();
   c.net->to(torch::kCPU);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : c.net->parameters()) p.set_data(p.contiguous());
+  }
   c.net->save(model);
-  c.net->to(device);
+  place(c.net, device);
   optimiser.save(state);
   archive.write("model", model);
   archive.write("optimiser", state);
@@ -86,7 +91,7 @@ void write_losses(const std::string& run, const std::vector<EpochLoss>& history)
 }
 
 double validation_loss(Fcnvmb& net, const ShardDataset& data, const Normalisation& norm,
-                       int batch_size, torch::Device device) {
+                       int batch_size, Precision precision) {
   torch::NoGradGuard no_grad;
   net->eval();
   std::vector<std::int64_t> order(data.size());
@@ -94,8 +99,8 @@ double validation_loss(Fcnvmb& net, const ShardDataset& data, const Normalisatio
   BatchLoader loader(data, order, batch_size, norm);
   double sum = 0.0;
   while (auto b = loader.next()) {
-    const auto out = net->forward(b->inputs.to(device));
-    sum += torch::mse_loss(out, b->labels.to(device)).item<double>() * b->inputs.size(0);
+    const auto out = forward(net, b->inputs, precision);
+    sum += torch::mse_loss(out, b->labels.to(out.device())).item<double>() * b->inputs.size(0);
   }
   net->train();
   return sum / double(data.size());
@@ -120,7 +125,9 @@ void check_network_fits(Checkpoint& c) {
 
 // Refuses to resume a run under other settings, naming each one that differs.
 void refuse_changed_settings(const std::string& recorded, const std::string& given) {
-  const auto old = nlohmann::json::parse(recorded), now = nlohmann::json::parse(given);
+  auto old = nlohmann::json::parse(recorded);
+  const auto now = nlohmann::json::parse(given);
+  if (!old.contains("precision")) old["precision"] = "fp32";  // all vmbkit had before 0.3
   std::string differences;
   for (const auto& [key, value] : now.items()) {
     const nlohmann::json before = old.contains(key) ? old[key] : nlohmann::json();
@@ -152,6 +159,18 @@ void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string
     throw NetworkError(msg.str());
   }
 }
+
+torch::Tensor forward(Fcnvmb& net, const torch::Tensor& inputs, Precision precision) {
+  const torch::Tensor weight = net->parameters().front();  // a copy: parameters() is a temporary
+  torch::Tensor x = inputs.to(weight.device());
+  if (weight.dim() == 4 && !weight.is_contiguous() &&
+      weight.is_contiguous(torch::MemoryFormat::ChannelsLast))
+    x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  const Autocast autocast(precision, weight.device());
+  return net->forward(x).to(torch::kFloat).contiguous();
+}
+
+void place(Fcnvmb& net, torch::Device device) { net->to(device); }
 
 void set_threads(int threads) {
   const int n = threads > 0 ? threads : omp_get_max_threads();
@@ -249,9 +268,10 @@ Checkpoint load_checkpoint(const std::string& path) {
 namespace {
 
 // Checkpoint::settings for this configuration.
-std::string training_settings(const TrainConfig& config, const std::string& train_hash,
-                              const std::string& validation_hash) {
+std::string training_settings(const TrainConfig& config, Precision precision,
+                              const std::string& train_hash, const std::string& validation_hash) {
   nlohmann::json j;
+  j["precision"] = precision_name(precision);
   j["train"] = train_hash;
   j["validation"] = validation_hash;
   if (config.init.empty()) {
@@ -271,11 +291,10 @@ std::string training_settings(const TrainConfig& config, const std::string& trai
 
 }  // namespace
 
-torch::Tensor predict(Checkpoint& c, const torch::Tensor& gathers) {
+torch::Tensor predict(Checkpoint& c, const torch::Tensor& gathers, Precision precision) {
   torch::NoGradGuard no_grad;
   c.net->eval();
-  const auto device = c.net->parameters().front().device();
-  return c.norm.velocity(c.net->forward(c.norm.inputs(gathers).to(device)))
+  return c.norm.velocity(forward(c.net, c.norm.inputs(gathers), precision))
       .squeeze(1)
       .to(torch::kCPU);
 }
@@ -288,8 +307,10 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   if (config.checkpoint_every < 1) throw NetworkError("checkpoint interval must be at least 1");
   if (config.run.empty()) throw NetworkError("no run folder given");
   const torch::Device device = choose_device(config.device);
+  const Precision precision = choose_precision(config.precision, device);
   // Subnormal floats in the backward pass slow CPU kernels many times over; flush them.
   at::globalContext().setFlushDenormal(true);
+  keep_freed_memory();
   const std::string checkpoint_path = (fs::path(config.run) / "checkpoint.pt").string();
   if (!config.resume && fs::exists(checkpoint_path))
     throw NetworkError("run folder '" + config.run +
@@ -316,7 +337,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
                          "' records no training settings "
                          "(written by an older vmbkit): it cannot be resumed safely");
     refuse_changed_settings(c.settings,
-                            training_settings(config, train_data->config_hash(),
+                            training_settings(config, precision, train_data->config_hash(),
                                               validation ? validation->config_hash() : ""));
     if (c.epoch > config.epochs)
       throw NetworkError("the run has trained " + std::to_string(c.epoch) +
@@ -343,11 +364,11 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     c.seed = config.seed;
     c.mean_model = train_data->mean_velocity();
     open_validation();
-    c.settings = training_settings(config, train_data->config_hash(),
+    c.settings = training_settings(config, precision, train_data->config_hash(),
                                    validation ? validation->config_hash() : "");
   }
   check_network_fits(c);
-  c.net->to(device);
+  place(c.net, device);
   torch::optim::Adam optimiser(c.net->parameters(),
                                torch::optim::AdamOptions(config.learning_rate));
   int saved_epoch = -1;  // the epoch of the checkpoint on disk; -1: none written
@@ -378,7 +399,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     int batch = 0;
     while (auto b = loader.next()) {
       optimiser.zero_grad();
-      const auto loss = torch::mse_loss(c.net->forward(b->inputs.to(device)), b->labels.to(device));
+      const auto out = forward(c.net, b->inputs, precision);
+      const auto loss = torch::mse_loss(out, b->labels.to(device));
       const double value = loss.item<double>();
       if (!std::isfinite(value)) {
         std::ostringstream msg;
@@ -401,7 +423,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     e.epoch = epoch + 1;
     e.train = sum / double(n);
     e.validation = validation
-                       ? validation_loss(c.net, *validation, c.norm, config.batch_size, device)
+                       ? validation_loss(c.net, *validation, c.norm, config.batch_size, precision)
                        : std::nan("");
     e.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     c.history.push_back(e);

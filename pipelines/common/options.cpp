@@ -53,7 +53,10 @@ po::options_description threads_options() {
 po::options_description device_options() {
   po::options_description device("Device");
   device.add_options()("device", po::value<std::string>()->default_value("auto"),
-                       "auto | cpu | cuda");
+                       "auto | cpu | cuda")(
+      "precision", po::value<std::string>()->default_value("auto"),
+      "fp32 | bf16 | fp16 | auto: the network's arithmetic (bf16 on CPUs with AMX or "
+      "AVX512-BF16 and on CUDA, fp16 on CUDA; auto: the fastest the device supports)");
   device.add(threads_options());
   return device;
 }

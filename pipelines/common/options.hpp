@@ -59,7 +59,8 @@ po::options_description physics_options();
 // --threads: CPU threads (0: the OpenMP default, OMP_NUM_THREADS or every core); run_tool sets it.
 po::options_description threads_options();
 
-// What every LibTorch tool shares: --device auto|cpu|cuda and --threads.
+// What every LibTorch tool shares: --device auto|cpu|cuda, --precision fp32|bf16|fp16|auto and
+// --threads.
 po::options_description device_options();
 
 // --batch-size, samples per batch (default given).

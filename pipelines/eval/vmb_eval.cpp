@@ -64,6 +64,7 @@ class Eval {
     c.name = vm_["name"].as<std::string>();
     c.panels = parse_list(vm_["panels"].as<std::string>());
     c.device = vm_["device"].as<std::string>();
+    c.precision = vm_["precision"].as<std::string>();
     c.batch_size = vm_["batch-size"].as<int>();
     c.quiet = vm_["quiet"].as<bool>();
     const auto r = vmb::network::evaluate(c);

@@ -119,6 +119,12 @@ class Pipeline {
       throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") +
                                  "' does not exist");
     try {
+      vmb::network::choose_precision(s_.text("network.precision"),
+                                     vmb::network::choose_device("auto"));
+    } catch (const vmb::NetworkError& e) {
+      throw vmb::cli::UsageError(std::string("network.precision: ") + e.what());
+    }
+    try {
       vmb::ricker(s_.number("survey.f0"), s_.integer("survey.nt"), s_.number("survey.dt"));
       vmb::SolverOptions solver;
       solver.order = s_.integer("survey.order");
@@ -208,6 +214,7 @@ class Pipeline {
     c.learning_rate = s_.number(phase + ".lr");
     c.seed = std::uint64_t(s_.integer("run.seed"));
     c.width = s_.integer("network.width");
+    c.precision = s_.text("network.precision");
     c.scale_labels = s_.flag("network.scale_labels");
     c.standardise_data = s_.flag("network.standardise_data");
     c.quiet = s_.quiet();
@@ -225,6 +232,7 @@ class Pipeline {
     c.data = (run_ / "data" / set).string();
     c.out = (run_ / "eval" / set).string();
     c.name = label;
+    c.precision = s_.text("network.precision");
     c.quiet = s_.quiet();
     const auto r = vmb::network::evaluate(c);
     std::ostringstream t;

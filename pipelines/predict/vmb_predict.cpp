@@ -39,7 +39,10 @@ class Predict {
     vmb::cli::check_output_files(vm_, {"out", "png"}, {"gathers", "checkpoint"});
     vmb::io::guess_model_format(vm_["out"].as<std::string>());  // a format it can write
     auto checkpoint = vmb::network::load_checkpoint(vm_["checkpoint"].as<std::string>());
-    checkpoint.net->to(vmb::network::choose_device(vm_["device"].as<std::string>()));
+    const torch::Device device = vmb::network::choose_device(vm_["device"].as<std::string>());
+    const auto precision =
+        vmb::network::choose_precision(vm_["precision"].as<std::string>(), device);
+    vmb::network::place(checkpoint.net, device);
     auto record = vmb::io::read_gathers(vm_["gathers"].as<std::string>());
     const auto& g = record.gathers;
     const auto& time = checkpoint.time;
@@ -55,7 +58,8 @@ class Predict {
                               std::to_string(checkpoint.input_shape[0]) + " x " +
                               std::to_string(checkpoint.input_shape[1]) + " x " +
                               std::to_string(checkpoint.input_shape[2]));
-    const auto velocity = vmb::network::predict(checkpoint, shots.unsqueeze(0))[0].contiguous();
+    const auto velocity =
+        vmb::network::predict(checkpoint, shots.unsqueeze(0), precision)[0].contiguous();
     vmb::io::check_finite(velocity.data_ptr<float>(),
                           {std::size_t(velocity.size(0)), std::size_t(velocity.size(1))},
                           {"row", "column"}, "the network's prediction");

@@ -76,6 +76,7 @@ class Train {
     c.checkpoint_every = vm_["checkpoint-every"].as<int>();
     c.seed = vm_["seed"].as<unsigned long>();
     c.device = vm_["device"].as<std::string>();
+    c.precision = vm_["precision"].as<std::string>();
     c.width = vm_["width"].as<int>();
     c.time = {vm_["time-factor"].as<int>(), vm_["time-offset"].as<int>()};
     c.standardise_data = vm_["standardise-data"].as<bool>();
@@ -98,7 +99,7 @@ class Train {
       net = {data.nshots(), net.width, data.nz(), data.nx()};
     }
     vmb::network::Fcnvmb model(net);
-    std::cout << vmb::network::summary(model, input);
+    std::cout << vmb::network::summary(model, input) << vmb::network::backend_summary();
   }
 
   const po::variables_map& vm_;

@@ -59,3 +59,28 @@ TEST(Architecture, SkipPaddingSplitIsCentredWithTheOddCellLast) {
           << "row " << r << ", column " << c;
     }
 }
+
+// The decoder's upsampling is the transposed convolution, computed another way: the same values
+// and the same gradients for the input, the weights and the bias, on an odd-sized input.
+TEST(Architecture, UpsampleIsTheTransposedConvolution) {
+  torch::manual_seed(3);
+  torch::nn::ConvTranspose2d up(torch::nn::ConvTranspose2dOptions(6, 3, 2).stride(2));
+  const auto x = torch::randn({2, 6, 5, 7}, torch::requires_grad());
+  const auto weights = torch::randn({2, 3, 10, 14});  // a fixed linear functional of the output
+
+  const auto expected = up->forward(x);
+  (expected * weights).sum().backward();
+  const auto grad_x = x.grad().clone(), grad_w = up->weight.grad().clone(),
+             grad_b = up->bias.grad().clone();
+  x.grad().zero_();
+  up->zero_grad();
+
+  const auto got = vmb::network::upsample(up, x);
+  ASSERT_EQ(got.sizes(), expected.sizes());
+  EXPECT_LE((got - expected).abs().max().item<float>(), 1e-5f);
+  (got * weights).sum().backward();
+  EXPECT_LE((x.grad() - grad_x).abs().max().item<float>(), 1e-5f);
+  EXPECT_LE((up->weight.grad() - grad_w).abs().max().item<float>(), 1e-4f);
+  EXPECT_LE((up->bias.grad() - grad_b).abs().max().item<float>(), 1e-4f);
+  EXPECT_GT(grad_b.abs().max().item<float>(), 1.0f);  // the gradients compared are not all zero
+}

@@ -22,6 +22,7 @@ struct EvalConfig {
   std::string name;  // label for the pictures, e.g. "SEG test"
   std::vector<std::int64_t> panels = {0, 1, 2};
   std::string device = "auto";
+  std::string precision = "auto";  // fp32 | bf16 | fp16 | auto (see precision.hpp)
   int batch_size = 4;
   bool quiet = false;
 };

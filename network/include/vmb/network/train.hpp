@@ -16,6 +16,7 @@
 
 #include "vmb/network/data.hpp"
 #include "vmb/network/fcnvmb.hpp"
+#include "vmb/network/precision.hpp"
 
 namespace vmb::network {
 
@@ -28,7 +29,8 @@ struct TrainConfig {
   double learning_rate = 1e-3;
   int checkpoint_every = 1;
   std::uint64_t seed = 1;
-  std::string device = "auto";  // auto | cpu | cuda
+  std::string device = "auto";     // auto | cpu | cuda
+  std::string precision = "auto";  // fp32 | bf16 | fp16 | auto (see precision.hpp)
   int width = 64;
   TimeSelection time;
   bool standardise_data = false;
@@ -74,8 +76,20 @@ Checkpoint load_checkpoint(const std::string& path);
 // what the checkpoint's network takes and makes.
 void check_fits(const Checkpoint& checkpoint, const ShardDataset& data, const std::string& what);
 
-// Velocity models (m/s) [B, nz, nx] for normalised inputs [B, nshots, nt, nrec] (CPU tensors).
-torch::Tensor predict(Checkpoint& checkpoint, const torch::Tensor& gathers);
+// Velocity models (m/s) [B, nz, nx] for raw gathers [B, nshots, nt, nrec] (CPU tensors), the
+// network computing in the given precision.
+torch::Tensor predict(Checkpoint& checkpoint, const torch::Tensor& gathers,
+                      Precision precision = Precision::kFp32);
+
+// The network's output, float32 [B, 1, nz, nx], for inputs [B, nshots, nt, nrec] moved to the
+// network's device (and to its memory format), computed in the given precision. Training,
+// validation, evaluation and prediction all go through it.
+torch::Tensor forward(Fcnvmb& net, const torch::Tensor& inputs, Precision precision);
+
+// Prepares a new or loaded network for training or inference on the device. The weights stay in
+// the standard NCHW layout: channels-last gained nothing on a CPU (bench_train --layouts
+// nchw,channels-last measures both).
+void place(Fcnvmb& net, torch::Device device);
 
 // The device for "auto", "cpu" or "cuda"; throws NetworkError for CUDA without a GPU.
 torch::Device choose_device(const std::string& name);
