@@ -68,9 +68,14 @@ void generate_model_set(const std::string& path, const GeneratorConfig& config, 
 
 void import_model_set(const std::string& path, const std::vector<std::string>& files,
                       const io::ModelFileOptions& options, const std::string& source,
-                      const std::function<void(std::int64_t)>& progress) {
+                      const std::function<void(std::int64_t)>& progress,
+                      const std::optional<ModelGrid>& grid) {
   if (files.empty()) throw DatagenError("no model files to import");
-  const VelocityModel first = io::read_model(files[0], options);
+  auto read = [&](const std::string& file) {
+    VelocityModel m = io::read_model(file, options);
+    return grid ? resample(m, grid->nz, grid->nx, grid->dz, grid->dx) : m;
+  };
+  const VelocityModel first = read(files[0]);
   check_room(path, std::int64_t(files.size()), first.nz, first.nx);
   io::AtomicFile out(path);
   {
@@ -78,7 +83,7 @@ void import_model_set(const std::string& path, const std::vector<std::string>& f
                                  first.dz, "import", source, 0);
     io::Checksum checksum;
     for (std::size_t i = 0; i < files.size(); ++i) {
-      const VelocityModel m = i == 0 ? first : io::read_model(files[i], options);
+      const VelocityModel m = i == 0 ? first : read(files[i]);
       if (m.nz != first.nz || m.nx != first.nx)
         throw DatagenError("'" + files[i] + "' is " + std::to_string(m.nz) + " x " +
                            std::to_string(m.nx) + ", not " + std::to_string(first.nz) + " x " +

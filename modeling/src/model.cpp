@@ -63,3 +63,39 @@ void validate(const VelocityModel& model) {
 }
 
 }  // namespace vmb
+
+namespace vmb {
+
+namespace {
+
+// The old indices within half a new spacing of new node i (clamped to the old grid): [lo, hi].
+std::pair<int, int> block(int i, double new_step, double old_step, int old_n) {
+  const double centre = i * new_step / old_step, half = 0.5 * new_step / old_step;
+  int lo = int(std::ceil(centre - half - 1e-9)), hi = int(std::floor(centre + half + 1e-9));
+  lo = std::clamp(lo, 0, old_n - 1);
+  hi = std::clamp(hi, 0, old_n - 1);
+  if (hi < lo) lo = hi = std::clamp(int(std::lround(centre)), 0, old_n - 1);
+  return {lo, hi};
+}
+
+}  // namespace
+
+VelocityModel resample(const VelocityModel& model, int nz, int nx, double dz, double dx) {
+  validate(model);
+  if (nz < 1 || nx < 1 || !(dz > 0) || !(dx > 0) || !std::isfinite(dz) || !std::isfinite(dx))
+    throw ModelingError("resampling needs a grid of at least 1 x 1 with positive spacings");
+  VelocityModel out(nz, nx, dz, dx);
+  for (int iz = 0; iz < nz; ++iz) {
+    const auto [z0, z1] = block(iz, dz, model.dz, model.nz);
+    for (int ix = 0; ix < nx; ++ix) {
+      const auto [x0, x1] = block(ix, dx, model.dx, model.nx);
+      double sum = 0.0;
+      for (int z = z0; z <= z1; ++z)
+        for (int x = x0; x <= x1; ++x) sum += model.at(z, x);
+      out.at(iz, ix) = float(sum / double((z1 - z0 + 1) * (x1 - x0 + 1)));
+    }
+  }
+  return out;
+}
+
+}  // namespace vmb

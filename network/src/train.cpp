@@ -284,12 +284,36 @@ std::string training_settings(const TrainConfig& config, Precision precision,
     j["init"] = fs::absolute(config.init).lexically_normal().string();
   }
   j["lr"] = config.learning_rate;
+  if (config.lr_schedule != "constant") {  // runs from before schedules existed resume unchanged
+    j["lr-schedule"] = config.lr_schedule;
+    j["lr-step"] = config.lr_step;
+    j["lr-gamma"] = config.lr_gamma;
+  }
   j["batch-size"] = config.batch_size;
   j["seed"] = config.seed;
   return j.dump();
 }
 
 }  // namespace
+
+double learning_rate(const TrainConfig& config, int epoch) {
+  const double lr = config.learning_rate;
+  if (config.lr_schedule == "constant") return lr;
+  if (config.lr_schedule == "cosine") {
+    if (config.epochs < 2) return lr;
+    const double progress = double(epoch) / double(config.epochs - 1);
+    const double floor = lr / 100.0;
+    return floor + 0.5 * (lr - floor) * (1.0 + std::cos(progress * 3.141592653589793));
+  }
+  if (config.lr_schedule == "step") {
+    if (!(config.lr_gamma > 0.0 && config.lr_gamma <= 1.0))
+      throw NetworkError("the learning-rate gamma must lie in (0, 1]");
+    const int step = config.lr_step > 0 ? config.lr_step : std::max(1, config.epochs / 3);
+    return lr * std::pow(config.lr_gamma, epoch / step);
+  }
+  throw NetworkError("learning-rate schedule '" + config.lr_schedule +
+                     "' is not constant, cosine or step");
+}
 
 torch::Tensor predict(Checkpoint& c, const torch::Tensor& gathers, Precision precision) {
   torch::NoGradGuard no_grad;
@@ -306,6 +330,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     throw NetworkError("the learning rate must be positive");
   if (config.checkpoint_every < 1) throw NetworkError("checkpoint interval must be at least 1");
   if (config.run.empty()) throw NetworkError("no run folder given");
+  if (config.lr_step < 0) throw NetworkError("the learning-rate step must not be negative");
+  learning_rate(config, 0);  // the schedule's name and gamma, before any work
   const torch::Device device = choose_device(config.device);
   const Precision precision = choose_precision(config.precision, device);
   // Subnormal floats in the backward pass slow CPU kernels many times over; flush them.
@@ -394,6 +420,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   for (int epoch = c.epoch; epoch < config.epochs; ++epoch) {
     const auto start = Clock::now();
     c.net->train();
+    for (auto& group : optimiser.param_groups())
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate(config, epoch));
     BatchLoader loader(*train_data, shuffled(n, c.seed, epoch), config.batch_size, c.norm);
     double sum = 0.0;
     int batch = 0;

@@ -112,17 +112,39 @@ class Pipeline {
 
   bool released() const { return !s_.text("data.fcnvmb").empty(); }
 
+  // The release folder of the SEG/EAGE slices test set; empty: no such set.
+  std::string release_seg() const {
+    const std::string& value = s_.text("test.release_seg");
+    if (value == "none") return {};
+    if (value != "auto") return value;
+    if (released()) return s_.text("data.fcnvmb");
+    const std::string beside = "../shared/data/fcnvmb-release";
+    return fs::is_directory(beside) ? beside : std::string();
+  }
+
   // The settings table checked each value's type and range while parsing; the physics is checked
   // here as the stages will check it, before any of them runs.
   void check_values() const {
     if (released() && !std::filesystem::is_directory(s_.text("data.fcnvmb")))
       throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") +
                                  "' does not exist");
+    if (!release_seg().empty()) {
+      try {
+        vmb::datagen::fcnvmb_release_files(release_seg(), "seg");
+      } catch (const std::exception& e) {
+        throw vmb::cli::UsageError(std::string("test.release_seg: ") + e.what());
+      }
+    }
     try {
       vmb::network::choose_precision(s_.text("network.precision"),
                                      vmb::network::choose_device("auto"));
+      for (const char* phase : {"pretrain", "finetune"}) {
+        vmb::network::TrainConfig schedule;
+        schedule.lr_schedule = s_.text(std::string(phase) + ".lr_schedule");
+        vmb::network::learning_rate(schedule, 0);
+      }
     } catch (const vmb::NetworkError& e) {
-      throw vmb::cli::UsageError(std::string("network.precision: ") + e.what());
+      throw vmb::cli::UsageError(e.what());
     }
     try {
       vmb::ricker(s_.number("survey.f0"), s_.integer("survey.nt"), s_.number("survey.dt"));
@@ -176,6 +198,19 @@ class Pipeline {
                                      s_.integer(count_key));
   }
 
+  // The release's SEG/EAGE slices resampled to the preset's grid, when there is a release.
+  void release_seg_models() {
+    if (release_seg().empty()) return say("  no FCNVMB release: no release SEG test set");
+    fs::create_directories(run_ / "models");
+    vmb::io::ModelFileOptions files;
+    files.dx = 10.0;  // the release's grid
+    const vmb::datagen::ModelGrid grid{s_.integer("grid.nz"), s_.integer("grid.nx"),
+                                       s_.number("grid.dx"), s_.number("grid.dx")};
+    vmb::datagen::import_model_set((run_ / "models/release_seg.h5").string(),
+                                   vmb::datagen::fcnvmb_release_files(release_seg(), "seg"), files,
+                                   "fcnvmb-release:seg resampled", {}, grid);
+  }
+
   vmb::datagen::DatasetConfig survey() const {
     vmb::datagen::DatasetConfig c;
     c.survey.nshots = s_.integer("survey.nshots");
@@ -212,6 +247,7 @@ class Pipeline {
     c.epochs = s_.integer(phase + ".epochs");
     c.batch_size = s_.integer(phase + ".batch_size");
     c.learning_rate = s_.number(phase + ".lr");
+    c.lr_schedule = s_.text(phase + ".lr_schedule");
     c.seed = std::uint64_t(s_.integer("run.seed"));
     c.width = s_.integer("network.width");
     c.precision = s_.text("network.precision");
@@ -269,7 +305,14 @@ class Pipeline {
          {"models.test_simulated"},
          {"data/test_simulated"},
          [this] { data("test_simulated"); }},
+        {"models.release_seg", {}, {"models/release_seg.h5"}, [this] { release_seg_models(); }},
         {"data.test_seg", {"models.test_seg"}, {"data/test_seg"}, [this] { data("test_seg"); }},
+        {"data.release_seg",
+         {"models.release_seg"},
+         {"data/release_seg"},
+         [this] {
+           if (fs::exists(run_ / "models/release_seg.h5")) data("release_seg");
+         }},
         {"train.pretrain", {"data.pretrain"}, {"train/pretrain"}, [this] { train("pretrain"); }},
         {"train.finetune",
          {"train.pretrain", "data.finetune"},
@@ -283,8 +326,15 @@ class Pipeline {
          {"train.finetune", "data.test_seg"},
          {"eval/test_seg"},
          [this] { evaluate("test_seg", "SEG-style test, fine-tuned network", "finetune"); }},
+        {"eval.release_seg",
+         {"train.finetune", "data.release_seg"},
+         {"eval/release_seg"},
+         [this] {
+           if (fs::exists(run_ / "data/release_seg"))
+             evaluate("release_seg", "released SEG/EAGE slices, fine-tuned network", "finetune");
+         }},
         {"report",
-         {"eval.test_simulated", "eval.test_seg"},
+         {"eval.test_simulated", "eval.test_seg", "eval.release_seg"},
          {"report.html", "report.json"},
          [this] { report(); }}};
     std::map<std::string, std::string> texts, hashes;
@@ -365,6 +415,7 @@ class Pipeline {
       if (set == "pretrain") return released() ? 1600 : s_.integer("pretrain.models");
       if (set == "finetune") return s_.integer("finetune.models");
       if (set == "test_simulated") return released() ? 100 : s_.integer("test.simulated");
+      if (set == "release_seg") return release_seg().empty() ? 0 : 10;
       return released() ? 10 : s_.integer("test.seg");
     };
     double total_s = 0, total_b = 0;
@@ -461,7 +512,11 @@ class Pipeline {
          "that predicts the mean model of the network's training data.</p>\n";
     for (const auto& [set, label] :
          {std::pair{"test_simulated", "Simulated test set (pretrained network)"},
-          std::pair{"test_seg", "SEG-style test set (fine-tuned network)"}}) {
+          std::pair{"test_seg", "SEG-style test set (fine-tuned network)"},
+          std::pair{"release_seg",
+                    "The release's ten SEG/EAGE slices, resampled to this grid (fine-tuned "
+                    "network)"}}) {
+      if (!fs::exists(run_ / "eval" / set / "summary.tsv")) continue;
       const auto m = summary(set);
       h << "<h2>" << label << "</h2>\n<table><tr><th></th>";
       for (const char* t : titles) h << "<th>" << t << "</th>";

@@ -30,6 +30,12 @@ class Train {
         "run", po::value<std::string>(), "run folder: checkpoint.pt, loss.csv, loss.png")(
         "epochs", vmb::cli::positive<int>("epochs")->default_value(100), "epochs")(
         "lr", vmb::cli::positive<double>("lr")->default_value(1e-3), "Adam learning rate")(
+        "lr-schedule", po::value<std::string>()->default_value("constant"),
+        "constant | cosine (down to lr / 100 at the last epoch) | step (times --lr-gamma every "
+        "--lr-step epochs)")("lr-step", vmb::cli::non_negative<int>("lr-step")->default_value(0),
+                             "epochs per step of the step schedule (0: a third of --epochs)")(
+        "lr-gamma", vmb::cli::bounded<double>("lr-gamma", 1e-6, 1.0)->default_value(0.1),
+        "factor of each step")(
         "checkpoint-every", vmb::cli::positive<int>("checkpoint-every")->default_value(1),
         "epochs between checkpoints")("seed", po::value<unsigned long>()->default_value(1),
                                       "seed of the initial weights and the shuffling")(
@@ -73,6 +79,9 @@ class Train {
     c.epochs = vm_["epochs"].as<int>();
     c.batch_size = vm_["batch-size"].as<int>();
     c.learning_rate = vm_["lr"].as<double>();
+    c.lr_schedule = vm_["lr-schedule"].as<std::string>();
+    c.lr_step = vm_["lr-step"].as<int>();
+    c.lr_gamma = vm_["lr-gamma"].as<double>();
     c.checkpoint_every = vm_["checkpoint-every"].as<int>();
     c.seed = vm_["seed"].as<unsigned long>();
     c.device = vm_["device"].as<std::string>();

@@ -157,6 +157,38 @@ TEST(Training, BadInputIsRefused) {
   tune.init = dir / "run/checkpoint.pt";
   EXPECT_NE(message([&] { vmb::network::train(tune); }).find("the checkpoint's network takes"),
             std::string::npos);
+  auto schedule = config;
+  schedule.run = dir / "schedule";
+  schedule.lr_schedule = "linear";
+  EXPECT_NE(message([&] { vmb::network::train(schedule); }).find("'linear' is not constant"),
+            std::string::npos);
+  schedule.lr_schedule = "step";
+  schedule.lr_gamma = 1.5;
+  EXPECT_NE(message([&] { vmb::network::train(schedule); }).find("gamma must lie in (0, 1]"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "schedule"));  // refused before any work
+}
+
+// The schedules by their definitions: cosine falls from lr to lr / 100 through lr / 2 (plus the
+// floor's half) at mid-course; step multiplies by gamma every lr_step epochs (a third by default).
+TEST(Training, LearningRateSchedules) {
+  vmb::network::TrainConfig c;
+  c.learning_rate = 0.01;
+  c.epochs = 31;
+  EXPECT_DOUBLE_EQ(vmb::network::learning_rate(c, 17), 0.01);
+  c.lr_schedule = "cosine";
+  EXPECT_DOUBLE_EQ(vmb::network::learning_rate(c, 0), 0.01);
+  EXPECT_NEAR(vmb::network::learning_rate(c, 15), 0.5 * (0.01 + 0.0001), 1e-15);
+  EXPECT_NEAR(vmb::network::learning_rate(c, 30), 0.0001, 1e-15);
+  for (int e = 1; e < 31; ++e)
+    EXPECT_LT(vmb::network::learning_rate(c, e), vmb::network::learning_rate(c, e - 1));
+  c.lr_schedule = "step";
+  EXPECT_DOUBLE_EQ(vmb::network::learning_rate(c, 9), 0.01);
+  EXPECT_NEAR(vmb::network::learning_rate(c, 10), 0.001, 1e-15);
+  EXPECT_NEAR(vmb::network::learning_rate(c, 30), 0.00001, 1e-15);
+  c.lr_step = 4;
+  c.lr_gamma = 0.5;
+  EXPECT_NEAR(vmb::network::learning_rate(c, 8), 0.0025, 1e-15);
 }
 
 using vmb::test::error_of;

@@ -48,7 +48,7 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
   for (std::size_t at = 0; (at = r.output.find("done before, skipped", at)) != std::string::npos;
        ++at)
     ++skipped;
-  EXPECT_EQ(skipped, 13) << r.output;
+  EXPECT_EQ(skipped, 16) << r.output;
 
   // A fine-tuning key changes: that stage and the ones after it run, the ones before do not.
   const std::string pretrained = read(dir / "run/train/pretrain/checkpoint.pt");
@@ -58,6 +58,29 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
   EXPECT_EQ(r.output.find("train.finetune: done before"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("eval.test_seg: done before"), std::string::npos) << r.output;
   EXPECT_TRUE(read(dir / "run/train/pretrain/checkpoint.pt") == pretrained);
+}
+
+// With the FCNVMB release, its ten SEG/EAGE slices, resampled to the tiny grid, are a third test
+// set of the fine-tuned network, reported on its own; without one (test.release_seg none) the
+// stages do nothing and the report leaves the section out.
+TEST(Pipeline, ReleasedSegSlicesAreAThirdTestSet) {
+  const std::string release = std::string(VMB_SOURCE_DIR) + "/../shared/data/fcnvmb-release";
+  if (!fs::exists(release)) GTEST_SKIP() << "no FCNVMB release at " << release;
+  vmb::test::TempDir dir;
+  auto r = vmb::test::run(pipeline(dir / "run", " --quiet --test.release_seg " + release));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string metrics = read(dir / "run/eval/release_seg/metrics.json");
+  EXPECT_NE(metrics.find("\"samples\": 10"), std::string::npos) << metrics;
+  EXPECT_NE(read(dir / "run/report.json").find("\"release_seg\""), std::string::npos);
+  EXPECT_NE(read(dir / "run/report.html").find("SEG/EAGE slices"), std::string::npos);
+  r = vmb::test::run(pipeline(dir / "none", " --quiet --test.release_seg none"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "none/eval/release_seg/metrics.json"));
+  EXPECT_EQ(read(dir / "none/report.html").find("SEG/EAGE slices"), std::string::npos);
+  r = vmb::test::run(pipeline(dir / "bad", " --test.release_seg " + std::string(dir / "nowhere")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("test.release_seg: "), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "bad/manifest.tsv"));  // refused before any stage
 }
 
 TEST(Pipeline, KilledRunResumesToTheSameResults) {
@@ -218,7 +241,7 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
-  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 36) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 39) << table.output;
   const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";

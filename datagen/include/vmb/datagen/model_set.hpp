@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,11 +33,19 @@ struct ModelSetInfo {
 void generate_model_set(const std::string& path, const GeneratorConfig& config, std::uint64_t seed,
                         std::int64_t count, const std::function<void(std::int64_t)>& progress = {});
 
+// A grid to resample imported models to (vmb::resample): nz x nx nodes spaced dz, dx (m).
+struct ModelGrid {
+  int nz = 0, nx = 0;
+  double dz = 0.0, dx = 0.0;
+};
+
 // Writes models read from files (any format vmb::io::read_model reads, with these options) as a
-// model set; all must share one grid. source describes where they came from.
+// model set; all must share one grid, or with `grid` are resampled to it. source describes where
+// they came from.
 void import_model_set(const std::string& path, const std::vector<std::string>& files,
                       const io::ModelFileOptions& options, const std::string& source,
-                      const std::function<void(std::int64_t)>& progress = {});
+                      const std::function<void(std::int64_t)>& progress = {},
+                      const std::optional<ModelGrid>& grid = std::nullopt);
 
 // The model files of the FCNVMB release under root, in the authors' layout:
 // subset "train" (vmodel1..1600), "test" (vmodel1601..1700) or "seg" (saltv1..10).

@@ -32,6 +32,13 @@ struct VelocityModel {
 // FCNVMB grid, 201 x 301 at 10 m.
 VelocityModel demo_model(int nz = 201, int nx = 301, double spacing_m = 10.0);
 
+// The model on another grid of nz x nx nodes spaced dz, dx (m), both grids starting at the
+// surface and the left edge. Each new node takes the mean of the old nodes within half a new
+// spacing of it (a block average: downsampling keeps the mean velocity, not the aliases of point
+// sampling), or the nearest old node where none is that close; nodes beyond the old model take
+// its edge. Throws ModelingError for an invalid model or grid.
+VelocityModel resample(const VelocityModel& model, int nz, int nx, double dz, double dx);
+
 // Throws ModelingError unless the model is non-empty, its sizes agree, the spacings are positive
 // and finite, and every velocity is finite and positive.
 void validate(const VelocityModel& model);

@@ -27,6 +27,11 @@ struct TrainConfig {
   int epochs = 100;
   int batch_size = 10;
   double learning_rate = 1e-3;
+  // Learning rate per epoch e of E (0-based): "constant"; "cosine", from learning_rate down to
+  // learning_rate / 100 at the last epoch; "step", times lr_gamma every lr_step epochs (0: E / 3).
+  std::string lr_schedule = "constant";
+  int lr_step = 0;
+  double lr_gamma = 0.1;
   int checkpoint_every = 1;
   std::uint64_t seed = 1;
   std::string device = "auto";     // auto | cpu | cuda
@@ -61,6 +66,10 @@ struct Checkpoint {
   // written before vmbkit 0.2.
   std::string settings;
 };
+
+// The learning rate of epoch `epoch` (0-based) under the config's schedule; throws NetworkError
+// for an unknown schedule or a gamma outside (0, 1].
+double learning_rate(const TrainConfig& config, int epoch);
 
 // Trains (or, with config.resume, continues the run in config.run; with config.init, fine-tunes
 // from that checkpoint). Throws NetworkError on bad input, on a resume whose settings differ
