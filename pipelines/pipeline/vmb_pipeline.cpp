@@ -389,8 +389,8 @@ class Pipeline {
   }
 
   // Estimates for --dry-run: the solver at 2 G updates/s counting its internal sub-steps, a
-  // training step scaled from the measured 9 s for width 64 on [29, 400, 301] (cost grows with
-  // width^2 and the input's area).
+  // training step per sample scaled from bench_train's 3.5 s (fp32) or 1.9 s (bf16) for width 64
+  // on [29, 400, 301] (cost grows with width^2 and the input's area).
   void dry_run() const {
     std::printf("preset %s, resolved settings:\n", s_.preset().c_str());
     for (const auto& key : vmb::pipeline::keys())
@@ -409,7 +409,11 @@ class Pipeline {
         double(nz + 2 * pml) * (nx + 2 * pml) * nshots * double(nt) * substeps / 2e9;
     const double per_sample_b = 4.0 * nshots * stored * nx;
     const double w = s_.integer("network.width") / 64.0;
-    const double step_s = 9.0 * w * w * (double(stored) * nx) / (400.0 * 301.0) + 0.002;
+    const bool fp32 = vmb::network::choose_precision(s_.text("network.precision"),
+                                                     vmb::network::choose_device("auto")) ==
+                      vmb::network::Precision::kFp32;
+    const double step_s =
+        (fp32 ? 3.5 : 1.9) * w * w * (double(stored) * nx) / (400.0 * 301.0) + 0.002;
     std::printf("stages (estimates on this 2-core machine):\n");
     auto count = [&](const std::string& set) {
       if (set == "pretrain") return released() ? 1600 : s_.integer("pretrain.models");
