@@ -181,12 +181,15 @@ TEST(ModelIo, FcnvmbReleaseReads) {
       {root / "test_data/SimulateData/vmodel_test", "vmodel", 1601, 1700, 2000.f, 4500.f, false},
       {root / "test_data/SEGSaltData/vmodel_test", "saltv", 1, 10, 1500.f, 4482.f, true}};
   int files = 0;
+  ModelFileOptions grid;
+  grid.nz = 201;
+  grid.nx = 301;
+  grid.dx = 10.0;
   for (const auto& set : sets) {
     float lo = 1e9f, hi = -1e9f;
     for (int i = set.first; i <= set.last; ++i) {
-      const auto m =
-          vmb::io::read_model((set.folder / (set.stem + std::to_string(i) + ".mat")).string(),
-                              ModelFileOptions{std::nullopt, 201, 301, true, false, 1.0, 10.0});
+      const auto m = vmb::io::read_model(
+          (set.folder / (set.stem + std::to_string(i) + ".mat")).string(), grid);
       ASSERT_EQ(m.nz, 201);
       ASSERT_EQ(m.nx, 301);
       lo = std::min(lo, m.min_velocity());
@@ -195,7 +198,9 @@ TEST(ModelIo, FcnvmbReleaseReads) {
       ASSERT_LE(m.max_velocity(), set.vmax) << set.stem << i;
       ++files;
     }
-    if (set.min_reached) EXPECT_EQ(lo, set.vmin) << set.folder;
+    if (set.min_reached) {
+      EXPECT_EQ(lo, set.vmin) << set.folder;
+    }
     EXPECT_EQ(hi, set.vmax) << set.folder;
   }
   EXPECT_EQ(files, 1710);

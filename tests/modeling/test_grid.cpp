@@ -55,7 +55,9 @@ TEST_P(Tiles, CoverEveryUpdatedNodeExactlyOnce) {
       } else {
         ASSERT_LE(hits[i], 1) << "padded row " << r << ", column " << j;
         // Nodes outside the grid that a tile runs over must stay zero: no velocity there.
-        if (hits[i]) ASSERT_EQ(m.vdt2.data()[i], 0.0f) << "row " << r << ", column " << j;
+        if (hits[i]) {
+          ASSERT_EQ(m.vdt2.data()[i], 0.0f) << "row " << r << ", column " << j;
+        }
       }
     }
   // A node within `reach` of an absorbing node needs that axis's CPML terms.
@@ -67,10 +69,12 @@ TEST_P(Tiles, CoverEveryUpdatedNodeExactlyOnce) {
         near_z = near_z || m.az[r + k] != 0.0f;
       }
       const Tile::Kind got = kind[r * g.stride + j];
-      if (near_x)
+      if (near_x) {
         EXPECT_TRUE(got == Tile::kStripX || got == Tile::kCorner) << "row " << r << ", col " << j;
-      if (near_z)
+      }
+      if (near_z) {
         EXPECT_TRUE(got == Tile::kStripZ || got == Tile::kCorner) << "row " << r << ", col " << j;
+      }
     }
 }
 
