@@ -36,7 +36,7 @@ EvalResult evaluate(const EvalConfig& config) {
   const torch::Device device = choose_device(config.device);
   keep_freed_memory();
   const Precision precision = choose_precision(config.precision, device);
-  place(c.net, device);
+  c.net->to(device);
   ShardDataset data(config.data, c.time);
   check_fits(c, data, "dataset");
   for (std::int64_t i : config.panels)

@@ -33,16 +33,11 @@ std::vector<std::int64_t> int_vector(const torch::Tensor& t) {
 
 void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam& optimiser) {
   torch::serialize::OutputArchive archive, model, state;
-  // Weights are saved from the CPU in the standard (NCHW) layout, so that a checkpoint loads
-  // anywhere whatever the device and memory format it was trained in.
+  // Weights are saved from the CPU so that a checkpoint trained on a GPU loads anywhere.
   const torch::Device device = c.net->parameters().front().device();
   c.net->to(torch::kCPU);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : c.net->parameters()) p.set_data(p.contiguous());
-  }
   c.net->save(model);
-  place(c.net, device);
+  c.net->to(device);
   optimiser.save(state);
   archive.write("model", model);
   archive.write("optimiser", state);
@@ -169,8 +164,6 @@ torch::Tensor forward(Fcnvmb& net, const torch::Tensor& inputs, Precision precis
   const Autocast autocast(precision, weight.device());
   return net->forward(x).to(torch::kFloat).contiguous();
 }
-
-void place(Fcnvmb& net, torch::Device device) { net->to(device); }
 
 void set_threads(int threads) {
   const int n = threads > 0 ? threads : omp_get_max_threads();
@@ -394,7 +387,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
                                    validation ? validation->config_hash() : "");
   }
   check_network_fits(c);
-  place(c.net, device);
+  c.net->to(device);
   torch::optim::Adam optimiser(c.net->parameters(),
                                torch::optim::AdamOptions(config.learning_rate));
   int saved_epoch = -1;  // the epoch of the checkpoint on disk; -1: none written

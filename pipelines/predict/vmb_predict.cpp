@@ -42,7 +42,7 @@ class Predict {
     const torch::Device device = vmb::network::choose_device(vm_["device"].as<std::string>());
     const auto precision =
         vmb::network::choose_precision(vm_["precision"].as<std::string>(), device);
-    vmb::network::place(checkpoint.net, device);
+    checkpoint.net->to(device);
     auto record = vmb::io::read_gathers(vm_["gathers"].as<std::string>());
     const auto& g = record.gathers;
     const auto& time = checkpoint.time;

@@ -44,8 +44,9 @@ class Autocast {
   torch::DeviceType device_ = torch::kCPU;
 };
 
-// Moves the module's 4-D weights to channels-last memory (NHWC), the layout oneDNN's CPU
-// convolutions use natively: no reorder of activations between layers. Values are unchanged.
+// Moves the module's 4-D weights to channels-last memory (NHWC), oneDNN's native CPU layout;
+// forward() then feeds such a network channels-last inputs. Values are unchanged. Training keeps
+// NCHW: channels-last gained nothing here (bench_train --layouts nchw,channels-last).
 void to_channels_last(torch::nn::Module& module);
 
 // Makes the C library keep freed memory for reuse instead of returning it to the system. A

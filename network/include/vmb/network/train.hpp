@@ -95,11 +95,6 @@ torch::Tensor predict(Checkpoint& checkpoint, const torch::Tensor& gathers,
 // validation, evaluation and prediction all go through it.
 torch::Tensor forward(Fcnvmb& net, const torch::Tensor& inputs, Precision precision);
 
-// Prepares a new or loaded network for training or inference on the device. The weights stay in
-// the standard NCHW layout: channels-last gained nothing on a CPU (bench_train --layouts
-// nchw,channels-last measures both).
-void place(Fcnvmb& net, torch::Device device);
-
 // The device for "auto", "cpu" or "cuda"; throws NetworkError for CUDA without a GPU.
 torch::Device choose_device(const std::string& name);
 
