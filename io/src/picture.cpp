@@ -304,7 +304,9 @@ Image comparison_picture(const float* truth, const float* prediction, int nz, in
   const int w = std::max(1, int(std::lround(nx * scale))),
             h = std::max(1, int(std::lround(nz * scale)));
   const int gap = 30, left = 20, top = 52;
-  Image im(left + 3 * w + 2 * gap + 110, top + h + 60);
+  // Wide enough for the panels and for the whole title.
+  Image im(std::max(left + 3 * w + 2 * gap + 110, left + Image::text_width(title) + 10),
+           top + h + 60);
   std::vector<float> diff(std::size_t(nz) * nx);
   float largest = 0.0f;
   for (std::size_t i = 0; i < diff.size(); ++i) {

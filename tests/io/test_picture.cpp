@@ -189,3 +189,12 @@ TEST(Picture, ComparisonShowsWhereThePredictionIsWrong) {
   const auto red_wrong = spread(image, {255, 0, 0}, 2 * panel_width, image.width);
   EXPECT_GT(red_wrong.count, 100);  // +300 m/s, the largest difference: full red
 }
+
+// A title longer than the three panels widens the picture instead of being cut off.
+TEST(Picture, ComparisonTitleIsNeverCut) {
+  std::vector<float> v(20 * 30, 2000.0f);
+  const std::string title(200, 'M');
+  const auto image =
+      vmb::io::comparison_picture(v.data(), v.data(), 20, 30, 10.0, 1500, 4500, title);
+  EXPECT_GE(image.width, vmb::io::Image::text_width(title) + 20);
+}
