@@ -26,151 +26,161 @@ std::string text(const char* s) { return s; }
 
 // quick is the paper scaled down: models of 51 x 77 at 40 m (a quarter of the paper's grid at
 // four times its spacing), 16 shots, 2 s at 4 ms, f0 4 Hz (3.75 points per wavelength in the
-// 1500 m/s water at 2.5 f0), a network of width 12.
+// 1500 m/s water at 2.5 f0), a network of width 12. medium is the paper's geometry and survey with
+// a quarter of its pretraining models and a network of width 16, sized to finish within an hour on
+// a 2-core CPU (about 1.8 s of simulation per model, 0.16 s per sample per bf16 training step).
 const std::vector<Key>& keys() {
   using R = Range;
   static const std::vector<Key> table = {
       {"run.folder",
-       {text("runs/tiny"), text("runs/quick"), text("runs/paper")},
+       {text("runs/tiny"), text("runs/quick"), text("runs/medium"), text("runs/paper")},
        R::kAny,
        "folder of the run: models, data, checkpoints, evaluation, report",
        {"report"}},
       {"run.seed",
-       {1, 1, 1},
+       {1, 1, 1, 1},
        R::kPositive,
        "seed of every random choice (model sets use seed + 0 .. 3)",
        {"models.pretrain", "models.finetune", "models.test_simulated", "models.test_seg",
         "train.pretrain", "train.finetune"}},
       {"run.threads",
-       {0, 0, 0},
+       {0, 0, 0, 0},
        R::kNonNegative,
        "threads for OpenMP and LibTorch; 0: every core (results do not depend on it)",
        {}},
       {"data.fcnvmb",
-       {text(""), text(""), text("")},
+       {text(""), text(""), text(""), text("")},
        R::kAny,
        "FCNVMB release folder: its models replace the generated salt and SEG sets (also "
        "--fcnvmb-data)",
        kModelStages},
-      {"grid.nz", {24, 51, 201}, R::kPositive, "model rows", kModelStages},
-      {"grid.nx", {33, 77, 301}, R::kPositive, "model columns", kModelStages},
-      {"grid.dx", {10.0, 40.0, 10.0}, R::kPositive, "grid spacing, m", kModelStages},
+      {"grid.nz", {24, 51, 201, 201}, R::kPositive, "model rows", kModelStages},
+      {"grid.nx", {33, 77, 301, 301}, R::kPositive, "model columns", kModelStages},
+      {"grid.dx", {10.0, 40.0, 10.0, 10.0}, R::kPositive, "grid spacing, m", kModelStages},
       {"survey.nshots",
-       {3, 16, 29},
+       {3, 16, 29, 29},
        R::kPositive,
        "shots, evenly spaced along the surface",
        kDataStages},
-      {"survey.nt", {200, 500, 2000}, R::kPositive, "time samples per trace", kDataStages},
-      {"survey.dt", {0.001, 0.004, 0.001}, R::kPositive, "time step of the traces, s", kDataStages},
-      {"survey.f0", {20.0, 4.0, 15.0}, R::kPositive, "Ricker peak frequency, Hz", kDataStages},
+      {"survey.nt", {200, 500, 2000, 2000}, R::kPositive, "time samples per trace", kDataStages},
+      {"survey.dt",
+       {0.001, 0.004, 0.001, 0.001},
+       R::kPositive,
+       "time step of the traces, s",
+       kDataStages},
+      {"survey.f0",
+       {20.0, 4.0, 15.0, 15.0},
+       R::kPositive,
+       "Ricker peak frequency, Hz",
+       kDataStages},
       {"survey.order",
-       {8, 8, 8},
+       {8, 8, 8, 8},
        R::kPositive,
        "spatial order of the finite differences (2, 4, 6 or 8)",
        kDataStages},
-      {"survey.pml", {10, 20, 20}, R::kPositive, "CPML cells on each side", kDataStages},
+      {"survey.pml", {10, 20, 20, 20}, R::kPositive, "CPML cells on each side", kDataStages},
       {"survey.decimation",
-       {5, 5, 5},
+       {5, 5, 5, 5},
        R::kPositive,
        "FCNVMB time decimation: samples m * factor + 2 are kept",
        kDataStages},
       {"pretrain.models",
-       {12, 640, 1600},
+       {12, 640, 400, 1600},
        R::kPositive,
        "generated salt models to pretrain on",
        {"models.pretrain"}},
       {"pretrain.relief_median",
-       {2.0, 4.0, 14.0},
+       {2.0, 4.0, 14.0, 14.0},
        R::kPositive,
        "median layer relief of the salt models, cells",
        kSaltModels},
       {"pretrain.relief_max",
-       {6.0, 13.0, 51.0},
+       {6.0, 13.0, 51.0, 51.0},
        R::kPositive,
        "largest layer relief of the salt models, cells",
        kSaltModels},
-      {"pretrain.epochs", {3, 36, 100}, R::kPositive, "pretraining epochs", {"train.pretrain"}},
+      {"pretrain.epochs", {3, 36, 20, 100}, R::kPositive, "pretraining epochs", {"train.pretrain"}},
       {"pretrain.batch_size",
-       {4, 8, 10},
+       {4, 8, 10, 10},
        R::kPositive,
        "pretraining batch size",
        {"train.pretrain"}},
       {"pretrain.lr",
-       {0.001, 0.001, 0.001},
+       {0.001, 0.001, 0.001, 0.001},
        R::kPositive,
        "pretraining learning rate (Adam)",
        {"train.pretrain"}},
       {"pretrain.lr_schedule",
-       {text("constant"), text("cosine"), text("constant")},
+       {text("constant"), text("cosine"), text("cosine"), text("constant")},
        R::kAny,
        "constant, cosine (to lr / 100) or step (x0.1 at a third and two thirds of the epochs)",
        {"train.pretrain"}},
       {"finetune.models",
-       {6, 200, 130},
+       {6, 200, 100, 130},
        R::kPositive,
        "generated SEG-style models to fine-tune on",
        {"models.finetune"}},
-      {"finetune.water_min", {2, 1, 2}, R::kPositive, "thinnest water layer, cells", kSegModels},
-      {"finetune.water_max", {3, 1, 4}, R::kPositive, "thickest water layer, cells", kSegModels},
-      {"finetune.layers_min", {4, 8, 15}, R::kPositive, "fewest sediment layers", kSegModels},
-      {"finetune.layers_max", {8, 15, 30}, R::kPositive, "most sediment layers", kSegModels},
+      {"finetune.water_min", {2, 1, 2, 2}, R::kPositive, "thinnest water layer, cells", kSegModels},
+      {"finetune.water_max", {3, 1, 4, 4}, R::kPositive, "thickest water layer, cells", kSegModels},
+      {"finetune.layers_min", {4, 8, 15, 15}, R::kPositive, "fewest sediment layers", kSegModels},
+      {"finetune.layers_max", {8, 15, 30, 30}, R::kPositive, "most sediment layers", kSegModels},
       {"finetune.fold_relief_max",
-       {4.0, 8.0, 30.0},
+       {4.0, 8.0, 30.0, 30.0},
        R::kPositive,
        "largest fold relief of the SEG-style models, cells",
        kSegModels},
       {"finetune.fault_throw_max",
-       {3.0, 4.0, 15.0},
+       {3.0, 4.0, 15.0, 15.0},
        R::kPositive,
        "largest fault throw of the SEG-style models, cells",
        kSegModels},
-      {"finetune.epochs", {2, 40, 50}, R::kPositive, "fine-tuning epochs", {"train.finetune"}},
+      {"finetune.epochs", {2, 40, 20, 50}, R::kPositive, "fine-tuning epochs", {"train.finetune"}},
       {"finetune.batch_size",
-       {3, 8, 10},
+       {3, 8, 10, 10},
        R::kPositive,
        "fine-tuning batch size",
        {"train.finetune"}},
       {"finetune.lr",
-       {0.001, 0.001, 0.001},
+       {0.001, 0.001, 0.001, 0.001},
        R::kPositive,
        "fine-tuning learning rate (Adam)",
        {"train.finetune"}},
       {"finetune.lr_schedule",
-       {text("constant"), text("cosine"), text("constant")},
+       {text("constant"), text("cosine"), text("cosine"), text("constant")},
        R::kAny,
        "learning-rate schedule of fine-tuning, as pretrain.lr_schedule",
        {"train.finetune"}},
       {"test.simulated",
-       {4, 40, 100},
+       {4, 40, 100, 100},
        R::kPositive,
        "simulated salt test models",
        {"models.test_simulated"}},
-      {"test.seg", {3, 20, 10}, R::kPositive, "SEG-style test models", {"models.test_seg"}},
+      {"test.seg", {3, 20, 10, 10}, R::kPositive, "SEG-style test models", {"models.test_seg"}},
       {"test.release_seg",
-       {text("auto"), text("auto"), text("auto")},
+       {text("auto"), text("auto"), text("auto"), text("auto")},
        R::kAny,
        "FCNVMB release whose 10 SEG/EAGE slices, resampled to the grid, are a third test set of "
        "the fine-tuned network; auto: data.fcnvmb, else ../shared/data/fcnvmb-release if there; "
        "none: no such set",
        {"models.release_seg"}},
       {"network.width",
-       {4, 12, 64},
+       {4, 12, 16, 64},
        R::kPositive,
        "channels of the U-Net's first level (paper: 64)",
        kTraining},
       {"network.precision",
-       {text("auto"), text("auto"), text("auto")},
+       {text("auto"), text("auto"), text("auto"), text("auto")},
        R::kAny,
        "fp32, bf16, fp16 or auto: arithmetic of training and evaluation (vmb-train --precision)",
        {"train.pretrain", "train.finetune", "eval.test_simulated", "eval.test_seg",
         "eval.release_seg"}},
       {"network.scale_labels",
-       {true, true, false},
+       {true, true, true, false},
        R::kAny,
        "train on velocities scaled to [0, 1] by the training set's range",
        kTraining},
       {"network.standardise_data",
-       {true, true, false},
+       {true, true, true, false},
        R::kAny,
        "standardise the gathers by the training set's mean and deviation",
        kTraining},
@@ -257,8 +267,8 @@ std::string valid_keys() {
 
 std::string markdown_table() {
   std::ostringstream t;
-  t << "| key | type | tiny | quick | paper | meaning | stages it shapes |\n"
-    << "|---|---|---|---|---|---|---|\n";
+  t << "| key | type | tiny | quick | medium | paper | meaning | stages it shapes |\n"
+    << "|---|---|---|---|---|---|---|---|\n";
   for (const auto& k : keys()) {
     t << "| `" << k.name << "` | " << type_name(k.defaults[0]);
     for (const auto& v : k.defaults) {
@@ -303,7 +313,7 @@ bool Settings::parse(int argc, char** argv) {
   }
   const auto preset = std::find(kPresets.begin(), kPresets.end(), preset_);
   if (preset == kPresets.end())
-    throw cli::UsageError("unknown preset '" + preset_ + "' (tiny, quick or paper)");
+    throw cli::UsageError("unknown preset '" + preset_ + "' (tiny, quick, medium or paper)");
   const std::size_t column = preset - kPresets.begin();
   po::options_description settings(
       "Settings (defaults: the preset's; INI sections [run], [grid], ... give run.*, grid.*)");
@@ -313,7 +323,7 @@ bool Settings::parse(int argc, char** argv) {
                            k.doc.c_str());
   po::options_description general("Pipeline");
   general.add_options()("preset", po::value<std::string>()->default_value(preset_),
-                        "tiny | quick | paper (also `preset = ...` in the INI file)")(
+                        "tiny | quick | medium | paper (also `preset = ...` in the INI file)")(
       "fcnvmb-data", po::value<std::string>(),
       "the FCNVMB release folder: use its models (same as data.fcnvmb)")(
       "dry-run", po::bool_switch(),
@@ -325,7 +335,7 @@ bool Settings::parse(int argc, char** argv) {
   po::variables_map vm;
   try {
     if (!cli::parse(argc, argv, all, vm, "vmb-pipeline",
-                    "[--preset tiny|quick|paper] [--config FILE.ini] [--KEY VALUE ...]"))
+                    "[--preset tiny|quick|medium|paper] [--config FILE.ini] [--KEY VALUE ...]"))
       return false;
   } catch (const cli::UsageError& e) {
     const std::string what = e.what();

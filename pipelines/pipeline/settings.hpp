@@ -5,7 +5,8 @@
 // and the README's key table (--settings-table) all follow from it.
 //
 // Each key's value is the chosen preset's (tiny: seconds, for tests; quick: the default, minutes;
-// paper), overridden by an INI file and then by the command line (--grid.nz 51).
+// medium: the paper's geometry within an hour on a CPU; paper), overridden by an INI file and then
+// by the command line (--grid.nz 51).
 
 #include <array>
 #include <map>
@@ -24,14 +25,14 @@ enum class Range { kAny, kPositive, kNonNegative };
 
 struct Key {
   std::string name;               // section.key
-  std::array<Value, 3> defaults;  // tiny, quick, paper (the type of the key)
+  std::array<Value, 4> defaults;  // tiny, quick, medium, paper (the type of the key)
   Range range = Range::kAny;
   std::string doc;                  // one line, units included
   std::vector<std::string> stages;  // the stages whose result it shapes (empty: none)
 };
 
 // The presets, in the order of Key::defaults.
-constexpr std::array<const char*, 3> kPresets = {"tiny", "quick", "paper"};
+constexpr std::array<const char*, 4> kPresets = {"tiny", "quick", "medium", "paper"};
 
 // Every key, grouped by section.
 const std::vector<Key>& keys();

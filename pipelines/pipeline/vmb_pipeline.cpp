@@ -112,12 +112,13 @@ class Pipeline {
 
   bool released() const { return !s_.text("data.fcnvmb").empty(); }
 
-  // The release folder of the SEG/EAGE slices test set; empty: no such set.
+  // The release folder of the SEG/EAGE slices test set; empty: no such set. With data.fcnvmb
+  // the SEG-style test set is those slices already, on the same grid, so auto adds none.
   std::string release_seg() const {
     const std::string& value = s_.text("test.release_seg");
     if (value == "none") return {};
     if (value != "auto") return value;
-    if (released()) return s_.text("data.fcnvmb");
+    if (released()) return {};
     const std::string beside = "../shared/data/fcnvmb-release";
     return fs::is_directory(beside) ? beside : std::string();
   }
@@ -128,6 +129,17 @@ class Pipeline {
     if (released() && !std::filesystem::is_directory(s_.text("data.fcnvmb")))
       throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") +
                                  "' does not exist");
+    if (released()) {
+      if (s_.integer("grid.nz") != 201 || s_.integer("grid.nx") != 301)
+        throw vmb::cli::UsageError("--fcnvmb-data needs the 201 x 301 grid of the release");
+      try {
+        release_files("train", "pretrain.models");
+        release_files("test", "test.simulated");
+        release_files("seg", "test.seg");
+      } catch (const vmb::DatagenError& e) {
+        throw vmb::cli::UsageError(e.what());
+      }
+    }
     if (!release_seg().empty()) {
       try {
         vmb::datagen::fcnvmb_release_files(release_seg(), "seg");
@@ -178,19 +190,38 @@ class Pipeline {
     return g;
   }
 
-  // A model set: generated, or imported from the FCNVMB release where it has one.
+  // The first `count_key` models of a subset of the FCNVMB release, in the release's order.
+  std::vector<std::string> release_files(const char* subset, const char* count_key) const {
+    auto files = vmb::datagen::fcnvmb_release_files(s_.text("data.fcnvmb"), subset);
+    const int count = s_.integer(count_key);
+    if (std::size_t(count) > files.size())
+      throw vmb::cli::UsageError(std::string(count_key) + " is " + std::to_string(count) +
+                                 " but the FCNVMB release's " + subset + " set has " +
+                                 std::to_string(files.size()) + " models");
+    files.resize(count);
+    return files;
+  }
+
+  // The models of a set (pretrain, finetune, test_simulated, test_seg or release_seg).
+  int samples(const std::string& set) const {
+    if (set == "pretrain") return s_.integer("pretrain.models");
+    if (set == "finetune") return s_.integer("finetune.models");
+    if (set == "test_simulated") return s_.integer("test.simulated");
+    if (set == "release_seg") return release_seg().empty() ? 0 : 10;
+    return s_.integer("test.seg");
+  }
+
+  // A model set: generated, or imported from the FCNVMB release where it has one (its first
+  // count_key models).
   void models(const std::string& set, const std::string& name, const char* count_key,
               int seed_offset, const char* release_subset) {
     fs::create_directories(run_ / "models");
     const std::string path = (run_ / "models" / (set + ".h5")).string();
     if (released() && release_subset) {
-      if (s_.integer("grid.nz") != 201 || s_.integer("grid.nx") != 301)
-        throw vmb::DatagenError("--fcnvmb-data needs the 201 x 301 grid of the release");
       vmb::io::ModelFileOptions files;
       files.dx = s_.number("grid.dx");
-      vmb::datagen::import_model_set(
-          path, vmb::datagen::fcnvmb_release_files(s_.text("data.fcnvmb"), release_subset), files,
-          std::string("fcnvmb-release:") + release_subset);
+      vmb::datagen::import_model_set(path, release_files(release_subset, count_key), files,
+                                     std::string("fcnvmb-release:") + release_subset);
       return;
     }
     vmb::datagen::generate_model_set(path, generator(name),
@@ -268,6 +299,8 @@ class Pipeline {
     c.data = (run_ / "data" / set).string();
     c.out = (run_ / "eval" / set).string();
     c.name = label;
+    c.panels.clear();
+    for (int i = 0; i < std::min(3, samples(set)); ++i) c.panels.push_back(i);
     c.precision = s_.text("network.precision");
     c.quiet = s_.quiet();
     const auto r = vmb::network::evaluate(c);
@@ -389,8 +422,9 @@ class Pipeline {
   }
 
   // Estimates for --dry-run: the solver at 2 G updates/s counting its internal sub-steps, a
-  // training step per sample scaled from bench_train's 3.5 s (fp32) or 1.9 s (bf16) for width 64
-  // on [29, 400, 301] (cost grows with width^2 and the input's area).
+  // training step per sample from bench_train on [29, 400, 301]: 0.06 s that do not depend on the
+  // width (the input's and the output's element-wise work) plus 3.55 s (fp32) or 1.67 s (bf16)
+  // times (width / 64)^2, all scaled by the input's area (widths 8, 16 and 64 measured).
   void dry_run() const {
     std::printf("preset %s, resolved settings:\n", s_.preset().c_str());
     for (const auto& key : vmb::pipeline::keys())
@@ -413,15 +447,8 @@ class Pipeline {
                                                      vmb::network::choose_device("auto")) ==
                       vmb::network::Precision::kFp32;
     const double step_s =
-        (fp32 ? 3.5 : 1.9) * w * w * (double(stored) * nx) / (400.0 * 301.0) + 0.002;
+        (0.06 + (fp32 ? 3.55 : 1.67) * w * w) * (double(stored) * nx) / (400.0 * 301.0) + 0.002;
     std::printf("stages (estimates on this 2-core machine):\n");
-    auto count = [&](const std::string& set) {
-      if (set == "pretrain") return released() ? 1600 : s_.integer("pretrain.models");
-      if (set == "finetune") return s_.integer("finetune.models");
-      if (set == "test_simulated") return released() ? 100 : s_.integer("test.simulated");
-      if (set == "release_seg") return release_seg().empty() ? 0 : 10;
-      return released() ? 10 : s_.integer("test.seg");
-    };
     double total_s = 0, total_b = 0;
     for (const auto& stage : stages_) {
       const auto it = done.find(stage.name);
@@ -429,15 +456,15 @@ class Pipeline {
       double secs = 0, bytes = 0;
       const std::string set = stage.name.substr(stage.name.find('.') + 1);
       if (stage.name.rfind("models.", 0) == 0) {
-        secs = 0.03 * count(set) * nz * nx / (201.0 * 301.0);
-        bytes = 4.0 * count(set) * nz * nx;
+        secs = 0.03 * samples(set) * nz * nx / (201.0 * 301.0);
+        bytes = 4.0 * samples(set) * nz * nx;
       } else if (stage.name.rfind("data.", 0) == 0) {
-        secs = per_sample_s * count(set);
-        bytes = per_sample_b * count(set);
+        secs = per_sample_s * samples(set);
+        bytes = per_sample_b * samples(set);
       } else if (stage.name.rfind("train.", 0) == 0) {
-        secs = step_s * count(set) * s_.integer(set + ".epochs");
+        secs = step_s * samples(set) * s_.integer(set + ".epochs");
       } else if (stage.name.rfind("eval.", 0) == 0) {
-        secs = step_s / 3 * count(set);
+        secs = step_s / 3 * samples(set);
       }
       if (!skip) {
         total_s += secs;

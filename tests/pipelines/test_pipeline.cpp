@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "run.hpp"
+#include "vmb/datagen/model_set.hpp"
+#include "vmb/io/model_io.hpp"
 #include "vmb/network/train.hpp"
 
 namespace {
@@ -147,6 +149,53 @@ TEST(Pipeline, PaperPresetWithTheReleasePlans) {
   EXPECT_FALSE(fs::exists(dir / "run"));
 }
 
+// The medium preset on the release: its pretraining set is the release's first pretrain.models
+// training models in order, its SEG-style test set the release's slices (so no third set); a count
+// beyond the release and a grid other than the release's are refused before any stage. Run here
+// with the survey, the counts and the network shrunk to seconds.
+TEST(Pipeline, MediumPresetTakesTheReleasesFirstModels) {
+  const std::string release = std::string(VMB_SHARED_DATA) + "/fcnvmb-release";
+  if (!fs::exists(release)) GTEST_SKIP() << "no FCNVMB release at " << release;
+  vmb::test::TempDir dir;
+  const std::string medium =
+      kPipeline + " --preset medium --fcnvmb-data " + release + " --run.threads 1 --quiet";
+  auto r = vmb::test::run(medium + " --run.folder " + (dir / "run") + " --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* text : {"pretrain.models = 400", "grid.nz = 201", "survey.nshots = 29",
+                           "survey.nt = 2000", "test.simulated = 100", "test.seg = 10"})
+    EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
+  r = vmb::test::run(medium + " --run.folder " + (dir / "run") +
+                     " --pretrain.models 3 --finetune.models 2 --test.simulated 2 --test.seg 2"
+                     " --survey.nshots 2 --survey.nt 1100 --network.width 2 --pretrain.epochs 1"
+                     " --finetune.epochs 1 --pretrain.batch_size 2 --finetune.batch_size 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  vmb::io::ModelFileOptions options;
+  options.dx = 10.0;
+  const auto check = [&](const char* set, int count, const std::string& folder, const char* stem,
+                         int first) {
+    vmb::datagen::ModelSetReader models(dir / ("run/models/" + std::string(set) + ".h5"));
+    ASSERT_EQ(models.info().count, count) << set;
+    for (int i = 0; i < count; ++i) {
+      const auto file = release + folder + stem + std::to_string(first + i) + ".mat";
+      EXPECT_EQ(models.model(i).velocity, vmb::io::read_model(file, options).velocity) << file;
+    }
+  };
+  check("pretrain", 3, "/train_data/SimulateData/vmodel_train/", "vmodel", 1);
+  check("test_simulated", 2, "/test_data/SimulateData/vmodel_test/", "vmodel", 1601);
+  check("test_seg", 2, "/test_data/SEGSaltData/vmodel_test/", "saltv", 1);
+  EXPECT_TRUE(fs::exists(dir / "run/eval/test_seg/metrics.json"));
+  EXPECT_FALSE(fs::exists(dir / "run/eval/release_seg/metrics.json"));
+  auto refused = [&](const std::string& extra, const std::string& what) {
+    const auto bad = vmb::test::run(medium + " --run.folder " + (dir / "bad") + extra);
+    EXPECT_EQ(bad.exit_code, 2) << extra;
+    EXPECT_NE(bad.output.find(what), std::string::npos) << bad.output;
+    EXPECT_FALSE(fs::exists(dir / "bad")) << extra;
+  };
+  refused(" --pretrain.models 1601", "pretrain.models is 1601 but the FCNVMB release's train set");
+  refused(" --test.seg 11", "test.seg is 11 but the FCNVMB release's seg set has 10 models");
+  refused(" --grid.nz 200", "needs the 201 x 301 grid");
+}
+
 TEST(Pipeline, PresetInTheIniFileIsUsed) {
   vmb::test::TempDir dir;
   std::ofstream(dir / "paper.ini") << "preset = paper\n[pretrain]\nepochs = 7\n";
@@ -246,7 +295,7 @@ TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";
   vmb::test::TempDir dir;
-  for (const char* preset : {"tiny", "quick", "paper"}) {
+  for (const char* preset : {"tiny", "quick", "medium", "paper"}) {
     const auto r = vmb::test::run(kPipeline + " --preset " + preset + " --run.folder " +
                                   (dir / "run") + " --dry-run");
     EXPECT_EQ(r.exit_code, 0) << preset << "\n" << r.output;
