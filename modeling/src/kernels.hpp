@@ -103,6 +103,11 @@ void update_tile(const Coefficients& c, const Medium& m, const Grid& g, Workspac
   }
 }
 
+// Adds value times the operator's weights at its nodes (a source into the new time level).
+inline void inject(const PointOperator& op, float value, float* q) {
+  for (std::size_t k = 0; k < op.index.size(); ++k) q[op.index[k]] += op.weight[k] * value;
+}
+
 // Odd mirror of the rows below the free surface into the halo above it: p(-z) = -p(z).
 inline void mirror_free_surface(const Grid& g, float* p) {
   const std::int64_t s = g.stride;

@@ -47,8 +47,8 @@ void pml_profile(int n_model, int width_lo, int width_hi, int offset, double spa
   }
 }
 
-Medium make_medium(const VelocityModel& model, const Grid& g, double dt_internal_s,
-                   double f_pml_hz) {
+Medium make_medium(const VelocityModel& model, const Grid& g, double dt_internal_s, double f_pml_hz,
+                   double vmax_m_s) {
   Medium m(g.size());
   const double dt2 = dt_internal_s * dt_internal_s;
   for (int r = 0; r < g.nzp; ++r) {
@@ -59,7 +59,7 @@ Medium make_medium(const VelocityModel& model, const Grid& g, double dt_internal
       m.vdt2.data()[(r + g.halo) * g.stride + c + kAlign] = static_cast<float>(v * v * dt2);
     }
   }
-  const double vmax = model.max_velocity();
+  const double vmax = vmax_m_s > 0 ? vmax_m_s : model.max_velocity();
   pml_profile(g.nx, g.left, g.right, kAlign, model.dx, vmax, f_pml_hz, dt_internal_s, m.ax, m.bx,
               g.stride);
   pml_profile(g.nz, g.top, g.bottom, g.halo, model.dz, vmax, f_pml_hz, dt_internal_s, m.az, m.bz,

@@ -41,7 +41,8 @@ struct Medium {
   std::vector<float> ax, bx;  // CPML coefficients per padded column
   std::vector<float> az, bz;  // per padded row
 };
-Medium make_medium(const VelocityModel& model, const Grid& g, double dt_internal_s,
-                   double f_pml_hz);
+// vmax_m_s sets the CPML damping; 0: the model's largest velocity.
+Medium make_medium(const VelocityModel& model, const Grid& g, double dt_internal_s, double f_pml_hz,
+                   double vmax_m_s = 0.0);
 
 }  // namespace vmb::detail

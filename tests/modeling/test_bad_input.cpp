@@ -12,9 +12,16 @@
 
 namespace {
 
+vmb::Survey one_shot() {
+  vmb::Survey survey;
+  survey.sources.push_back({100.0, 50.0});
+  survey.receivers.push_back({200.0, 50.0});
+  return survey;
+}
+
 struct Inputs {
   vmb::VelocityModel model{20, 30, 10.0, 10.0, 2000.0f};
-  vmb::Survey survey{{{100.0, 50.0}}, {{200.0, 50.0}}};
+  vmb::Survey survey = one_shot();
   std::vector<float> wavelet = vmb::ricker(10.0, 100, 1e-3);
   vmb::TimeAxis time{100, 1e-3};
   vmb::SolverOptions options;

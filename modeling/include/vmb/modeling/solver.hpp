@@ -43,6 +43,10 @@ struct SolverOptions {
   int snapshot_every = 0;      // keep the wavefield every this many output samples; 0: none
   int threads = 0;             // OpenMP threads; 0: the OpenMP default
   double pml_frequency = 0.0;  // Hz, CPML alpha = pi f; 0: the wavelet's peak frequency
+  // m/s: the velocity that sets the internal time step and the CPML damping; 0: the model's
+  // largest. Not below the model's largest. An inversion fixes it so that every model it tries is
+  // stepped and damped alike (its misfit is then a smooth function of the velocities).
+  double max_velocity = 0.0;
   // Called after each finished shot with (shots done, shots in all); calls are serialised.
   std::function<void(int, int)> on_shot_done;
 };
