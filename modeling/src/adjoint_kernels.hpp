@@ -93,10 +93,12 @@ void adjoint_psi_tile(const Coefficients& c, const Medium& m, const Grid& g, Adj
 }
 
 // Pass 3 over any tile: s_old <- 2 s - s_old + V (C_x (s + w_x) - G_x y_x + C_z (s + w_z) -
-// G_z y_z), the z-neighbours of s + w_z held in registers as in the forward kernel.
+// G_z y_z), the z-neighbours of s + w_z held in registers as in the forward kernel; and the
+// imaging product: product += s * change (the forward's p^{n+1} - 2 p^n + p^{n-1}).
 template <class V, int R, bool PX, bool PZ>
 void adjoint_update_tile(const Coefficients& c, const Medium& m, const Grid& g, AdjointWorkspace& w,
-                         const float* __restrict s, float* __restrict s_old, const Tile& t) {
+                         const float* __restrict s, float* __restrict s_old,
+                         const float* __restrict change, float* __restrict product, const Tile& t) {
   const std::int64_t stride = g.stride;
   const float* __restrict vdt2 = m.vdt2.data();
   const float* __restrict wx = w.w_x.data();
@@ -129,8 +131,9 @@ void adjoint_update_tile(const Coefficients& c, const Medium& m, const Grid& g, 
       if constexpr (PZ)
         for (int k = 1; k <= R; ++k)
           d2z -= c.gz[k] * (load<V>(yz + i + k * stride) - load<V>(yz + i - k * stride));
-      store<V>(s_old + i,
-               2.0f * load<V>(s + i) - load<V>(s_old + i) + load<V>(vdt2 + i) * (d2x + d2z));
+      const V si = load<V>(s + i);
+      store<V>(product + i, load<V>(product + i) + si * load<V>(change + i));
+      store<V>(s_old + i, 2.0f * si - load<V>(s_old + i) + load<V>(vdt2 + i) * (d2x + d2z));
     }
   }
 }
@@ -146,11 +149,12 @@ inline void mirror_free_surface_adjoint(const Grid& g, float* s) {
     for (std::int64_t j = 0; j < stride; ++j) s[(h - k) * stride + j] = -s[(h + k) * stride + j];
 }
 
-// The transpose of advance<V, R>: takes (s^{n+1}, s^{n+2}) in (s, s_old) to s^n in s_old. Like
-// advance, called inside an OpenMP parallel region it shares the tiles among the threads.
+// The transpose of advance<V, R>: takes (s^{n+1}, s^{n+2}) in (s, s_old) to s^n in s_old, and adds
+// s^{n+1} times the forward's change p^{n+1} - 2 p^n + p^{n-1} to product. Like advance, called
+// inside an OpenMP parallel region it shares the tiles among the threads.
 template <class V, int R>
 void adjoint_advance(const Coefficients& c, const Medium& m, const Grid& g, AdjointWorkspace& w,
-                     float* s, float* s_old) {
+                     float* s, float* s_old, const float* change, float* product) {
   if (g.free_surface) {
 #pragma omp single
     mirror_free_surface_adjoint(g, s);
@@ -175,16 +179,16 @@ void adjoint_advance(const Coefficients& c, const Medium& m, const Grid& g, Adjo
     const Tile& t = g.tiles[k];
     switch (t.kind) {
       case Tile::kInterior:
-        adjoint_update_tile<V, R, false, false>(c, m, g, w, s, s_old, t);
+        adjoint_update_tile<V, R, false, false>(c, m, g, w, s, s_old, change, product, t);
         break;
       case Tile::kStripX:
-        adjoint_update_tile<V, R, true, false>(c, m, g, w, s, s_old, t);
+        adjoint_update_tile<V, R, true, false>(c, m, g, w, s, s_old, change, product, t);
         break;
       case Tile::kStripZ:
-        adjoint_update_tile<V, R, false, true>(c, m, g, w, s, s_old, t);
+        adjoint_update_tile<V, R, false, true>(c, m, g, w, s, s_old, change, product, t);
         break;
       case Tile::kCorner:
-        adjoint_update_tile<V, R, true, true>(c, m, g, w, s, s_old, t);
+        adjoint_update_tile<V, R, true, true>(c, m, g, w, s, s_old, change, product, t);
         break;
     }
   }

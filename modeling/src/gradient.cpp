@@ -87,14 +87,15 @@ void copy_shared(const float* from, float* to, std::size_t n) {
 // returns the shot's misfit.
 using Residual = std::function<double(int, const float*, float*)>;
 
-// What one shot of the adjoint keeps: the forward state, its checkpoints, the recomputed pressure
-// of one stretch, the adjoint state, and sum over steps of s^{n+1} (p^{n+1} - 2 p^n + p^{n-1}).
+// What one shot of the adjoint keeps: the forward state, its checkpoints, the pressure's second
+// time difference over one recomputed stretch, the adjoint state, and the sum over steps of
+// s^{n+1} (p^{n+1} - 2 p^n + p^{n-1}).
 struct ShotScratch {
   ShotScratch(const Problem& s, int interval)
       : forward(s.grid.size()), adjoint(s.grid.size()), product(s.grid.size()) {
     const std::int64_t segments = (s.last_step() + interval - 1) / interval;
     for (std::int64_t i = 0; i < 6 * segments; ++i) checkpoints.emplace_back(s.grid.size());
-    for (int i = 0; i < interval + 2; ++i) pressure.emplace_back(s.grid.size());
+    for (int i = 0; i < interval; ++i) change.emplace_back(s.grid.size());
     traces.resize(std::size_t(s.nt) * s.nrec);
     residual.resize(std::size_t(s.nt) * s.nrec);
   }
@@ -102,7 +103,7 @@ struct ShotScratch {
   AdjointWorkspace adjoint;
   AlignedBuffer product;
   std::vector<AlignedBuffer> checkpoints;  // per checkpoint: p, q, psi_x, zeta_x, psi_z, zeta_z
-  std::vector<AlignedBuffer> pressure;     // p^{n0 - 1} .. p^{n0 + interval}
+  std::vector<AlignedBuffer> change;       // p^{n+1} - 2 p^n + p^{n-1}, n = n0 .. n0 + interval - 1
   std::vector<float> traces, residual;     // [nt][nrec]
 };
 
@@ -162,24 +163,20 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const
       q = w.forward.q.data();
       const auto to = state(w.forward, p, q);
       for (int k = 0; k < 6; ++k) copy_shared(w.checkpoints[6 * c + k].data(), to[k], n);
-      copy_shared(q, w.pressure[0].data(), n);
-      copy_shared(p, w.pressure[1].data(), n);
       for (std::int64_t step = n0; step < n1; ++step) {
-        detail::advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.forward, p, q);
+        float* change = w.change[step - n0].data();
+        detail::advance<detail::Vec, R, true>(s.coefficients, s.medium, s.grid, w.forward, p, q,
+                                              change);
 #pragma omp single
-        detail::inject(source, s.source_function[step], q);
+        {
+          detail::inject(source, s.source_function[step], q);
+          detail::inject(source, s.source_function[step], change);
+        }
         std::swap(p, q);
-        copy_shared(p, w.pressure[step - n0 + 2].data(), n);
       }
       for (std::int64_t step = n1 - 1; step >= n0; --step) {
-        const float* before = w.pressure[step - n0].data();
-        const float* now = w.pressure[step - n0 + 1].data();
-        const float* after = w.pressure[step - n0 + 2].data();
-        float* product = w.product.data();
-#pragma omp for schedule(static)
-        for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
-          product[i] += a[i] * (after[i] - 2.0f * now[i] + before[i]);
-        detail::adjoint_advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.adjoint, a, b);
+        detail::adjoint_advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.adjoint, a, b,
+                                                w.change[step - n0].data(), w.product.data());
         std::swap(a, b);
         if (step % s.substeps == 0) {
 #pragma omp single
@@ -266,9 +263,9 @@ std::vector<double> adjoint(const Problem& s, const Residual& residual, double& 
 // perturbation driven by scale (2 dv / v on the padded grid) times the background's second time
 // difference.
 struct BornScratch {
-  explicit BornScratch(std::size_t n) : background(n), perturbation(n), previous(n) {}
+  explicit BornScratch(std::size_t n) : background(n), perturbation(n), change(n) {}
   Workspace background, perturbation;
-  AlignedBuffer previous;  // the background's p^{n-1}
+  AlignedBuffer change;  // the background's p^{n+1} - 2 p^n + p^{n-1}
 };
 
 template <int R>
@@ -294,15 +291,17 @@ int born_shot(const Problem& s, int shot, const float* scale, BornScratch& w, fl
         detail::record_receivers(s.receivers, dp, traces + (step / s.substeps) * s.nrec);
       }
       if (step == last) break;
-      copy_shared(q, w.previous.data(), n);
-      detail::advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.background, p, q);
+      float* change = w.change.data();
+      detail::advance<detail::Vec, R, true>(s.coefficients, s.medium, s.grid, w.background, p, q,
+                                            change);
 #pragma omp single
-      detail::inject(s.sources[shot], s.source_function[step], q);
+      {
+        detail::inject(s.sources[shot], s.source_function[step], q);
+        detail::inject(s.sources[shot], s.source_function[step], change);
+      }
       detail::advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.perturbation, dp, dq);
-      const float* before = w.previous.data();
 #pragma omp for schedule(static)
-      for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
-        dq[i] += scale[i] * (q[i] - 2.0f * p[i] + before[i]);
+      for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) dq[i] += scale[i] * change[i];
       std::swap(p, q);
       std::swap(dp, dq);
     }
@@ -318,7 +317,7 @@ double adjoint_arrays(const VelocityModel& model, const TimeAxis& time,
       options.max_velocity > 0 ? options.max_velocity : model.max_velocity(), model.dx, model.dz);
   const std::int64_t steps = std::int64_t(std::max(time.nt - 1, 0)) * substeps;
   const int interval = checkpoint_interval(steps);
-  return 6.0 + 10.0 + 1.0 + 6.0 * double((steps + interval - 1) / interval) + interval + 2.0;
+  return 6.0 + 10.0 + 1.0 + 6.0 * double((steps + interval - 1) / interval) + interval;
 }
 
 double gathers_bytes(const Survey& survey, const TimeAxis& time) {

@@ -57,9 +57,10 @@ void update_psi_tile(const Coefficients& c, const Medium& m, const Grid& g, Work
 // vectors); q holds p^{n-1} on entry and p^{n+1} on exit. PX and PZ add the CPML terms of each
 // axis. Each column vector marches down the rows holding its 2R + 1 z-neighbours in registers, so
 // a node costs one new z load instead of 2R; the x-neighbours come from unaligned loads.
-template <class V, int R, bool PX, bool PZ>
+template <class V, int R, bool PX, bool PZ, bool KeepChange>
 void update_tile(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w,
-                 const float* __restrict p, float* __restrict q, const Tile& t) {
+                 const float* __restrict p, float* __restrict q, float* __restrict change,
+                 const Tile& t) {
   const std::int64_t s = g.stride;
   const float* __restrict vdt2 = m.vdt2.data();
   const float* __restrict psx = w.psi_x.data();
@@ -98,7 +99,9 @@ void update_tile(const Coefficients& c, const Medium& m, const Grid& g, Workspac
         store<V>(zz + i, zeta);
         d2z += dpsi + zeta;
       }
-      store<V>(q + i, 2.0f * window[R] - load<V>(q + i) + load<V>(vdt2 + i) * (d2x + d2z));
+      const V update = load<V>(vdt2 + i) * (d2x + d2z);
+      store<V>(q + i, 2.0f * window[R] - load<V>(q + i) + update);
+      if constexpr (KeepChange) store<V>(change + i, update);
     }
   }
 }
@@ -116,9 +119,11 @@ inline void mirror_free_surface(const Grid& g, float* p) {
     for (std::int64_t j = 0; j < s; ++j) p[(h - k) * s + j] = -p[(h + k) * s + j];
 }
 
-template <class V, int R>
+// With KeepChange, also writes v^2 dt^2 (d2x + d2z), which is p^{n+1} - 2 p^n + p^{n-1} before the
+// source is added, to `change` at the updated nodes (the adjoint's recomputation keeps it).
+template <class V, int R, bool KeepChange = false>
 void advance(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w, float* p,
-             float* q) {
+             float* q, float* change = nullptr) {
   if (g.free_surface) {
 #pragma omp single
     mirror_free_surface(g, p);
@@ -147,16 +152,16 @@ void advance(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w
     const Tile& t = g.tiles[k];
     switch (t.kind) {
       case Tile::kInterior:
-        update_tile<V, R, false, false>(c, m, g, w, p, q, t);
+        update_tile<V, R, false, false, KeepChange>(c, m, g, w, p, q, change, t);
         break;
       case Tile::kStripX:
-        update_tile<V, R, true, false>(c, m, g, w, p, q, t);
+        update_tile<V, R, true, false, KeepChange>(c, m, g, w, p, q, change, t);
         break;
       case Tile::kStripZ:
-        update_tile<V, R, false, true>(c, m, g, w, p, q, t);
+        update_tile<V, R, false, true, KeepChange>(c, m, g, w, p, q, change, t);
         break;
       case Tile::kCorner:
-        update_tile<V, R, true, true>(c, m, g, w, p, q, t);
+        update_tile<V, R, true, true, KeepChange>(c, m, g, w, p, q, change, t);
         break;
     }
   }
