@@ -1,5 +1,7 @@
 #include "vmb/modeling/resample.hpp"
 
+#include <cmath>
+
 #include "fft.hpp"
 #include "vmb/modeling/error.hpp"
 
@@ -38,6 +40,23 @@ std::vector<float> decimate(const std::vector<float>& signal, int factor) {
   std::vector<float> out;
   for (int i = 0; i < n; i += factor) out.push_back(filtered[i]);
   return out;
+}
+
+std::vector<float> lowpass(const std::vector<float>& signal, double dt_s, double corner_hz) {
+  if (!(corner_hz > 0) || !std::isfinite(corner_hz))
+    throw ModelingError("low-pass corner frequency must be positive");
+  if (signal.empty()) return signal;
+  const int n = static_cast<int>(signal.size());
+  std::vector<float> work(signal);
+  work.insert(work.end(), signal.rbegin(), signal.rend());
+  auto spectrum = detail::rfft(work);
+  for (std::size_t k = 0; k < spectrum.size(); ++k) {
+    const double f = double(k) / (2.0 * n * dt_s);
+    spectrum[k] *= static_cast<float>(1.0 / (1.0 + std::pow(f / corner_hz, 12)));
+  }
+  std::vector<float> filtered = detail::irfft(spectrum, 2 * n);
+  filtered.resize(n);
+  return filtered;
 }
 
 }  // namespace vmb

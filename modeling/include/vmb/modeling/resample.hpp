@@ -18,4 +18,11 @@ std::vector<float> upsample(const std::vector<float>& signal, int factor);
 // a finite record; seismic traces, band-limited by their wavelet, come through to round-off.
 std::vector<float> decimate(const std::vector<float>& signal, int factor);
 
+// Zero-phase low-pass filter of a series sampled at dt_s: gain 1 / (1 + (f / corner_hz)^12), the
+// response of a 6th-order Butterworth filter run forward and backward (half the amplitude at the
+// corner, 1 % at 1.47 corner), applied to the series' even extension as decimate does. FWI's
+// frequency bands filter data and wavelet with it alike. Throws ModelingError for a corner that
+// is not positive.
+std::vector<float> lowpass(const std::vector<float>& signal, double dt_s, double corner_hz);
+
 }  // namespace vmb

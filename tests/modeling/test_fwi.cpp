@@ -1,0 +1,155 @@
+// FWI (fwi.hpp): the band filter, the smooth starting model, an inversion that recovers a lens
+// with every accepted step lowering the misfit, and bad settings refused.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "vmb/modeling/error.hpp"
+#include "vmb/modeling/fwi.hpp"
+#include "vmb/modeling/resample.hpp"
+#include "vmb/modeling/wavelet.hpp"
+
+namespace {
+
+// cos(2 pi f t) at t = (i + 1/2) dt, i < nt: with f a multiple of 1 / (2 nt dt) its even extension
+// (symmetric about the half sample past each end) is smooth and f falls on a frequency bin, so
+// the filter's gain at f shows in the amplitude alone.
+std::vector<float> cosine(double f_hz, int nt, double dt) {
+  std::vector<float> s(nt);
+  for (int i = 0; i < nt; ++i) s[i] = float(std::cos(2.0 * M_PI * f_hz * (i + 0.5) * dt));
+  return s;
+}
+
+double amplitude(const std::vector<float>& s) {
+  double sum = 0.0;
+  for (float v : s) sum += double(v) * v;
+  return std::sqrt(2.0 * sum / s.size());
+}
+
+vmb::VelocityModel layered(int nz, int nx) {
+  vmb::VelocityModel m(nz, nx, 10.0, 10.0);
+  for (int iz = 0; iz < nz; ++iz)
+    for (int ix = 0; ix < nx; ++ix) m.at(iz, ix) = float(iz < 4 ? 1500.0 : 1900.0 + 20.0 * iz);
+  return m;
+}
+
+bool in_lens(int iz, int ix) { return (iz - 18) * (iz - 18) + (ix - 24) * (ix - 24) < 25; }
+
+}  // namespace
+
+TEST(Fwi, LowpassKeepsTheBandAndRemovesWhatIsAbove) {
+  const int nt = 2000;
+  const double dt = 1e-3;
+  const auto gain = [](double f) { return 1.0 / (1.0 + std::pow(f / 10.0, 12)); };
+  for (double f : {4.0, 8.0, 10.0, 12.0, 20.0}) {
+    const double a = amplitude(vmb::lowpass(cosine(f, nt, dt), dt, 10.0));
+    EXPECT_NEAR(a, gain(f), 1e-5) << f;
+  }
+  const auto low = vmb::lowpass(cosine(4.0, nt, dt), dt, 10.0);
+  EXPECT_THROW(vmb::lowpass(low, dt, 0.0), vmb::ModelingError);
+}
+
+TEST(Fwi, SmoothedModelKeepsConstantsAndMeansAndSoftensSteps) {
+  vmb::VelocityModel flat(20, 30, 10.0, 10.0, 2500.0f);
+  for (float v : vmb::smoothed(flat, 40.0).velocity) ASSERT_FLOAT_EQ(v, 2500.0f);
+  const auto m = layered(40, 30);
+  EXPECT_EQ(vmb::smoothed(m, 0.0).velocity, m.velocity);
+  const auto s = vmb::smoothed(m, 30.0);
+  // The step from 1500 to 1980 m/s between rows 3 and 4 is spread over several rows.
+  EXPECT_LT(s.at(4, 15) - s.at(3, 15), 0.3 * (m.at(4, 15) - m.at(3, 15)));
+  EXPECT_GT(s.at(3, 15), 1500.0f);
+  // Far from the step the linear gradient is kept.
+  EXPECT_NEAR(s.at(20, 15), m.at(20, 15), 1e-2);
+  EXPECT_THROW(vmb::smoothed(m, -1.0), vmb::ModelingError);
+}
+
+TEST(Fwi, RecoversALensAndEveryStepLowersTheMisfit) {
+  const int nz = 36, nx = 48;
+  const auto start = layered(nz, nx);
+  vmb::VelocityModel truth = start;
+  for (int iz = 0; iz < nz; ++iz)
+    for (int ix = 0; ix < nx; ++ix)
+      if (in_lens(iz, ix)) truth.at(iz, ix) += 300.0f;
+  vmb::Survey survey{vmb::evenly_spaced(4, 20.0, truth.width_m() - 20.0, 20.0),
+                     vmb::evenly_spaced(24, 0.0, truth.width_m(), 20.0)};
+  const vmb::TimeAxis time{400, 1e-3};
+  const auto wavelet = vmb::ricker(20.0, time.nt, time.dt);
+  vmb::SolverOptions options;
+  options.pml_width = 12;
+  vmb::FwiSettings settings;
+  settings.bands_hz = {12.0, 25.0};
+  settings.iterations = 10;
+  settings.vmin = 1400.0;
+  settings.vmax = 3000.0;
+  settings.fix_top = 4;
+  options.max_velocity = settings.vmax;
+  const auto observed = vmb::simulate(truth, survey, wavelet, time, options);
+
+  std::vector<std::vector<double>> misfits(settings.bands_hz.size());
+  int bands_done = 0;
+  vmb::FwiCallbacks callbacks;
+  callbacks.on_iteration = [&](const vmb::FwiIteration& it, const vmb::VelocityModel&) {
+    std::printf("band %d (%.0f Hz) iteration %d: misfit %.4e (relative %.4f), %d evaluations\n",
+                it.band, it.band_hz, it.iteration, it.misfit, it.relative, it.evaluations);
+    misfits[it.band].push_back(it.misfit);
+  };
+  callbacks.on_band = [&](int band, const vmb::VelocityModel&) { bands_done = band + 1; };
+  const auto result =
+      vmb::fwi(start, survey, wavelet, time, observed, options, settings, callbacks);
+  EXPECT_EQ(bands_done, 2);
+  for (const auto& band : misfits) {
+    ASSERT_GE(band.size(), 3u);
+    for (std::size_t k = 1; k < band.size(); ++k) EXPECT_LT(band[k], band[k - 1]) << k;
+  }
+  EXPECT_LT(misfits[1].back(), 0.2 * misfits[1].front());
+  double error_before = 0.0, error_after = 0.0;
+  int lens = 0;
+  for (int iz = 0; iz < nz; ++iz)
+    for (int ix = 0; ix < nx; ++ix) {
+      if (iz < settings.fix_top) {
+        ASSERT_EQ(result.at(iz, ix), start.at(iz, ix));
+      }
+      if (!in_lens(iz, ix)) continue;
+      error_before += std::abs(start.at(iz, ix) - truth.at(iz, ix));
+      error_after += std::abs(result.at(iz, ix) - truth.at(iz, ix));
+      ++lens;
+    }
+  std::printf("lens: mean error %.1f m/s before, %.1f m/s after\n", error_before / lens,
+              error_after / lens);
+  EXPECT_LT(error_after, 0.6 * error_before);
+  EXPECT_GE(result.min_velocity(), settings.vmin);
+  EXPECT_LE(result.max_velocity(), settings.vmax);
+}
+
+TEST(Fwi, BadSettingsAreRefused) {
+  const auto model = layered(20, 30);
+  auto message = [&](const vmb::FwiSettings& s) {
+    try {
+      vmb::validate(s, model);
+    } catch (const vmb::ModelingError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  vmb::FwiSettings good;
+  good.bands_hz = {5.0};
+  EXPECT_EQ(message(good), "");
+  auto s = good;
+  s.bands_hz.clear();
+  EXPECT_NE(message(s).find("the list of frequency bands is empty"), std::string::npos);
+  s = good;
+  s.bands_hz = {5.0, -1.0};
+  EXPECT_NE(message(s).find("must be positive"), std::string::npos);
+  s = good;
+  s.vmin = 1600.0;
+  EXPECT_NE(message(s).find("exclude the initial model's velocities (1500 to"), std::string::npos);
+  s = good;
+  s.fix_top = 20;
+  EXPECT_NE(message(s).find("fix-top 20 is outside the model's 20 rows"), std::string::npos);
+  s = good;
+  s.iterations = 0;
+  EXPECT_NE(message(s).find("iterations"), std::string::npos);
+}
