@@ -86,8 +86,9 @@ class BenchFwi {
 
     reset_peak();
     const double base = peak_mib();
-    const double forward =
-        best_of(repeat_, [&] { vmb::simulate(model, survey, wavelet, {nt, dt}, options); });
+    const double forward = best_of(repeat_, [&] {
+      vmb::simulate(model, survey, wavelet, {nt, dt}, options);
+    });
     const double forward_mib = peak_mib() - base;
     reset_peak();
     double misfit = 0;

@@ -48,14 +48,6 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> items;
-  std::stringstream s(list);
-  for (std::string item; std::getline(s, item, ',');)
-    if (!item.empty()) items.push_back(item);
-  return items;
-}
-
 // The network, its optimiser and one training step as vmb-train takes it.
 class Trainer {
  public:
@@ -106,15 +98,15 @@ class BenchTrain {
         width_(vm["width"].as<int>()),
         loader_samples_(vm["loader-samples"].as<int>()),
         peer_(vm["peer"].as<std::string>()) {
-    for (const auto& b : split(vm["batch-sizes"].as<std::string>())) {
+    for (const auto& b : vmb::cli::comma_separated(vm["batch-sizes"].as<std::string>())) {
       const int n = std::atoi(b.c_str());
       if (n < 1 || std::to_string(n) != b)
         throw vmb::cli::UsageError("--batch-sizes: '" + b + "' is not a positive whole number");
       batch_sizes_.push_back(n);
     }
-    for (const auto& p : split(vm["precisions"].as<std::string>()))
+    for (const auto& p : vmb::cli::comma_separated(vm["precisions"].as<std::string>()))
       precisions_.push_back(vmb::network::choose_precision(p, torch::kCPU));
-    layouts_ = split(vm["layouts"].as<std::string>());
+    layouts_ = vmb::cli::comma_separated(vm["layouts"].as<std::string>());
     for (const auto& l : layouts_)
       if (l != "channels-last" && l != "nchw")
         throw vmb::cli::UsageError("--layouts: '" + l + "' is not channels-last or nchw");

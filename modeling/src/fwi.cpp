@@ -29,8 +29,10 @@ Gathers filtered(const Gathers& data, double corner_hz) {
   return out;
 }
 
-// L-BFGS's two-loop recursion: -H g for the stored pairs (s, y), H0 = (s.y / y.y) of the newest.
-Eigen::VectorXd direction(const Eigen::VectorXd& g, const std::deque<Eigen::VectorXd>& s,
+// L-BFGS's two-loop recursion: -H g for the stored pairs (s, y), with H0 = gamma diag(inverse),
+// gamma = s.y / (y . inverse y) of the newest pair (1 without pairs).
+Eigen::VectorXd direction(const Eigen::VectorXd& g, const Eigen::VectorXd& inverse,
+                          const std::deque<Eigen::VectorXd>& s,
                           const std::deque<Eigen::VectorXd>& y) {
   Eigen::VectorXd q = g;
   const std::size_t m = s.size();
@@ -40,7 +42,8 @@ Eigen::VectorXd direction(const Eigen::VectorXd& g, const std::deque<Eigen::Vect
     alpha[i] = rho[i] * s[i].dot(q);
     q -= alpha[i] * y[i];
   }
-  if (m > 0) q *= s.back().dot(y.back()) / y.back().dot(y.back());
+  q = q.cwiseProduct(inverse);
+  if (m > 0) q *= s.back().dot(y.back()) / y.back().dot(y.back().cwiseProduct(inverse));
   for (std::size_t i = 0; i < m; ++i) {
     const double beta = rho[i] * y[i].dot(q);
     q += (alpha[i] - beta) * s[i];
@@ -100,13 +103,22 @@ VelocityModel fwi(const VelocityModel& initial, const Survey& survey,
     if (!(data_norm > 0))
       fail("the observed data hold no energy below " + std::to_string(corner) + " Hz");
     int evaluations = 0;
-    // Misfit and gradient at x; the gradient is zero on the fixed rows.
+    // Misfit and gradient at x; the gradient is zero on the fixed rows. The band's first
+    // evaluation also sets the preconditioner: the inverse of the illumination (the source side of
+    // the Gauss-Newton Hessian's diagonal), damped by 1e-3 of its largest value, which evens out
+    // the gradient's strength near the shots and its weakness at depth.
+    Eigen::VectorXd inverse;
     auto evaluate = [&](const Eigen::VectorXd& at, Eigen::VectorXd& g) {
       to_model(at);
-      const auto r = misfit_gradient(model, survey, source, time, data, solver);
+      const bool first = inverse.size() == 0;
+      const auto r = misfit_gradient(model, survey, source, time, data, solver, first);
       ++evaluations;
       g = Eigen::Map<const Eigen::VectorXd>(r.gradient.data(), Eigen::Index(n));
       g.head(Eigen::Index(first_free)).setZero();
+      if (first) {
+        const Eigen::Map<const Eigen::VectorXd> light(r.illumination.data(), Eigen::Index(n));
+        inverse = (light.array() + 1e-3 * light.maxCoeff()).inverse().matrix();
+      }
       return r.misfit;
     };
     auto report = [&](int iteration, double misfit) {
@@ -121,15 +133,18 @@ VelocityModel fwi(const VelocityModel& initial, const Survey& survey,
     double misfit = evaluate(x, g);
     report(0, misfit);
     std::deque<Eigen::VectorXd> s_pairs, y_pairs;
+    double largest_change = 0.01 * settings.vmax;
     for (int it = 1; it <= settings.iterations; ++it) {
-      Eigen::VectorXd d = direction(g, s_pairs, y_pairs);
+      Eigen::VectorXd d = direction(g, inverse, s_pairs, y_pairs);
       if (g.dot(d) >= 0) {  // not a descent direction: start the memory again
         s_pairs.clear();
         y_pairs.clear();
-        d = -g;
+        d = -g.cwiseProduct(inverse);
       }
-      // Without curvature pairs the first trial changes the model by at most 1 % of vmax.
-      double step = s_pairs.empty() ? 0.01 * settings.vmax / d.cwiseAbs().maxCoeff() : 1.0;
+      // Without curvature pairs (the start, or where the misfit curves down along the last
+      // step) the first trial changes the model by twice the last accepted step's largest change,
+      // and by 1 % of vmax at a band's start.
+      double step = s_pairs.empty() ? largest_change / d.cwiseAbs().maxCoeff() : 1.0;
       bool accepted = false;
       Eigen::VectorXd x_new, g_new;
       double misfit_new = 0.0;
@@ -148,6 +163,7 @@ VelocityModel fwi(const VelocityModel& initial, const Survey& survey,
           y_pairs.pop_front();
         }
       }
+      largest_change = std::min(2.0 * s.cwiseAbs().maxCoeff(), 0.1 * settings.vmax);
       x = x_new;
       g = g_new;
       misfit = misfit_new;
@@ -160,7 +176,7 @@ VelocityModel fwi(const VelocityModel& initial, const Survey& survey,
   return model;
 }
 
-VelocityModel smoothed(const VelocityModel& model, double sigma_m) {
+VelocityModel smoothed(const VelocityModel& model, double sigma_m, int from_row) {
   validate(model);
   if (!(sigma_m >= 0) || !std::isfinite(sigma_m)) fail("the smoothing length must not be negative");
   if (sigma_m == 0) return model;
@@ -176,18 +192,18 @@ VelocityModel smoothed(const VelocityModel& model, double sigma_m) {
   const auto wx = kernel(sigma_m / model.dx), wz = kernel(sigma_m / model.dz);
   const int hx = int(wx.size() / 2), hz = int(wz.size() / 2);
   VelocityModel along_x = model, out = model;
-  for (int iz = 0; iz < model.nz; ++iz)
+  for (int iz = from_row; iz < model.nz; ++iz)
     for (int ix = 0; ix < model.nx; ++ix) {
       double v = 0.0;
       for (int k = -hx; k <= hx; ++k)
         v += wx[k + hx] * model.at(iz, std::clamp(ix + k, 0, model.nx - 1));
       along_x.at(iz, ix) = static_cast<float>(v);
     }
-  for (int iz = 0; iz < model.nz; ++iz)
+  for (int iz = from_row; iz < model.nz; ++iz)
     for (int ix = 0; ix < model.nx; ++ix) {
       double v = 0.0;
       for (int k = -hz; k <= hz; ++k)
-        v += wz[k + hz] * along_x.at(std::clamp(iz + k, 0, model.nz - 1), ix);
+        v += wz[k + hz] * along_x.at(std::clamp(iz + k, from_row, model.nz - 1), ix);
       out.at(iz, ix) = static_cast<float>(v);
     }
   return out;

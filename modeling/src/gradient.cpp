@@ -92,7 +92,10 @@ using Residual = std::function<double(int, const float*, float*)>;
 // s^{n+1} (p^{n+1} - 2 p^n + p^{n-1}).
 struct ShotScratch {
   ShotScratch(const Problem& s, int interval)
-      : forward(s.grid.size()), adjoint(s.grid.size()), product(s.grid.size()) {
+      : forward(s.grid.size()),
+        adjoint(s.grid.size()),
+        product(s.grid.size()),
+        illumination(s.grid.size()) {
     const std::int64_t segments = (s.last_step() + interval - 1) / interval;
     for (std::int64_t i = 0; i < 6 * segments; ++i) checkpoints.emplace_back(s.grid.size());
     for (int i = 0; i < interval; ++i) change.emplace_back(s.grid.size());
@@ -102,6 +105,7 @@ struct ShotScratch {
   Workspace forward;
   AdjointWorkspace adjoint;
   AlignedBuffer product;
+  AlignedBuffer illumination;              // sum of change^2, when asked for
   std::vector<AlignedBuffer> checkpoints;  // per checkpoint: p, q, psi_x, zeta_x, psi_z, zeta_z
   std::vector<AlignedBuffer> change;       // p^{n+1} - 2 p^n + p^{n-1}, n = n0 .. n0 + interval - 1
   std::vector<float> traces, residual;     // [nt][nrec]
@@ -115,7 +119,7 @@ std::vector<float*> state(Workspace& w, float* p, float* q) {
 
 template <int R>
 int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const Residual& residual,
-                 double& misfit, int threads) {
+                 bool illuminate, double& misfit, int threads) {
   const std::int64_t last = s.last_step();
   const std::size_t n = s.grid.size();
   const PointOperator& source = s.sources[shot];
@@ -123,6 +127,7 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const
   w.forward.reset();
   w.adjoint.reset();
   w.product.zero();
+  w.illumination.zero();
 #pragma omp parallel num_threads(threads)
   {
     const detail::FlushDenormals flush;
@@ -173,6 +178,12 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const
           detail::inject(source, s.source_function[step], change);
         }
         std::swap(p, q);
+        if (illuminate) {
+          float* sum = w.illumination.data();
+#pragma omp for schedule(static)
+          for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
+            sum[i] += change[i] * change[i];
+        }
       }
       for (std::int64_t step = n1 - 1; step >= n0; --step) {
         detail::adjoint_advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.adjoint, a, b,
@@ -189,16 +200,16 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const
 }
 
 int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const Residual& residual,
-                 double& misfit, int threads) {
+                 bool illuminate, double& misfit, int threads) {
   switch (s.order) {
     case 2:
-      return adjoint_shot<1>(s, shot, w, interval, residual, misfit, threads);
+      return adjoint_shot<1>(s, shot, w, interval, residual, illuminate, misfit, threads);
     case 4:
-      return adjoint_shot<2>(s, shot, w, interval, residual, misfit, threads);
+      return adjoint_shot<2>(s, shot, w, interval, residual, illuminate, misfit, threads);
     case 6:
-      return adjoint_shot<3>(s, shot, w, interval, residual, misfit, threads);
+      return adjoint_shot<3>(s, shot, w, interval, residual, illuminate, misfit, threads);
     default:
-      return adjoint_shot<4>(s, shot, w, interval, residual, misfit, threads);
+      return adjoint_shot<4>(s, shot, w, interval, residual, illuminate, misfit, threads);
   }
 }
 
@@ -217,40 +228,58 @@ void add_model_gradient(const Problem& s, const float* product, double* gradient
     }
 }
 
+// The model node's own padded-grid value of a field (not summed over the absorbing layers).
+void add_model_field(const Problem& s, const float* field, double* out) {
+  for (int iz = 0; iz < s.model.nz; ++iz)
+    for (int ix = 0; ix < s.model.nx; ++ix)
+      out[std::size_t(iz) * s.model.nx + ix] += field[s.grid.index(iz, ix)];
+}
+
 // The adjoint of the Born operator applied to the residuals that `residual` makes from each
-// shot's simulated traces; fills the misfit and, when given, the simulated gathers.
+// shot's simulated traces; fills the misfit and, when given, the simulated gathers and the
+// illumination.
 std::vector<double> adjoint(const Problem& s, const Residual& residual, double& misfit,
-                            Gathers* simulated) {
+                            Gathers* simulated, std::vector<double>* illumination) {
   const int interval = checkpoint_interval(s.last_step());
   const std::size_t nodes = static_cast<std::size_t>(s.model.nz) * s.model.nx;
   std::vector<double> gradient(nodes, 0.0);
+  if (illumination) illumination->assign(nodes, 0.0);
   std::vector<double> per_shot_misfit(s.nshots, 0.0);
   try {
-    // Each shot's gradient on its own, added to the sum in shot order (after the shots when they
-    // run in parallel) so that the sums do not depend on the thread count.
-    std::vector<std::vector<double>> per_shot(s.shot_parallel ? s.nshots : 1);
+    // Each shot's sums on their own, added to the totals in shot order (after the shots when they
+    // run in parallel) so that the totals do not depend on the thread count.
+    const int kept = s.shot_parallel ? s.nshots : 1;
+    std::vector<std::vector<double>> shot_gradient(kept), shot_illumination(kept);
+    auto add_shot = [&](int k) {
+      for (std::size_t i = 0; i < nodes; ++i) gradient[i] += shot_gradient[k][i];
+      if (illumination)
+        for (std::size_t i = 0; i < nodes; ++i) (*illumination)[i] += shot_illumination[k][i];
+    };
     std::vector<ShotScratch> scratch;
     scratch.reserve(s.workspaces);
     for (int i = 0; i < s.workspaces; ++i) scratch.emplace_back(s, interval);
     detail::run_shots(s,
                       [&](int shot, int slot, int threads) {
                         ShotScratch& w = scratch[slot];
-                        const int team = adjoint_shot(s, shot, w, interval, residual,
-                                                      per_shot_misfit[shot], threads);
+                        const int team =
+                            adjoint_shot(s, shot, w, interval, residual, illumination != nullptr,
+                                         per_shot_misfit[shot], threads);
                         if (simulated)
                           std::copy(w.traces.begin(), w.traces.end(),
                                     simulated->data.begin() + std::size_t(shot) * s.nt * s.nrec);
-                        auto& own = per_shot[s.shot_parallel ? shot : 0];
-                        own.assign(nodes, 0.0);
-                        add_model_gradient(s, w.product.data(), own.data());
-                        if (!s.shot_parallel)
-                          for (std::size_t i = 0; i < nodes; ++i) gradient[i] += own[i];
+                        const int k = s.shot_parallel ? shot : 0;
+                        shot_gradient[k].assign(nodes, 0.0);
+                        add_model_gradient(s, w.product.data(), shot_gradient[k].data());
+                        if (illumination) {
+                          shot_illumination[k].assign(nodes, 0.0);
+                          add_model_field(s, w.illumination.data(), shot_illumination[k].data());
+                        }
+                        if (!s.shot_parallel) add_shot(0);
                         return team;
                       },
                       {});
     if (s.shot_parallel)
-      for (const auto& g : per_shot)
-        for (std::size_t i = 0; i < nodes; ++i) gradient[i] += g[i];
+      for (int k = 0; k < s.nshots; ++k) add_shot(k);
   } catch (const std::bad_alloc&) {
     fail("grid too large: cannot allocate the adjoint's wavefields and checkpoints");
   }
@@ -344,7 +373,8 @@ Problem operator_problem(const VelocityModel& model, const Survey& survey,
 
 MisfitGradient misfit_gradient(const VelocityModel& model, const Survey& survey,
                                const std::vector<float>& wavelet, const TimeAxis& time,
-                               const Gathers& observed, const SolverOptions& options) {
+                               const Gathers& observed, const SolverOptions& options,
+                               bool illumination) {
   const Problem s = operator_problem(model, survey, wavelet, time, options, true, 3.0);
   check_gathers(s, observed, "observed");
   const std::size_t per_shot = std::size_t(s.nt) * s.nrec;
@@ -361,7 +391,7 @@ MisfitGradient misfit_gradient(const VelocityModel& model, const Survey& survey,
         }
         return 0.5 * sum;
       },
-      out.misfit, &out.simulated);
+      out.misfit, &out.simulated, illumination ? &out.illumination : nullptr);
   return out;
 }
 
@@ -378,7 +408,7 @@ std::vector<double> born_adjoint(const VelocityModel& model, const Gathers& data
         std::copy_n(data.data.data() + std::size_t(shot) * per_shot, per_shot, residual);
         return 0.0;
       },
-      misfit, nullptr);
+      misfit, nullptr, nullptr);
 }
 
 Gathers born(const VelocityModel& model, const std::vector<double>& dv, const Survey& survey,

@@ -30,25 +30,10 @@ void validate_inputs(const VelocityModel& model, const Survey& survey,
         << " m/s is below the model's largest, " << model.max_velocity() << " m/s";
     fail(msg.str());
   }
-  if (survey.sources.empty()) fail("survey has no sources");
-  if (survey.receivers.empty()) fail("survey has no receivers");
+  validate(model, survey);
   if (wavelet.empty()) fail("wavelet is empty");
   for (float w : wavelet)
     if (!std::isfinite(w)) fail("wavelet holds a value that is not finite");
-  const double tol_x = 1e-6 * model.dx, tol_z = 1e-6 * model.dz;
-  auto check = [&](const Position& pos, const char* what, std::size_t i) {
-    if (!std::isfinite(pos.x) || !std::isfinite(pos.z) || pos.x < -tol_x || pos.z < -tol_z ||
-        pos.x > model.width_m() + tol_x || pos.z > model.depth_m() + tol_z) {
-      std::ostringstream msg;
-      msg << what << ' ' << i << " at (x " << pos.x << " m, z " << pos.z
-          << " m) lies outside the model (x 0 to " << model.width_m() << " m, z 0 to "
-          << model.depth_m() << " m)";
-      fail(msg.str());
-    }
-  };
-  for (std::size_t i = 0; i < survey.sources.size(); ++i) check(survey.sources[i], "source", i);
-  for (std::size_t i = 0; i < survey.receivers.size(); ++i)
-    check(survey.receivers[i], "receiver", i);
 }
 
 double physical_memory_bytes() {
@@ -178,3 +163,26 @@ void record_receivers(const std::vector<PointOperator>& receivers, const float* 
 }
 
 }  // namespace vmb::detail
+
+namespace vmb {
+
+void validate(const VelocityModel& model, const Survey& survey) {
+  if (survey.sources.empty()) throw ModelingError("survey has no sources");
+  if (survey.receivers.empty()) throw ModelingError("survey has no receivers");
+  const double tol_x = 1e-6 * model.dx, tol_z = 1e-6 * model.dz;
+  auto check = [&](const Position& pos, const char* what, std::size_t i) {
+    if (!std::isfinite(pos.x) || !std::isfinite(pos.z) || pos.x < -tol_x || pos.z < -tol_z ||
+        pos.x > model.width_m() + tol_x || pos.z > model.depth_m() + tol_z) {
+      std::ostringstream msg;
+      msg << what << ' ' << i << " at (x " << pos.x << " m, z " << pos.z
+          << " m) lies outside the model (x 0 to " << model.width_m() << " m, z 0 to "
+          << model.depth_m() << " m)";
+      throw ModelingError(msg.str());
+    }
+  };
+  for (std::size_t i = 0; i < survey.sources.size(); ++i) check(survey.sources[i], "source", i);
+  for (std::size_t i = 0; i < survey.receivers.size(); ++i)
+    check(survey.receivers[i], "receiver", i);
+}
+
+}  // namespace vmb

@@ -45,18 +45,26 @@ std::vector<float> decimate(const std::vector<float>& signal, int factor) {
 std::vector<float> lowpass(const std::vector<float>& signal, double dt_s, double corner_hz) {
   if (!(corner_hz > 0) || !std::isfinite(corner_hz))
     throw ModelingError("low-pass corner frequency must be positive");
-  if (signal.empty()) return signal;
-  const int n = static_cast<int>(signal.size());
-  std::vector<float> work(signal);
-  work.insert(work.end(), signal.rbegin(), signal.rend());
-  auto spectrum = detail::rfft(work);
-  for (std::size_t k = 0; k < spectrum.size(); ++k) {
-    const double f = double(k) / (2.0 * n * dt_s);
-    spectrum[k] *= static_cast<float>(1.0 / (1.0 + std::pow(f / corner_hz, 12)));
+  const double w0 = 2.0 * M_PI * corner_hz * dt_s;
+  if (w0 >= M_PI) return signal;
+  std::vector<double> x(signal.begin(), signal.end()), y(x.size());
+  // Butterworth order 6: pole pairs at 15, 45 and 75 degrees from the negative real axis.
+  for (const double angle_deg : {15.0, 45.0, 75.0}) {
+    const double q = 1.0 / (2.0 * std::cos(angle_deg * M_PI / 180.0));
+    const double alpha = std::sin(w0) / (2.0 * q), c = std::cos(w0);
+    const double a0 = 1.0 + alpha, b0 = (1.0 - c) / 2.0 / a0, b1 = (1.0 - c) / a0, b2 = b0;
+    const double a1 = -2.0 * c / a0, a2 = (1.0 - alpha) / a0;
+    double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      y[i] = b0 * x[i] + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+      x2 = x1;
+      x1 = x[i];
+      y2 = y1;
+      y1 = y[i];
+    }
+    x.swap(y);
   }
-  std::vector<float> filtered = detail::irfft(spectrum, 2 * n);
-  filtered.resize(n);
-  return filtered;
+  return std::vector<float>(x.begin(), x.end());
 }
 
 }  // namespace vmb

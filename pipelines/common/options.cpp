@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include <sstream>
+
 #include "vmb/io/check.hpp"
 
 namespace vmb::cli {
@@ -41,6 +43,14 @@ po::options_description physics_options() {
       "pml", non_negative<int>("pml")->default_value(20), "CPML width, cells per side")(
       "free-surface", po::bool_switch(), "top side p = 0 instead of absorbing");
   return physics;
+}
+
+std::vector<std::string> comma_separated(const std::string& list) {
+  std::vector<std::string> items;
+  std::stringstream s(list);
+  for (std::string item; std::getline(s, item, ',');)
+    if (!item.empty()) items.push_back(item);
+  return items;
 }
 
 po::options_description threads_options() {

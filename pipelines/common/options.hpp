@@ -72,6 +72,9 @@ po::options_description model_file_options(bool grid);
 // The options as read_model takes them; files that carry no spacing get 10 m (the FCNVMB grid).
 io::ModelFileOptions model_file_settings(const po::variables_map& vm);
 
+// The non-empty items of a comma-separated list ("3,5,8" -> "3", "5", "8").
+std::vector<std::string> comma_separated(const std::string& list);
+
 // The value of an option that may be absent.
 template <typename T>
 std::optional<T> optional(const po::variables_map& vm, const char* key) {

@@ -18,24 +18,21 @@ namespace po = vmb::cli::po;
 
 std::vector<std::int64_t> parse_list(const std::string& text) {
   std::vector<std::int64_t> out;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ','))
-    if (!item.empty()) {
-      std::size_t used = 0;
-      long long n = -1;
-      try {
-        n = std::stoll(item, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != item.size() || n < 0)
-        throw vmb::cli::UsageError(
-            "--panels wants sample numbers (0, 1, ...) separated by commas, "
-            "not '" +
-            text + "'");
-      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  for (const auto& item : vmb::cli::comma_separated(text)) {
+    std::size_t used = 0;
+    long long n = -1;
+    try {
+      n = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
     }
+    if (used != item.size() || n < 0)
+      throw vmb::cli::UsageError(
+          "--panels wants sample numbers (0, 1, ...) separated by commas, "
+          "not '" +
+          text + "'");
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  }
   return out;
 }
 

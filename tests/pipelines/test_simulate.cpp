@@ -119,7 +119,7 @@ TEST(Simulate, ReadsEveryModelFormat) {
   vmb::io::write_model(dir / "m.segy", model);
   vmb::io::write_model(dir / "m.mat", model);
   vmb::io::write_model(dir / "m.h5", model);
-  for (const std::string args :
+  for (const std::string& args :
        {"--model " + (dir / "m.bin") + " --nz 30 --nx 50 --axis-order xz --endian big",
         "--model " + (dir / "m.segy"), "--model " + (dir / "m.mat"),
         "--model " + (dir / "m.h5") + " --format h5"}) {

@@ -4,7 +4,8 @@
 //
 // Each band filters the observed data and the wavelet alike (vmb::lowpass, zero phase) and runs
 // `iterations` L-BFGS iterations. A step is the L-BFGS direction (two-loop recursion over the last
-// `memory` pairs, Eigen vectors) projected onto [vmin, vmax]; a backtracking line search takes the
+// `memory` pairs, Eigen vectors, preconditioned by the inverse illumination of gradient.hpp)
+// projected onto [vmin, vmax]; a backtracking line search takes the
 // first trial whose misfit satisfies the Armijo condition, so every accepted step lowers the
 // misfit. A band ends early when no trial lowers it. Rows above fix_top keep their velocities (a
 // water layer). The solver's time step and absorbing layers are set by vmax for the whole
@@ -59,7 +60,8 @@ VelocityModel fwi(const VelocityModel& initial, const Survey& survey,
                   const FwiCallbacks& callbacks = {});
 
 // The model smoothed by a Gaussian of standard deviation sigma_m (m) along each axis, the edges
-// extended by their own values: FWI's usual smooth starting model. sigma_m 0 returns it as it is.
-VelocityModel smoothed(const VelocityModel& model, double sigma_m);
+// extended by their own values: FWI's usual smooth starting model. Rows above from_row (a water
+// layer that FWI keeps fixed) stay as they are and take no part. sigma_m 0 returns it as it is.
+VelocityModel smoothed(const VelocityModel& model, double sigma_m, int from_row = 0);
 
 }  // namespace vmb

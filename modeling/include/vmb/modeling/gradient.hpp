@@ -30,6 +30,10 @@ struct MisfitGradient {
   double misfit = 0.0;           // J, in squared trace units
   std::vector<double> gradient;  // dJ/dv at each model node, [nz][nx], per m/s
   Gathers simulated;             // d_sim(v), [nshots][nt][nrec]
+  // With illumination asked for: the sum over shots and internal steps of the squared second time
+  // difference of the forward pressure at each model node, [nz][nx]: the source side of the
+  // Gauss-Newton Hessian's diagonal, which FWI divides the gradient by. Empty otherwise.
+  std::vector<double> illumination;
 };
 
 // J and dJ/dv at `model` for data `observed` recorded with the same survey, wavelet and time axis.
@@ -39,7 +43,8 @@ struct MisfitGradient {
 // among it.
 MisfitGradient misfit_gradient(const VelocityModel& model, const Survey& survey,
                                const std::vector<float>& wavelet, const TimeAxis& time,
-                               const Gathers& observed, const SolverOptions& options = {});
+                               const Gathers& observed, const SolverOptions& options = {},
+                               bool illumination = false);
 
 // The Born operator: the first-order change of the gathers, (d d_sim / d v) dv, for a velocity
 // change dv at each model node ([nz][nx], m/s).

@@ -18,11 +18,14 @@ std::vector<float> upsample(const std::vector<float>& signal, int factor);
 // a finite record; seismic traces, band-limited by their wavelet, come through to round-off.
 std::vector<float> decimate(const std::vector<float>& signal, int factor);
 
-// Zero-phase low-pass filter of a series sampled at dt_s: gain 1 / (1 + (f / corner_hz)^12), the
-// response of a 6th-order Butterworth filter run forward and backward (half the amplitude at the
-// corner, 1 % at 1.47 corner), applied to the series' even extension as decimate does. FWI's
-// frequency bands filter data and wavelet with it alike. Throws ModelingError for a corner that
-// is not positive.
+// Causal low-pass filter of a series sampled at dt_s: a 6th-order Butterworth filter (three
+// biquad sections by the bilinear transform, prewarped so that the gain is 1/sqrt(2) at the
+// corner and 1 / sqrt(1 + r^12) with r = tan(pi f dt) / tan(pi corner dt)), run forward from rest.
+// Being causal and time-invariant it commutes with the solver: filtering a wavelet and filtering
+// the traces it makes give the same traces, which FWI's frequency bands rely on (a zero-phase
+// filter leaks each series' start into negative time and does not commute). A corner at or above
+// the Nyquist frequency leaves the series as it is. Throws ModelingError for a corner that is not
+// positive.
 std::vector<float> lowpass(const std::vector<float>& signal, double dt_s, double corner_hz);
 
 }  // namespace vmb

@@ -93,6 +93,10 @@ std::string dispersion_warning(const VelocityModel& model, double fmax_hz, int o
 // thread counts not negative): a tool checks them before it starts writing.
 void validate(const SolverOptions& options);
 
+// Throws ModelingError, naming the first one, unless every source and receiver lies within the
+// model (edges included); also for an empty source or receiver list.
+void validate(const VelocityModel& model, const Survey& survey);
+
 // Simulates one shot per survey source, the wavelet (nt samples at time.dt, the source time
 // function f of the equation above) fired at each. Shots run in parallel when there are at least
 // as many shots as threads; otherwise each shot runs parallel over grid rows. Results do not
