@@ -72,6 +72,7 @@ install-check: build
 
 bench: build
 	$(BUILD)/benchmarks/bench_solver
+	$(BUILD)/benchmarks/bench_fwi
 
 clean:
 	rm -rf $(BUILD) build-sanitize build-aarch64
