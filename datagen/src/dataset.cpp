@@ -93,6 +93,15 @@ std::vector<float> stored_gathers(Gathers&& g, const DatasetConfig& c) {
   return out;
 }
 
+SolverOptions solver_options(const DatasetConfig& c) {
+  SolverOptions options;
+  options.order = c.order;
+  options.pml_width = c.pml;
+  options.free_surface = c.free_surface;
+  options.threads = c.threads;
+  return options;
+}
+
 struct Sample {
   std::int64_t index = 0;
   std::vector<float> shots;     // [nshots][nt_stored][nrec]
@@ -386,6 +395,17 @@ std::vector<float> select_samples(const float* gathers, int nshots, int nt, int 
   return out;
 }
 
+std::vector<float> stored_sample(const VelocityModel& model, const DatasetConfig& config,
+                                 double max_velocity) {
+  validate_config(config);
+  SolverOptions options = solver_options(config);
+  options.max_velocity = max_velocity;
+  const Survey survey = make_survey(config.survey, model.nx, model.dx, model.dz);
+  return stored_gathers(simulate(model, survey, ricker(config.f0, config.nt, config.dt),
+                                 {config.nt, config.dt}, options),
+                        config);
+}
+
 DatasetReport produce_dataset(const std::string& model_set, const std::string& folder,
                               const DatasetConfig& config, const WorkSplit& split,
                               const std::function<void(std::int64_t, std::int64_t)>& progress,
@@ -397,11 +417,7 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
                        std::to_string(split.parts) + " is not a part of the whole");
   // The physics is checked before anything is written.
   const std::vector<float> wavelet = ricker(config.f0, config.nt, config.dt);
-  SolverOptions options;
-  options.order = config.order;
-  options.pml_width = config.pml;
-  options.free_surface = config.free_surface;
-  options.threads = config.threads;
+  const SolverOptions options = solver_options(config);
   validate(options);
   const ModelSetReader reader(model_set);
   const ModelSetInfo& set = reader.info();

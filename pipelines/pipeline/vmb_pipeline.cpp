@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "settings.hpp"
 #include "vmb/datagen/dataset.hpp"
@@ -31,6 +33,7 @@
 #include "vmb/io/checksum.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/gathers_io.hpp"
+#include "vmb/io/hdf5.hpp"
 #include "vmb/io/progress.hpp"
 #include "vmb/modeling/solver.hpp"
 #include "vmb/modeling/wavelet.hpp"
@@ -291,6 +294,58 @@ class Pipeline {
     vmb::network::train(c);
   }
 
+  // The data misfit of the evaluated predictions and of the baseline (the checkpoint's mean
+  // training model): each re-simulated with the test set's survey and stored as the test set
+  // stores its gathers (datagen::stored_sample), ||d(model) - d_test|| / ||d_test|| per sample,
+  // written to data_misfit.csv; returns the two means. Predictions are clipped to the test set's
+  // velocity range first (a network's output may stray outside it, and the solver's time step is
+  // set for it).
+  std::pair<double, double> data_misfit(const std::string& set, const std::string& checkpoint,
+                                        const vmb::network::EvalResult& r) {
+    const vmb::io::H5File predictions((run_ / "eval" / set / "predictions.h5").string(),
+                                      vmb::io::H5File::Mode::kRead);
+    const auto index = predictions.read_int64("/index");
+    const vmb::datagen::DatasetReader data((run_ / "data" / set).string());
+    const auto& info = data.info();
+    const torch::Tensor mean = vmb::network::load_checkpoint(checkpoint).mean_model.contiguous();
+    vmb::VelocityModel baseline(info.nz, info.nx, info.dz, info.dx);
+    std::copy_n(mean.data_ptr<float>(), baseline.velocity.size(), baseline.velocity.begin());
+    const double vmax = std::max<double>(r.vmax, baseline.max_velocity());
+    const auto config = survey();
+    const auto from_baseline = vmb::datagen::stored_sample(baseline, config, vmax);
+    auto relative = [](const std::vector<float>& d, const std::vector<float>& reference) {
+      double diff = 0.0, norm = 0.0;
+      for (std::size_t k = 0; k < d.size(); ++k) {
+        diff += (double(d[k]) - reference[k]) * (double(d[k]) - reference[k]);
+        norm += double(reference[k]) * reference[k];
+      }
+      return norm > 0 ? std::sqrt(diff / norm) : 0.0;
+    };
+    vmb::io::Progress progress("  data misfit", long(index.size()), s_.quiet());
+    std::ostringstream csv;
+    csv << "index,network,baseline\n";
+    double network_sum = 0.0, baseline_sum = 0.0;
+    std::vector<float> gathers, velocity;
+    for (std::size_t i = 0; i < index.size(); ++i) {
+      data.read(index[i], gathers, velocity);
+      vmb::VelocityModel predicted = baseline;
+      predicted.velocity = predictions.read_slab("/prediction", i);
+      for (float& v : predicted.velocity)
+        v = std::clamp(v, static_cast<float>(r.vmin), static_cast<float>(r.vmax));
+      const double network =
+          relative(vmb::datagen::stored_sample(predicted, config, vmax), gathers);
+      const double mean_model = relative(from_baseline, gathers);
+      csv << index[i] << ',' << network << ',' << mean_model << '\n';
+      network_sum += network;
+      baseline_sum += mean_model;
+      progress.update(long(i + 1));
+    }
+    progress.finish();
+    vmb::io::write_text_file((run_ / "eval" / set / "data_misfit.csv").string(), csv.str());
+    const double n = std::max<double>(1.0, double(index.size()));
+    return {network_sum / n, baseline_sum / n};
+  }
+
   // As in the paper: the simulated test set is the pretrained network's, the SEG-style one the
   // fine-tuned network's; each baseline is the mean model of that network's training data.
   void evaluate(const std::string& set, const std::string& label, const std::string& phase) {
@@ -304,11 +359,12 @@ class Pipeline {
     c.precision = s_.text("network.precision");
     c.quiet = s_.quiet();
     const auto r = vmb::network::evaluate(c);
+    const auto [network_misfit, baseline_misfit] = data_misfit(set, c.checkpoint, r);
     std::ostringstream t;
-    for (const auto& [who, m] :
-         {std::pair{"network", r.network_mean}, std::pair{"baseline", r.baseline_mean}})
+    for (const auto& [who, m, misfit] : {std::tuple{"network", r.network_mean, network_misfit},
+                                         std::tuple{"baseline", r.baseline_mean, baseline_misfit}})
       t << who << '\t' << m.paper_psnr << '\t' << m.paper_ssim << '\t' << m.mae << '\t' << m.rmse
-        << '\t' << m.ssim << '\t' << m.psnr << '\n';
+        << '\t' << m.ssim << '\t' << m.psnr << '\t' << misfit << '\n';
     vmb::io::write_text_file((run_ / "eval" / set / "summary.tsv").string(), t.str());
   }
 
@@ -500,11 +556,14 @@ class Pipeline {
     const fs::path path = run_ / "eval" / set / "summary.tsv";
     std::ifstream in(path);
     std::string who;
-    while (in >> who) {
-      std::vector<double> m(6);
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream row(line);
+      if (!(row >> who)) continue;
+      // Six image metrics, then the data misfit (NaN in summaries written before it existed).
+      std::vector<double> m(7, std::nan(""));
       for (double& v : m) {
         std::string t;
-        in >> t;
+        if (!(row >> t)) break;
         v = std::strtod(t.c_str(), nullptr);
       }
       out[who] = m;
@@ -515,8 +574,9 @@ class Pipeline {
   }
 
   void report() {
-    static const char* titles[] = {"PSNR (paper, dB)", "SSIM (paper)", "MAE (m/s)",
-                                   "RMSE (m/s)",       "SSIM",         "PSNR (dB)"};
+    static const char* titles[] = {"PSNR (paper, dB)",     "SSIM (paper)", "MAE (m/s)",
+                                   "RMSE (m/s)",           "SSIM",         "PSNR (dB)",
+                                   "data misfit (rel. L2)"};
     nlohmann::json j;
     std::ostringstream h;
     j["preset"] = s_.preset();
@@ -556,12 +616,14 @@ class Pipeline {
         const std::vector<double>& v = m.at(who);
         const vmb::network::Metrics metrics{v[0], v[1], v[2], v[3], v[4], v[5]};
         j["metrics"][set][who] = nlohmann::json::parse(vmb::network::to_json(metrics));
+        if (!std::isnan(v[6])) j["metrics"][set][who]["data_misfit"] = v[6];
         h << "<tr><th>" << (who[0] == 'n' ? "network" : "mean training model") << "</th>";
-        for (int k = 0; k < 6; ++k) {
+        for (int k = 0; k < 7; ++k) {
           char cell[32];
           std::snprintf(cell, sizeof cell,
-                        k == 2 || k == 3 ? "%.1f" : (k == 1 || k == 4 ? "%.4f" : "%.2f"), v[k]);
-          h << "<td>" << cell << "</td>";
+                        k == 2 || k == 3 ? "%.1f" : (k == 1 || k == 4 || k == 6 ? "%.4f" : "%.2f"),
+                        v[k]);
+          h << "<td>" << (std::isnan(v[k]) ? std::string("-") : std::string(cell)) << "</td>";
         }
         h << "</tr>\n";
       }

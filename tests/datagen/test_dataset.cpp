@@ -68,6 +68,28 @@ TEST(Dataset, LayoutAndContent) {
 // low-passed and sampled every fourth step on the time axis (not the receiver axis), the file
 // states the new interval, and the zero-phase filter neither shifts nor damps the 15 Hz signal
 // (its new Nyquist frequency is 125 Hz), so the stored samples stay close to the plain ones.
+// stored_sample re-simulates a model as the dataset stores it: each dataset model gives back its
+// stored sample bitwise, under every decimation (what the pipeline's data misfit relies on: zero
+// for a perfect prediction).
+TEST(Dataset, StoredSampleIsTheDatasetsOwn) {
+  vmb::test::TempDir dir;
+  const auto set = vmb::test::make_salt_set(dir, 2);
+  vmb::datagen::ModelSetReader models(set);
+  for (const auto& [mode, factor] : {std::pair{vmb::datagen::Decimation::kNone, 1},
+                                     std::pair{vmb::datagen::Decimation::kFcnvmb, 5},
+                                     std::pair{vmb::datagen::Decimation::kAntiAlias, 4}}) {
+    const auto c = small_config(2, 1, mode, factor);
+    const std::string folder = dir / ("ds" + std::to_string(factor));
+    vmb::datagen::produce_dataset(set, folder, c);
+    vmb::datagen::DatasetReader reader(folder);
+    std::vector<float> gathers, velocity;
+    for (int i = 0; i < 2; ++i) {
+      reader.read(i, gathers, velocity);
+      EXPECT_TRUE(vmb::datagen::stored_sample(models.model(i), c) == gathers) << factor << " " << i;
+    }
+  }
+}
+
 TEST(Dataset, AntiAliasDecimationFiltersTheTimeAxis) {
   vmb::test::TempDir dir;
   const auto set = vmb::test::make_salt_set(dir, 1);

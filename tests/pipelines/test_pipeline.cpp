@@ -39,8 +39,18 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
     EXPECT_TRUE(fs::exists(dir / ("run/" + std::string(f)))) << f;
   const std::string json = read(dir / "run/report.json");
   for (const char* key : {"\"metrics\"", "\"test_simulated\"", "\"test_seg\"", "\"baseline\"",
-                          "\"paper_ssim\"", "\"stage_seconds\"", "\"loss\""})
+                          "\"paper_ssim\"", "\"data_misfit\"", "\"stage_seconds\"", "\"loss\""})
     EXPECT_NE(json.find(key), std::string::npos) << key;
+  // Every prediction's data misfit: re-simulated, against the test set's gathers.
+  const auto report = nlohmann::json::parse(json);
+  for (const char* set : {"test_simulated", "test_seg"})
+    for (const char* who : {"network", "baseline"}) {
+      const double misfit = report["metrics"][set][who]["data_misfit"];
+      EXPECT_GT(misfit, 0.0) << set << " " << who;
+      EXPECT_LT(misfit, 10.0) << set << " " << who;
+    }
+  const std::string rows = read(dir / "run/eval/test_seg/data_misfit.csv");
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 1 + 3) << rows;  // header, 3 test models
   EXPECT_NE(read(dir / "run/report.html").find("eval/test_seg/panel_00000.png"), std::string::npos);
 
   // Again: nothing to do.

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "vmb/modeling/model.hpp"
 #include "vmb/modeling/survey.hpp"
 
 namespace vmb::datagen {
@@ -66,6 +67,13 @@ struct DatasetReport {
 
 // Samples stored per trace after decimation.
 int stored_samples(const DatasetConfig& config);
+
+// The gathers of one model as a dataset made with `config` stores them, [nshots][nt_stored][nrec]:
+// the config's survey over the model's grid, its Ricker wavelet and solver, its decimation. A model
+// of the dataset gives back its stored sample bitwise; a predicted one, the data it would record
+// (the data misfit of a prediction). max_velocity as in SolverOptions (0: the model's largest).
+std::vector<float> stored_sample(const VelocityModel& model, const DatasetConfig& config,
+                                 double max_velocity = 0.0);
 
 // Produces this part's shards of the dataset in folder (created if its parent exists).
 // progress(done, total) counts this part's samples; message(text) reports repairs.
