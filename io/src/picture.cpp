@@ -299,7 +299,8 @@ Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
 }
 
 Image comparison_picture(const float* truth, const float* prediction, int nz, int nx, double dx,
-                         double vmin, double vmax, const std::string& title) {
+                         double vmin, double vmax, const std::string& title,
+                         const std::string& prediction_label) {
   const double scale = std::clamp(300.0 / nx, 0.5, 4.0);
   const int w = std::max(1, int(std::lround(nx * scale))),
             h = std::max(1, int(std::lround(nz * scale)));
@@ -325,12 +326,38 @@ Image comparison_picture(const float* truth, const float* prediction, int nz, in
     }
   im.text(left, 8, title);
   im.text(left, top - 18, "truth");
-  im.text(left + w + gap, top - 18, "prediction");
+  im.text(left + w + gap, top - 18, prediction_label);
   im.text(left + 2 * (w + gap), top - 18, "difference");
   const std::string span = format_number(vmin) + " to " + format_number(vmax) + " m/s, " +
                            format_number((nx - 1) * dx) + " m wide";
   im.text(left, top + h + 10, span);
   im.text(left + 2 * (w + gap), top + h + 10, "+-" + format_number(largest) + " m/s");
+  return im;
+}
+
+Image models_picture(const std::vector<ModelPanel>& panels, int nz, int nx, double dx, double vmin,
+                     double vmax, const std::string& title) {
+  const double scale = std::clamp(300.0 / nx, 0.5, 4.0);
+  const int w = std::max(1, int(std::lround(nx * scale))),
+            h = std::max(1, int(std::lround(nz * scale)));
+  const int gap = 30, left = 20, top = 52, n = int(panels.size());
+  Image im(std::max(left + n * w + (n - 1) * gap + 110, left + Image::text_width(title) + 10),
+           top + h + 60);
+  const double range = vmax > vmin ? vmax - vmin : 1.0;
+  for (int k = 0; k < n; ++k) {
+    const int x0 = left + k * (w + gap);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const std::size_t i =
+            std::size_t(std::min(nz - 1, int(y / scale))) * nx + std::min(nx - 1, int(x / scale));
+        im.set(x0 + x, top + y, viridis((panels[k].velocity[i] - vmin) / range));
+      }
+    im.text(x0, top - 18, panels[k].label);
+  }
+  im.text(left, 8, title);
+  im.text(left, top + h + 10,
+          format_number(vmin) + " to " + format_number(vmax) + " m/s, " +
+              format_number((nx - 1) * dx) + " m wide");
   return im;
 }
 

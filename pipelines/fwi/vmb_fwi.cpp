@@ -139,9 +139,10 @@ class Fwi {
   void picture(const std::string& name, const vmb::VelocityModel& m, const std::string& title) {
     const auto path = (out_ / name).string();
     if (!truth_) return vmb::io::write_png(path, vmb::io::velocity_picture(m, nullptr, title));
-    vmb::io::write_png(path, vmb::io::comparison_picture(truth_->velocity.data(), m.velocity.data(),
-                                                         m.nz, m.nx, m.dx, truth_->min_velocity(),
-                                                         truth_->max_velocity(), title));
+    vmb::io::write_png(
+        path, vmb::io::comparison_picture(truth_->velocity.data(), m.velocity.data(), m.nz, m.nx,
+                                          m.dx, truth_->min_velocity(), truth_->max_velocity(),
+                                          title, "FWI model"));
   }
 
   void add_metrics(const std::string& stage, const vmb::VelocityModel& m) {

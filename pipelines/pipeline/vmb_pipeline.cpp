@@ -24,6 +24,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "options.hpp"
 #include "settings.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/error.hpp"
@@ -34,7 +35,11 @@
 #include "vmb/io/error.hpp"
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/hdf5.hpp"
+#include "vmb/io/model_io.hpp"
+#include "vmb/io/picture.hpp"
 #include "vmb/io/progress.hpp"
+#include "vmb/modeling/fwi.hpp"
+#include "vmb/modeling/metrics.hpp"
 #include "vmb/modeling/solver.hpp"
 #include "vmb/modeling/wavelet.hpp"
 #include "vmb/network/evaluate.hpp"
@@ -150,6 +155,9 @@ class Pipeline {
         throw vmb::cli::UsageError(std::string("test.release_seg: ") + e.what());
       }
     }
+    fwi_bands();
+    if (s_.integer("fwi.fix_top") >= s_.integer("grid.nz"))
+      throw vmb::cli::UsageError("fwi.fix_top must be below grid.nz");
     try {
       vmb::network::choose_precision(s_.text("network.precision"),
                                      vmb::network::choose_device("auto"));
@@ -294,6 +302,136 @@ class Pipeline {
     vmb::network::train(c);
   }
 
+  // fwi.bands as numbers; UsageError naming the key for anything else.
+  std::vector<double> fwi_bands() const {
+    std::vector<double> bands;
+    for (const auto& item : vmb::cli::comma_separated(s_.text("fwi.bands"))) {
+      std::size_t used = 0;
+      double f = 0;
+      try {
+        f = std::stod(item, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != item.size() || !(f > 0) || !std::isfinite(f))
+        throw vmb::cli::UsageError("fwi.bands wants frequencies in Hz separated by commas, not '" +
+                                   s_.text("fwi.bands") + "'");
+      bands.push_back(f);
+    }
+    if (bands.empty()) throw vmb::cli::UsageError("fwi.bands is empty");
+    return bands;
+  }
+
+  // The paper's comparison on the first fwi.models SEG-style test models: FWI from the true model
+  // smoothed (fwi.smooth), FWI from the fine-tuned network's prediction, and the network alone,
+  // each with its model metrics, its data misfit (full traces, simulated afresh from the true
+  // model with the test set's survey) and its seconds. Writes fwi/metrics.csv (per model and
+  // method), fwi/summary.tsv (means), fwi/panel_K.png and the FWI models fwi/model_K_*.h5.
+  void fwi_comparison() {
+    const int count = std::min(s_.integer("fwi.models"), samples("test_seg"));
+    if (count == 0) return say("  fwi.models is 0: no FWI comparison");
+    fs::create_directories(run_ / "fwi");
+    const vmb::datagen::ModelSetReader truths((run_ / "models/test_seg.h5").string());
+    const vmb::io::H5File predictions((run_ / "eval/test_seg/predictions.h5").string(),
+                                      vmb::io::H5File::Mode::kRead);
+    const auto index = predictions.read_int64("/index");
+    const auto config = survey();
+    std::vector<vmb::VelocityModel> models;
+    double vmin = 1e30, vmax = 0;
+    for (int k = 0; k < count; ++k) {
+      models.push_back(truths.model(k));
+      vmin = std::min<double>(vmin, models.back().min_velocity());
+      vmax = std::max<double>(vmax, models.back().max_velocity());
+    }
+    vmb::FwiSettings settings;
+    settings.bands_hz = fwi_bands();
+    settings.iterations = s_.integer("fwi.iterations");
+    settings.fix_top = s_.integer("fwi.fix_top");
+    // Bounds a little beyond the test models' range: known roughly to anyone who inverts.
+    settings.vmin = 0.9 * vmin;
+    settings.vmax = 1.1 * vmax;
+    vmb::SolverOptions options;
+    options.order = config.order;
+    options.pml_width = config.pml;
+    options.threads = config.threads;
+    options.max_velocity = settings.vmax;
+    const auto wavelet = vmb::ricker(config.f0, config.nt, config.dt);
+    const vmb::TimeAxis time{config.nt, config.dt};
+
+    std::ostringstream csv;
+    csv << "model,method,mae,rmse,ssim,data_misfit,seconds\n";
+    static const char* kMethods[] = {"network", "fwi_smooth", "fwi_network"};
+    std::map<std::string, std::vector<double>> sums;
+    vmb::io::Progress progress("  FWI runs", 2L * count, s_.quiet());
+    for (int k = 0; k < count; ++k) {
+      const vmb::VelocityModel& truth = models[k];
+      const vmb::Survey geometry = vmb::make_survey(config.survey, truth.nx, truth.dx, truth.dz);
+      const auto observed = vmb::simulate(truth, geometry, wavelet, time, options);
+      auto clipped = [&](vmb::VelocityModel m) {
+        for (float& v : m.velocity) v = std::clamp(v, float(settings.vmin), float(settings.vmax));
+        return m;
+      };
+      vmb::VelocityModel network = truth;
+      const auto row = std::find(index.begin(), index.end(), std::int64_t(k)) - index.begin();
+      network.velocity = predictions.read_slab("/prediction", row);
+      network = clipped(network);
+      const vmb::VelocityModel& start = network;
+      const vmb::VelocityModel smooth =
+          clipped(vmb::smoothed(truth, s_.number("fwi.smooth"), settings.fix_top));
+      std::map<std::string, std::pair<vmb::VelocityModel, double>> results;
+      results["network"] = {network, 0.0};
+      for (const auto& [method, start] :
+           {std::pair{"fwi_smooth", &smooth}, std::pair{"fwi_network", &start}}) {
+        const auto t0 = Clock::now();
+        auto model = vmb::fwi(*start, geometry, wavelet, time, observed, options, settings);
+        results[method] = {std::move(model),
+                           std::chrono::duration<double>(Clock::now() - t0).count()};
+        progress.update(2L * k + (std::string(method) == "fwi_smooth" ? 1 : 2));
+        vmb::io::write_model(
+            (run_ / "fwi" / ("model_" + std::to_string(k) + "_" + method + ".h5")).string(),
+            results[method].first);
+      }
+      for (const char* method : kMethods) {
+        const auto& [model, seconds] = results.at(method);
+        const auto m = vmb::compare(truth.velocity.data(), model.velocity.data(), truth.nz,
+                                    truth.nx, vmin, vmax);
+        const auto d = vmb::simulate(model, geometry, wavelet, time, options);
+        double diff = 0.0, norm = 0.0;
+        for (std::size_t i = 0; i < d.data.size(); ++i) {
+          diff += std::pow(double(d.data[i]) - observed.data[i], 2);
+          norm += std::pow(double(observed.data[i]), 2);
+        }
+        const double misfit = std::sqrt(diff / norm);
+        csv << k << ',' << method << ',' << m.mae << ',' << m.rmse << ',' << m.ssim << ',' << misfit
+            << ',' << seconds << '\n';
+        auto& sum = sums[method];
+        sum.resize(5, 0.0);
+        for (const auto& [at, value] :
+             {std::pair{0, m.mae}, {1, m.rmse}, {2, m.ssim}, {3, misfit}, {4, seconds}})
+          sum[at] += value / count;
+      }
+      vmb::io::write_png(
+          (run_ / "fwi" / ("panel_" + std::to_string(k) + ".png")).string(),
+          vmb::io::models_picture(
+              {{"truth", truth.velocity.data()},
+               {"network", results.at("network").first.velocity.data()},
+               {"FWI from smoothed truth", results.at("fwi_smooth").first.velocity.data()},
+               {"FWI from network", results.at("fwi_network").first.velocity.data()}},
+              truth.nz, truth.nx, truth.dx, vmin, vmax,
+              "SEG-style test model " + std::to_string(k) + ": FWI bands " + s_.text("fwi.bands") +
+                  " Hz, " + std::to_string(settings.iterations) + " iterations each"));
+    }
+    progress.finish();
+    vmb::io::write_text_file((run_ / "fwi/metrics.csv").string(), csv.str());
+    std::ostringstream summary;
+    for (const char* method : kMethods) {
+      summary << method;
+      for (double v : sums.at(method)) summary << '\t' << v;
+      summary << '\n';
+    }
+    vmb::io::write_text_file((run_ / "fwi/summary.tsv").string(), summary.str());
+  }
+
   // The data misfit of the evaluated predictions and of the baseline (the checkpoint's mean
   // training model): each re-simulated with the test set's survey and stored as the test set
   // stores its gathers (datagen::stored_sample), ||d(model) - d_test|| / ||d_test|| per sample,
@@ -422,8 +560,12 @@ class Pipeline {
            if (fs::exists(run_ / "data/release_seg"))
              evaluate("release_seg", "released SEG/EAGE slices, fine-tuned network", "finetune");
          }},
+        {"fwi.test_seg",
+         {"models.test_seg", "eval.test_seg"},
+         {"fwi"},
+         [this] { fwi_comparison(); }},
         {"report",
-         {"eval.test_simulated", "eval.test_seg", "eval.release_seg"},
+         {"eval.test_simulated", "eval.test_seg", "eval.release_seg", "fwi.test_seg"},
          {"report.html", "report.json"},
          [this] { report(); }}};
     std::map<std::string, std::string> texts, hashes;
@@ -635,6 +777,7 @@ class Pipeline {
       for (const auto& panel : panels)
         h << "<p><img src=\"eval/" << set << "/" << html(panel) << "\"></p>\n";
     }
+    fwi_report(h, j);
     h << "<h2>Loss curves</h2>\n<p><img src=\"train/pretrain/loss.png\"> <img "
          "src=\"train/finetune/loss.png\"></p>\n"
       << "<h2>Time per stage</h2>\n<table><tr><th>stage</th><th>seconds</th></tr>\n";
@@ -651,6 +794,41 @@ class Pipeline {
     h << "</table>\n</body></html>\n";
     vmb::io::write_text_file((run_ / "report.json").string(), j.dump(2) + "\n");
     vmb::io::write_text_file((run_ / "report.html").string(), h.str());
+  }
+
+  // The FWI comparison's section of the report, when the stage ran on any model.
+  void fwi_report(std::ostringstream& h, nlohmann::json& j) const {
+    std::ifstream in(run_ / "fwi/summary.tsv");
+    std::vector<std::pair<std::string, std::vector<double>>> rows;
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream row(line);
+      std::string method;
+      std::vector<double> v(5);
+      if (row >> method >> v[0] >> v[1] >> v[2] >> v[3] >> v[4]) rows.emplace_back(method, v);
+    }
+    if (rows.empty()) return;
+    static const std::map<std::string, std::string> names = {
+        {"network", "network alone"},
+        {"fwi_smooth", "FWI from the smoothed true model (the paper's comparison)"},
+        {"fwi_network", "FWI from the network's prediction"}};
+    h << "<h2>FWI on SEG-style test models (mean of " << s_.integer("fwi.models")
+      << ")</h2>\n<table><tr><th></th><th>MAE (m/s)</th><th>RMSE (m/s)</th><th>SSIM</th>"
+         "<th>data misfit (rel. L2)</th><th>seconds</th></tr>\n";
+    for (const auto& [method, v] : rows) {
+      j["fwi"][method] = {
+          {"mae", v[0]}, {"rmse", v[1]}, {"ssim", v[2]}, {"data_misfit", v[3]}, {"seconds", v[4]}};
+      char cells[160];
+      std::snprintf(cells, sizeof cells,
+                    "<td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.4f</td><td>%.1f</td>", v[0], v[1],
+                    v[2], v[3], v[4]);
+      h << "<tr><th>" << names.at(method) << "</th>" << cells << "</tr>\n";
+    }
+    h << "</table>\n";
+    std::vector<std::string> panels;
+    for (const auto& e : fs::directory_iterator(run_ / "fwi"))
+      if (e.path().extension() == ".png") panels.push_back(e.path().filename().string());
+    std::sort(panels.begin(), panels.end());
+    for (const auto& panel : panels) h << "<p><img src=\"fwi/" << html(panel) << "\"></p>\n";
   }
 
   // Text as HTML: the characters markup gives a meaning escaped.

@@ -49,6 +49,13 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
       EXPECT_GT(misfit, 0.0) << set << " " << who;
       EXPECT_LT(misfit, 10.0) << set << " " << who;
     }
+  // The FWI comparison: the network, FWI from the smoothed truth and FWI from the network.
+  for (const char* method : {"network", "fwi_smooth", "fwi_network"}) {
+    EXPECT_GT(double(report["fwi"][method]["data_misfit"]), 0.0) << method;
+    EXPECT_GT(double(report["fwi"][method]["ssim"]), 0.0) << method;
+  }
+  EXPECT_TRUE(fs::exists(dir / "run/fwi/panel_0.png"));
+  EXPECT_NE(read(dir / "run/report.html").find("fwi/panel_0.png"), std::string::npos);
   const std::string rows = read(dir / "run/eval/test_seg/data_misfit.csv");
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 1 + 3) << rows;  // header, 3 test models
   EXPECT_NE(read(dir / "run/report.html").find("eval/test_seg/panel_00000.png"), std::string::npos);
@@ -60,7 +67,7 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
   for (std::size_t at = 0; (at = r.output.find("done before, skipped", at)) != std::string::npos;
        ++at)
     ++skipped;
-  EXPECT_EQ(skipped, 16) << r.output;
+  EXPECT_EQ(skipped, 17) << r.output;
 
   // A fine-tuning key changes: that stage and the ones after it run, the ones before do not.
   const std::string pretrained = read(dir / "run/train/pretrain/checkpoint.pt");
@@ -174,10 +181,11 @@ TEST(Pipeline, MediumPresetTakesTheReleasesFirstModels) {
   for (const char* text : {"pretrain.models = 400", "grid.nz = 201", "survey.nshots = 29",
                            "survey.nt = 2000", "test.simulated = 100", "test.seg = 10"})
     EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
-  r = vmb::test::run(medium + " --run.folder " + (dir / "run") +
-                     " --pretrain.models 3 --finetune.models 2 --test.simulated 2 --test.seg 2"
-                     " --survey.nshots 2 --survey.nt 1100 --network.width 2 --pretrain.epochs 1"
-                     " --finetune.epochs 1 --pretrain.batch_size 2 --finetune.batch_size 2");
+  r = vmb::test::run(
+      medium + " --run.folder " + (dir / "run") +
+      " --pretrain.models 3 --finetune.models 2 --test.simulated 2 --test.seg 2"
+      " --survey.nshots 2 --survey.nt 1100 --network.width 2 --pretrain.epochs 1"
+      " --finetune.epochs 1 --pretrain.batch_size 2 --finetune.batch_size 2 --fwi.models 0");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   vmb::io::ModelFileOptions options;
   options.dx = 10.0;
@@ -300,7 +308,7 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
-  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 39) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 44) << table.output;
   const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";

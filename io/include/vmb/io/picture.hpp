@@ -58,7 +58,17 @@ Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
 // Truth | prediction | difference of one velocity model, the first two on the viridis scale of
 // [vmin, vmax], the difference in blue-white-red clipped at its largest magnitude.
 Image comparison_picture(const float* truth, const float* prediction, int nz, int nx, double dx,
-                         double vmin, double vmax, const std::string& title);
+                         double vmin, double vmax, const std::string& title,
+                         const std::string& prediction_label = "prediction");
+
+// Velocity models side by side on one viridis scale of [vmin, vmax], each [nz][nx] with its label
+// above it: the FWI comparison's truth | network | FWI ... panels.
+struct ModelPanel {
+  std::string label;
+  const float* velocity = nullptr;
+};
+Image models_picture(const std::vector<ModelPanel>& panels, int nz, int nx, double dx, double vmin,
+                     double vmax, const std::string& title);
 
 // The value below which `percentile` % of |values| fall.
 float abs_percentile(const float* values, std::size_t n, double percentile);
