@@ -53,6 +53,23 @@ std::vector<std::string> comma_separated(const std::string& list) {
   return items;
 }
 
+std::vector<double> frequencies(const std::string& list, const std::string& what) {
+  std::vector<double> out;
+  for (const auto& item : comma_separated(list)) {
+    std::size_t used = 0;
+    double f = 0;
+    try {
+      f = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || !(f > 0) || !std::isfinite(f))
+      throw UsageError(what + " wants frequencies in Hz separated by commas, not '" + list + "'");
+    out.push_back(f);
+  }
+  return out;
+}
+
 po::options_description threads_options() {
   po::options_description threads("Threads");
   threads.add_options()("threads", non_negative<int>("threads")->default_value(0),

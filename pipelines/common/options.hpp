@@ -75,6 +75,10 @@ io::ModelFileOptions model_file_settings(const po::variables_map& vm);
 // The non-empty items of a comma-separated list ("3,5,8" -> "3", "5", "8").
 std::vector<std::string> comma_separated(const std::string& list);
 
+// A comma-separated list of positive frequencies in Hz ("3,5,8"); UsageError naming `what` for
+// an item that is not one. An empty list comes back empty.
+std::vector<double> frequencies(const std::string& list, const std::string& what);
+
 // The value of an option that may be absent.
 template <typename T>
 std::optional<T> optional(const po::variables_map& vm, const char* key) {

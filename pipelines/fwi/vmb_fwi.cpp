@@ -99,19 +99,7 @@ class Fwi {
 
   // Everything the inversion will refuse, refused before the output folder is touched.
   void check_settings() {
-    for (const auto& item : vmb::cli::comma_separated(vm_["bands"].as<std::string>())) {
-      std::size_t used = 0;
-      double f = 0;
-      try {
-        f = std::stod(item, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != item.size() || !(f > 0) || !std::isfinite(f))
-        throw vmb::cli::UsageError("--bands wants frequencies in Hz separated by commas, not '" +
-                                   vm_["bands"].as<std::string>() + "'");
-      settings_.bands_hz.push_back(f);
-    }
+    settings_.bands_hz = vmb::cli::frequencies(vm_["bands"].as<std::string>(), "--bands");
     settings_.iterations = vm_["iterations"].as<int>();
     settings_.vmin = vm_["vmin"].as<double>();
     settings_.vmax = vm_["vmax"].as<double>();

@@ -304,20 +304,7 @@ class Pipeline {
 
   // fwi.bands as numbers; UsageError naming the key for anything else.
   std::vector<double> fwi_bands() const {
-    std::vector<double> bands;
-    for (const auto& item : vmb::cli::comma_separated(s_.text("fwi.bands"))) {
-      std::size_t used = 0;
-      double f = 0;
-      try {
-        f = std::stod(item, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != item.size() || !(f > 0) || !std::isfinite(f))
-        throw vmb::cli::UsageError("fwi.bands wants frequencies in Hz separated by commas, not '" +
-                                   s_.text("fwi.bands") + "'");
-      bands.push_back(f);
-    }
+    const auto bands = vmb::cli::frequencies(s_.text("fwi.bands"), "fwi.bands");
     if (bands.empty()) throw vmb::cli::UsageError("fwi.bands is empty");
     return bands;
   }
