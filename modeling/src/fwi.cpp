@@ -51,7 +51,22 @@ Eigen::VectorXd direction(const Eigen::VectorXd& g, const Eigen::VectorXd& inver
   return -q;
 }
 
+// The float32 bounds inside [vmin, vmax].
+std::pair<float, float> float_bounds(const FwiSettings& settings) {
+  float lo = static_cast<float>(settings.vmin), hi = static_cast<float>(settings.vmax);
+  if (lo < settings.vmin) lo = std::nextafter(lo, hi);
+  if (hi > settings.vmax) hi = std::nextafter(hi, lo);
+  return {lo, hi};
+}
+
 }  // namespace
+
+VelocityModel within_bounds(const VelocityModel& model, const FwiSettings& settings) {
+  const auto [lo, hi] = float_bounds(settings);
+  VelocityModel out = model;
+  for (float& v : out.velocity) v = std::clamp(v, lo, hi);
+  return out;
+}
 
 void validate(const FwiSettings& settings, const VelocityModel& initial) {
   validate(initial);
@@ -88,8 +103,11 @@ VelocityModel fwi(const VelocityModel& initial, const Survey& survey,
   const std::size_t n = initial.velocity.size();
   const std::size_t first_free = static_cast<std::size_t>(settings.fix_top) * initial.nx;
   VelocityModel model = initial;
-  auto to_model = [&](const Eigen::VectorXd& x) {
-    for (std::size_t i = first_free; i < n; ++i) model.velocity[i] = static_cast<float>(x[i]);
+  // Rounded to float32, a bound may move outside itself: the model keeps the float bounds.
+  const auto [lo, hi] = float_bounds(settings);
+  auto to_model = [&, lo = lo, hi = hi](const Eigen::VectorXd& x) {
+    for (std::size_t i = first_free; i < n; ++i)
+      model.velocity[i] = std::clamp(static_cast<float>(x[i]), lo, hi);
   };
   Eigen::VectorXd x(n);
   for (std::size_t i = 0; i < n; ++i) x[i] = model.velocity[i];

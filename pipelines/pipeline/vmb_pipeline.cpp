@@ -354,17 +354,13 @@ class Pipeline {
       const vmb::VelocityModel& truth = models[k];
       const vmb::Survey geometry = vmb::make_survey(config.survey, truth.nx, truth.dx, truth.dz);
       const auto observed = vmb::simulate(truth, geometry, wavelet, time, options);
-      auto clipped = [&](vmb::VelocityModel m) {
-        for (float& v : m.velocity) v = std::clamp(v, float(settings.vmin), float(settings.vmax));
-        return m;
-      };
       vmb::VelocityModel network = truth;
       const auto row = std::find(index.begin(), index.end(), std::int64_t(k)) - index.begin();
       network.velocity = predictions.read_slab("/prediction", row);
-      network = clipped(network);
+      network = vmb::within_bounds(network, settings);
       const vmb::VelocityModel& start = network;
-      const vmb::VelocityModel smooth =
-          clipped(vmb::smoothed(truth, s_.number("fwi.smooth"), settings.fix_top));
+      const vmb::VelocityModel smooth = vmb::within_bounds(
+          vmb::smoothed(truth, s_.number("fwi.smooth"), settings.fix_top), settings);
       std::map<std::string, std::pair<vmb::VelocityModel, double>> results;
       results["network"] = {network, 0.0};
       for (const auto& [method, start] :

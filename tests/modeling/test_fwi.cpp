@@ -178,3 +178,21 @@ TEST(Fwi, BadSettingsAreRefused) {
   s.iterations = 0;
   EXPECT_NE(message(s).find("iterations"), std::string::npos);
 }
+
+// Bounds that float32 cannot hold exactly: the clipped model lies inside them, so that FWI and
+// its checks accept it.
+TEST(Fwi, WithinBoundsStaysInsideBoundsFloatsCannotHold) {
+  vmb::VelocityModel m(2, 3, 10.0, 10.0, 2000.0f);
+  m.velocity = {1000.0f, 1500.0f, 2000.0f, 4930.2f, 6000.0f, 3000.0f};
+  vmb::FwiSettings s;
+  s.bands_hz = {5.0};
+  s.vmin = 1350.1;
+  s.vmax = 4930.2;
+  ASSERT_GT(double(4930.2f), s.vmax);  // the float nearest the bound lies outside it
+  const auto clipped = vmb::within_bounds(m, s);
+  for (float v : clipped.velocity) {
+    EXPECT_GE(double(v), s.vmin);
+    EXPECT_LE(double(v), s.vmax);
+  }
+  EXPECT_NO_THROW(vmb::validate(s, clipped));
+}

@@ -59,6 +59,10 @@ VelocityModel fwi(const VelocityModel& initial, const Survey& survey,
                   const SolverOptions& options, const FwiSettings& settings,
                   const FwiCallbacks& callbacks = {});
 
+// The model's velocities clipped to [settings.vmin, settings.vmax], as float32 values that lie
+// inside the bounds (a start for fwi from, say, a network's prediction).
+VelocityModel within_bounds(const VelocityModel& model, const FwiSettings& settings);
+
 // The model smoothed by a Gaussian of standard deviation sigma_m (m) along each axis, the edges
 // extended by their own values: FWI's usual smooth starting model. Rows above from_row (a water
 // layer that FWI keeps fixed) stay as they are and take no part. sigma_m 0 returns it as it is.
