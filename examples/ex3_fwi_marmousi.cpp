@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
     report("start", start);
     vmb::FwiCallbacks callbacks;
     callbacks.on_iteration = [](const vmb::FwiIteration& it, const vmb::VelocityModel&) {
-      std::printf("  band %d (%.1f Hz) iteration %2d: relative misfit %.4f (%.0f s)\n", it.band + 1,
+      std::printf("  band %d (%.1f Hz) iteration %2d: relative misfit %.3g (%.0f s)\n", it.band + 1,
                   it.band_hz, it.iteration, it.relative, it.seconds);
     };
     callbacks.on_band = [&](int band, const vmb::VelocityModel& m) {
