@@ -117,6 +117,23 @@ std::vector<float*> state(Workspace& w, float* p, float* q) {
   return {p, q, w.psi_x.data(), w.zeta_x.data(), w.psi_z.data(), w.zeta_z.data()};
 }
 
+// One forward step with the shot's source added to the new level, inside an OpenMP parallel
+// region; with a change array also that level's p^{n+1} - 2 p^n + p^{n-1}, source included.
+template <int R>
+void source_step(const Problem& s, const PointOperator& source, std::int64_t step, Workspace& w,
+                 float* p, float* q, float* change = nullptr) {
+  if (change) {
+    detail::advance<detail::Vec, R, true>(s.coefficients, s.medium, s.grid, w, p, q, change);
+  } else {
+    detail::advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w, p, q);
+  }
+#pragma omp single
+  {
+    detail::inject(source, s.source_function[step], q);
+    if (change) detail::inject(source, s.source_function[step], change);
+  }
+}
+
 template <int R>
 int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const Residual& residual,
                  bool illuminate, double& misfit, int threads) {
@@ -147,9 +164,7 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const
         detail::record_receivers(s.receivers, p, w.traces.data() + (step / s.substeps) * s.nrec);
       }
       if (step == last) break;
-      detail::advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.forward, p, q);
-#pragma omp single
-      detail::inject(source, s.source_function[step], q);
+      source_step<R>(s, source, step, w.forward, p, q);
       std::swap(p, q);
     }
 #pragma omp single
@@ -170,13 +185,7 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const
       for (int k = 0; k < 6; ++k) copy_shared(w.checkpoints[6 * c + k].data(), to[k], n);
       for (std::int64_t step = n0; step < n1; ++step) {
         float* change = w.change[step - n0].data();
-        detail::advance<detail::Vec, R, true>(s.coefficients, s.medium, s.grid, w.forward, p, q,
-                                              change);
-#pragma omp single
-        {
-          detail::inject(source, s.source_function[step], q);
-          detail::inject(source, s.source_function[step], change);
-        }
+        source_step<R>(s, source, step, w.forward, p, q, change);
         std::swap(p, q);
         if (illuminate) {
           float* sum = w.illumination.data();
@@ -321,13 +330,7 @@ int born_shot(const Problem& s, int shot, const float* scale, BornScratch& w, fl
       }
       if (step == last) break;
       float* change = w.change.data();
-      detail::advance<detail::Vec, R, true>(s.coefficients, s.medium, s.grid, w.background, p, q,
-                                            change);
-#pragma omp single
-      {
-        detail::inject(s.sources[shot], s.source_function[step], q);
-        detail::inject(s.sources[shot], s.source_function[step], change);
-      }
+      source_step<R>(s, s.sources[shot], step, w.background, p, q, change);
       detail::advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.perturbation, dp, dq);
 #pragma omp for schedule(static)
       for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) dq[i] += scale[i] * change[i];

@@ -9,8 +9,6 @@
 // the true model's colour scale), misfit.csv and misfit.png (relative misfit per iteration), and
 // with --true metrics.csv (MAE, RMSE, SSIM of the initial model and after each band).
 
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <optional>

@@ -50,6 +50,17 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// ||d - reference|| / ||reference||: the data misfit of a model's gathers (0 for no reference
+// energy).
+double relative_difference(const std::vector<float>& d, const std::vector<float>& reference) {
+  double diff = 0.0, norm = 0.0;
+  for (std::size_t k = 0; k < d.size(); ++k) {
+    diff += (double(d[k]) - reference[k]) * (double(d[k]) - reference[k]);
+    norm += double(reference[k]) * reference[k];
+  }
+  return norm > 0 ? std::sqrt(diff / norm) : 0.0;
+}
 using vmb::pipeline::Settings;
 
 // What manifest.tsv records of a stage: the settings hash it started (or finished) under.
@@ -378,13 +389,8 @@ class Pipeline {
         const auto& [model, seconds] = results.at(method);
         const auto m = vmb::compare(truth.velocity.data(), model.velocity.data(), truth.nz,
                                     truth.nx, vmin, vmax);
-        const auto d = vmb::simulate(model, geometry, wavelet, time, options);
-        double diff = 0.0, norm = 0.0;
-        for (std::size_t i = 0; i < d.data.size(); ++i) {
-          diff += std::pow(double(d.data[i]) - observed.data[i], 2);
-          norm += std::pow(double(observed.data[i]), 2);
-        }
-        const double misfit = std::sqrt(diff / norm);
+        const double misfit = relative_difference(
+            vmb::simulate(model, geometry, wavelet, time, options).data, observed.data);
         csv << k << ',' << method << ',' << m.mae << ',' << m.rmse << ',' << m.ssim << ',' << misfit
             << ',' << seconds << '\n';
         auto& sum = sums[method];
@@ -434,14 +440,6 @@ class Pipeline {
     const double vmax = std::max<double>(r.vmax, baseline.max_velocity());
     const auto config = survey();
     const auto from_baseline = vmb::datagen::stored_sample(baseline, config, vmax);
-    auto relative = [](const std::vector<float>& d, const std::vector<float>& reference) {
-      double diff = 0.0, norm = 0.0;
-      for (std::size_t k = 0; k < d.size(); ++k) {
-        diff += (double(d[k]) - reference[k]) * (double(d[k]) - reference[k]);
-        norm += double(reference[k]) * reference[k];
-      }
-      return norm > 0 ? std::sqrt(diff / norm) : 0.0;
-    };
     vmb::io::Progress progress("  data misfit", long(index.size()), s_.quiet());
     std::ostringstream csv;
     csv << "index,network,baseline\n";
@@ -454,8 +452,8 @@ class Pipeline {
       for (float& v : predicted.velocity)
         v = std::clamp(v, static_cast<float>(r.vmin), static_cast<float>(r.vmax));
       const double network =
-          relative(vmb::datagen::stored_sample(predicted, config, vmax), gathers);
-      const double mean_model = relative(from_baseline, gathers);
+          relative_difference(vmb::datagen::stored_sample(predicted, config, vmax), gathers);
+      const double mean_model = relative_difference(from_baseline, gathers);
       csv << index[i] << ',' << network << ',' << mean_model << '\n';
       network_sum += network;
       baseline_sum += mean_model;
