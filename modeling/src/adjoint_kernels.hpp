@@ -93,9 +93,9 @@ void adjoint_psi_tile(const Coefficients& c, const Medium& m, const Grid& g, Adj
 }
 
 // Pass 3 over any tile: s_old <- 2 s - s_old + V (C_x (s + w_x) - G_x y_x + C_z (s + w_z) -
-// G_z y_z), the z-neighbours of s + w_z held in registers as in the forward kernel; and the
-// imaging product: product += s * change (the forward's p^{n+1} - 2 p^n + p^{n-1}).
-template <class V, int R, bool PX, bool PZ>
+// G_z y_z), the z-neighbours of s + w_z held in registers as in the forward kernel; and, with
+// Image, the imaging product: product += s * change (the forward's p^{n+1} - 2 p^n + p^{n-1}).
+template <class V, int R, bool PX, bool PZ, bool Image>
 void adjoint_update_tile(const Coefficients& c, const Medium& m, const Grid& g, AdjointWorkspace& w,
                          const float* __restrict s, float* __restrict s_old,
                          const float* __restrict change, float* __restrict product, const Tile& t) {
@@ -132,7 +132,7 @@ void adjoint_update_tile(const Coefficients& c, const Medium& m, const Grid& g, 
         for (int k = 1; k <= R; ++k)
           d2z -= c.gz[k] * (load<V>(yz + i + k * stride) - load<V>(yz + i - k * stride));
       const V si = load<V>(s + i);
-      store<V>(product + i, load<V>(product + i) + si * load<V>(change + i));
+      if constexpr (Image) store<V>(product + i, load<V>(product + i) + si * load<V>(change + i));
       store<V>(s_old + i, 2.0f * si - load<V>(s_old + i) + load<V>(vdt2 + i) * (d2x + d2z));
     }
   }
@@ -149,8 +149,30 @@ inline void mirror_free_surface_adjoint(const Grid& g, float* s) {
     for (std::int64_t j = 0; j < stride; ++j) s[(h - k) * stride + j] = -s[(h + k) * stride + j];
 }
 
-// The transpose of advance<V, R>: takes (s^{n+1}, s^{n+2}) in (s, s_old) to s^n in s_old, and adds
-// s^{n+1} times the forward's change p^{n+1} - 2 p^n + p^{n-1} to product. Like advance, called
+// adjoint_update_tile for the tile's kind.
+template <class V, int R, bool Image>
+void adjoint_update_kind(const Coefficients& c, const Medium& m, const Grid& g, AdjointWorkspace& w,
+                         const float* s, float* s_old, const float* change, float* product,
+                         const Tile& t) {
+  switch (t.kind) {
+    case Tile::kInterior:
+      adjoint_update_tile<V, R, false, false, Image>(c, m, g, w, s, s_old, change, product, t);
+      break;
+    case Tile::kStripX:
+      adjoint_update_tile<V, R, true, false, Image>(c, m, g, w, s, s_old, change, product, t);
+      break;
+    case Tile::kStripZ:
+      adjoint_update_tile<V, R, false, true, Image>(c, m, g, w, s, s_old, change, product, t);
+      break;
+    case Tile::kCorner:
+      adjoint_update_tile<V, R, true, true, Image>(c, m, g, w, s, s_old, change, product, t);
+      break;
+  }
+}
+
+// The transpose of advance<V, R>: takes (s^{n+1}, s^{n+2}) in (s, s_old) to s^n in s_old, and,
+// given a change (null on the steps that are not imaged), adds s^{n+1} times the forward's change
+// p^{n+1} - 2 p^n + p^{n-1} to product. Like advance, called
 // inside an OpenMP parallel region it shares the tiles among the threads.
 template <class V, int R>
 void adjoint_advance(const Coefficients& c, const Medium& m, const Grid& g, AdjointWorkspace& w,
@@ -177,19 +199,10 @@ void adjoint_advance(const Coefficients& c, const Medium& m, const Grid& g, Adjo
 #pragma omp for schedule(static)
   for (std::int64_t k = 0; k < tiles; ++k) {
     const Tile& t = g.tiles[k];
-    switch (t.kind) {
-      case Tile::kInterior:
-        adjoint_update_tile<V, R, false, false>(c, m, g, w, s, s_old, change, product, t);
-        break;
-      case Tile::kStripX:
-        adjoint_update_tile<V, R, true, false>(c, m, g, w, s, s_old, change, product, t);
-        break;
-      case Tile::kStripZ:
-        adjoint_update_tile<V, R, false, true>(c, m, g, w, s, s_old, change, product, t);
-        break;
-      case Tile::kCorner:
-        adjoint_update_tile<V, R, true, true>(c, m, g, w, s, s_old, change, product, t);
-        break;
+    if (change) {
+      adjoint_update_kind<V, R, true>(c, m, g, w, s, s_old, change, product, t);
+    } else {
+      adjoint_update_kind<V, R, false>(c, m, g, w, s, s_old, change, product, t);
     }
   }
 }

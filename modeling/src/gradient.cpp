@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "adjoint_kernels.hpp"
+#include "fft.hpp"
 #include "kernels.hpp"
 #include "problem.hpp"
 #include "vmb/modeling/error.hpp"
@@ -26,10 +27,67 @@ using detail::Workspace;
 
 [[noreturn]] void fail(const std::string& what) { throw ModelingError(what); }
 
-// Internal steps between checkpoints: about sqrt(6 n) for n steps, which balances the checkpoints
-// (6 arrays each) against the recomputed stretch (one array per step).
-int checkpoint_interval(std::int64_t steps) {
-  return std::max(1, static_cast<int>(std::lround(std::sqrt(6.0 * static_cast<double>(steps)))));
+// The highest frequency of a wavelet sampled every dt seconds, Hz: above it the amplitude spectrum
+// stays below 1e-3 of its peak.
+double band_edge_hz(const std::vector<float>& wavelet, double dt) {
+  const auto spectrum = detail::rfft(wavelet);
+  double peak = 0.0;
+  for (const auto& b : spectrum) peak = std::max(peak, double(std::abs(b)));
+  std::size_t edge = spectrum.size() - 1;
+  if (peak > 0.0)
+    while (edge > 0 && std::abs(spectrum[edge]) < 1e-3 * peak) --edge;
+  return double(edge + 1) / (double(wavelet.size()) * dt);
+}
+
+// How the backward pass gets the forward pressure's second time difference at the imaged steps
+// (every `every`-th internal step from 0): stored by the forward pass itself, or recomputed
+// stretch by stretch from checkpoints of the whole forward state.
+struct Imaging {
+  int every = 1;
+  bool stored = true;
+  std::int64_t interval = 0;     // internal steps per recomputed stretch, a multiple of every
+  std::int64_t segments = 1;     // stretches
+  std::int64_t kept = 0;         // second differences kept at once
+  std::int64_t checkpoints = 0;  // whole forward states kept (6 arrays each)
+};
+
+// The imaging plan for `steps` internal steps of internal_dt seconds. Unless `every` is given, the
+// interval is a third of the period of the wavelet's band edge f_e. The product of two fields
+// band-limited to f_e holds no frequency at or above 1 / (every * internal_dt) > 2 f_e, so its sum
+// over the imaged steps times `every` equals its sum over all steps (Poisson summation); the third
+// rather than a half leaves room for what the band edge misses, chiefly the abrupt start of the
+// adjoint field at the end of the record. (Tests/modeling/test_gradient.cpp measures the change:
+// 3e-5 at a third of the period against every step, 1e-2 at 40 %.) With sub-steps every step is
+// imaged: the adjoint source enters once per output sample, so the adjoint field carries images of
+// its band at multiples of the output rate, which imaging fewer steps would fold back. The imaged
+// steps are stored outright when they take at most four times the memory of checkpointing (about
+// sqrt(6 n) arrays for n imaged steps), which costs one more forward run.
+Imaging imaging_plan(const std::vector<float>& wavelet, double dt, int substeps, int every,
+                     std::int64_t steps) {
+  Imaging plan;
+  const double internal_dt = dt / substeps;
+  if (every > 0) {
+    plan.every = every;
+  } else if (substeps == 1) {
+    plan.every = std::max(
+        1, static_cast<int>(std::floor(1.0 / (3.0 * band_edge_hz(wavelet, dt) * internal_dt))));
+  }
+  const std::int64_t images = (steps + plan.every - 1) / plan.every;
+  const std::int64_t per_stretch =
+      std::max<std::int64_t>(1, std::llround(std::sqrt(6.0 * double(images))));
+  const std::int64_t interval = per_stretch * plan.every;
+  const std::int64_t segments = (steps + interval - 1) / interval;
+  if (images <= 4 * (6 * segments + per_stretch)) {
+    plan.interval = steps;
+    plan.kept = images;
+  } else {
+    plan.stored = false;
+    plan.interval = interval;
+    plan.segments = segments;
+    plan.kept = per_stretch;
+    plan.checkpoints = segments;
+  }
+  return plan;
 }
 
 void check_gathers(const Problem& p, const Gathers& d, const char* what) {
@@ -88,17 +146,16 @@ void copy_shared(const float* from, float* to, std::size_t n) {
 using Residual = std::function<double(int, const float*, float*)>;
 
 // What one shot of the adjoint keeps: the forward state, its checkpoints, the pressure's second
-// time difference over one recomputed stretch, the adjoint state, and the sum over steps of
-// s^{n+1} (p^{n+1} - 2 p^n + p^{n-1}).
+// time difference at the imaged steps (of the whole run or of one recomputed stretch), the adjoint
+// state, and the sum over the imaged steps of s^{n+1} (p^{n+1} - 2 p^n + p^{n-1}).
 struct ShotScratch {
-  ShotScratch(const Problem& s, int interval)
+  ShotScratch(const Problem& s, const Imaging& plan)
       : forward(s.grid.size()),
         adjoint(s.grid.size()),
         product(s.grid.size()),
         illumination(s.grid.size()) {
-    const std::int64_t segments = (s.last_step() + interval - 1) / interval;
-    for (std::int64_t i = 0; i < 6 * segments; ++i) checkpoints.emplace_back(s.grid.size());
-    for (int i = 0; i < interval; ++i) change.emplace_back(s.grid.size());
+    for (std::int64_t i = 0; i < 6 * plan.checkpoints; ++i) checkpoints.emplace_back(s.grid.size());
+    for (std::int64_t i = 0; i < plan.kept; ++i) change.emplace_back(s.grid.size());
     traces.resize(std::size_t(s.nt) * s.nrec);
     residual.resize(std::size_t(s.nt) * s.nrec);
   }
@@ -107,7 +164,7 @@ struct ShotScratch {
   AlignedBuffer product;
   AlignedBuffer illumination;              // sum of change^2, when asked for
   std::vector<AlignedBuffer> checkpoints;  // per checkpoint: p, q, psi_x, zeta_x, psi_z, zeta_z
-  std::vector<AlignedBuffer> change;       // p^{n+1} - 2 p^n + p^{n-1}, n = n0 .. n0 + interval - 1
+  std::vector<AlignedBuffer> change;       // p^{n+1} - 2 p^n + p^{n-1} at the imaged steps kept
   std::vector<float> traces, residual;     // [nt][nrec]
 };
 
@@ -134,12 +191,19 @@ void source_step(const Problem& s, const PointOperator& source, std::int64_t ste
   }
 }
 
+// Adds change^2 to the illumination sum, inside an OpenMP parallel region.
+void illuminate(const float* change, float* sum, std::size_t n) {
+#pragma omp for schedule(static)
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) sum[i] += change[i] * change[i];
+}
+
 template <int R>
-int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const Residual& residual,
-                 bool illuminate, double& misfit, int threads) {
+int adjoint_shot(const Problem& s, int shot, ShotScratch& w, const Imaging& plan,
+                 const Residual& residual, bool illuminated, double& misfit, int threads) {
   const std::int64_t last = s.last_step();
   const std::size_t n = s.grid.size();
   const PointOperator& source = s.sources[shot];
+  const int every = plan.every;
   int team = 1;
   w.forward.reset();
   w.adjoint.reset();
@@ -150,53 +214,54 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const
     const detail::FlushDenormals flush;
 #pragma omp single nowait
     team = omp_get_num_threads();
-    // 1. Forward, keeping the whole state every `interval` steps.
+    // 1. Forward, keeping the imaged steps' second differences, or the whole state at the start
+    // of each stretch.
     float* p = w.forward.p.data();
     float* q = w.forward.q.data();
     for (std::int64_t step = 0; step <= last; ++step) {
-      if (step % interval == 0 && step < last) {
+      if (!plan.stored && step % plan.interval == 0 && step < last) {
         const auto from = state(w.forward, p, q);
         for (int k = 0; k < 6; ++k)
-          copy_shared(from[k], w.checkpoints[6 * (step / interval) + k].data(), n);
+          copy_shared(from[k], w.checkpoints[6 * (step / plan.interval) + k].data(), n);
       }
       if (step % s.substeps == 0) {
 #pragma omp single
         detail::record_receivers(s.receivers, p, w.traces.data() + (step / s.substeps) * s.nrec);
       }
       if (step == last) break;
-      source_step<R>(s, source, step, w.forward, p, q);
+      float* change = plan.stored && step % every == 0 ? w.change[step / every].data() : nullptr;
+      source_step<R>(s, source, step, w.forward, p, q, change);
       std::swap(p, q);
+      if (change && illuminated) illuminate(change, w.illumination.data(), n);
     }
 #pragma omp single
     misfit = residual(shot, w.traces.data(), w.residual.data());
 
-    // 2. Backward, stretch by stretch: recompute the pressure from the stretch's checkpoint, then
-    // run the adjoint through it, accumulating s^{n+1} times the second time difference of p.
+    // 2. Backward, stretch by stretch (one stretch when the imaged steps are stored): recompute
+    // the stretch's imaged steps from its checkpoint, then run the adjoint through it,
+    // accumulating s^{n+1} times the second time difference of p at the imaged steps.
     float* a = w.adjoint.s.data();
     float* b = w.adjoint.s_old.data();
 #pragma omp single
     inject_adjoint(s, w.residual.data() + std::size_t(s.nt - 1) * s.nrec, a);
-    const std::int64_t segments = (last + interval - 1) / interval;
-    for (std::int64_t c = segments - 1; c >= 0; --c) {
-      const std::int64_t n0 = c * interval, n1 = std::min(n0 + interval, last);
-      p = w.forward.p.data();
-      q = w.forward.q.data();
-      const auto to = state(w.forward, p, q);
-      for (int k = 0; k < 6; ++k) copy_shared(w.checkpoints[6 * c + k].data(), to[k], n);
-      for (std::int64_t step = n0; step < n1; ++step) {
-        float* change = w.change[step - n0].data();
-        source_step<R>(s, source, step, w.forward, p, q, change);
-        std::swap(p, q);
-        if (illuminate) {
-          float* sum = w.illumination.data();
-#pragma omp for schedule(static)
-          for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
-            sum[i] += change[i] * change[i];
+    for (std::int64_t c = plan.segments - 1; c >= 0; --c) {
+      const std::int64_t n0 = c * plan.interval, n1 = std::min(n0 + plan.interval, last);
+      if (!plan.stored) {
+        p = w.forward.p.data();
+        q = w.forward.q.data();
+        const auto to = state(w.forward, p, q);
+        for (int k = 0; k < 6; ++k) copy_shared(w.checkpoints[6 * c + k].data(), to[k], n);
+        for (std::int64_t step = n0; step < n1; ++step) {
+          float* change = step % every == 0 ? w.change[(step - n0) / every].data() : nullptr;
+          source_step<R>(s, source, step, w.forward, p, q, change);
+          std::swap(p, q);
+          if (change && illuminated) illuminate(change, w.illumination.data(), n);
         }
       }
       for (std::int64_t step = n1 - 1; step >= n0; --step) {
+        const float* change = step % every == 0 ? w.change[(step - n0) / every].data() : nullptr;
         detail::adjoint_advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.adjoint, a, b,
-                                                w.change[step - n0].data(), w.product.data());
+                                                change, w.product.data());
         std::swap(a, b);
         if (step % s.substeps == 0) {
 #pragma omp single
@@ -208,26 +273,26 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const
   return team;
 }
 
-int adjoint_shot(const Problem& s, int shot, ShotScratch& w, int interval, const Residual& residual,
-                 bool illuminate, double& misfit, int threads) {
+int adjoint_shot(const Problem& s, int shot, ShotScratch& w, const Imaging& plan,
+                 const Residual& residual, bool illuminated, double& misfit, int threads) {
   switch (s.order) {
     case 2:
-      return adjoint_shot<1>(s, shot, w, interval, residual, illuminate, misfit, threads);
+      return adjoint_shot<1>(s, shot, w, plan, residual, illuminated, misfit, threads);
     case 4:
-      return adjoint_shot<2>(s, shot, w, interval, residual, illuminate, misfit, threads);
+      return adjoint_shot<2>(s, shot, w, plan, residual, illuminated, misfit, threads);
     case 6:
-      return adjoint_shot<3>(s, shot, w, interval, residual, illuminate, misfit, threads);
+      return adjoint_shot<3>(s, shot, w, plan, residual, illuminated, misfit, threads);
     default:
-      return adjoint_shot<4>(s, shot, w, interval, residual, illuminate, misfit, threads);
+      return adjoint_shot<4>(s, shot, w, plan, residual, illuminated, misfit, threads);
   }
 }
 
 // d(v^2 dt^2)/dv / (v^2 dt^2) = 2 / v, and the adjoint field is s = v^2 dt^2 times the adjoint of
 // p: dJ/dv = sum over the padded nodes holding the node's velocity of 2 / (v^3 dt^2) times the
-// accumulated product.
-void add_model_gradient(const Problem& s, const float* product, double* gradient) {
+// product accumulated over the imaged steps, times the steps each stands for.
+void add_model_gradient(const Problem& s, int every, const float* product, double* gradient) {
   const Grid& g = s.grid;
-  const double dt2 = s.internal_dt * s.internal_dt;
+  const double dt2 = s.internal_dt * s.internal_dt / every;
   for (std::int64_t r = 0; r < g.rows; ++r)
     for (std::int64_t c = 0; c < g.stride; ++c) {
       const std::int64_t node = model_node(g, r, c);
@@ -237,19 +302,19 @@ void add_model_gradient(const Problem& s, const float* product, double* gradient
     }
 }
 
-// The model node's own padded-grid value of a field (not summed over the absorbing layers).
-void add_model_field(const Problem& s, const float* field, double* out) {
+// The model node's own padded-grid value of a field (not summed over the absorbing layers), times
+// `weight`.
+void add_model_field(const Problem& s, double weight, const float* field, double* out) {
   for (int iz = 0; iz < s.model.nz; ++iz)
     for (int ix = 0; ix < s.model.nx; ++ix)
-      out[std::size_t(iz) * s.model.nx + ix] += field[s.grid.index(iz, ix)];
+      out[std::size_t(iz) * s.model.nx + ix] += weight * field[s.grid.index(iz, ix)];
 }
 
 // The adjoint of the Born operator applied to the residuals that `residual` makes from each
 // shot's simulated traces; fills the misfit and, when given, the simulated gathers and the
 // illumination.
-std::vector<double> adjoint(const Problem& s, const Residual& residual, double& misfit,
-                            Gathers* simulated, std::vector<double>* illumination) {
-  const int interval = checkpoint_interval(s.last_step());
+std::vector<double> adjoint(const Problem& s, const Imaging& plan, const Residual& residual,
+                            double& misfit, Gathers* simulated, std::vector<double>* illumination) {
   const std::size_t nodes = static_cast<std::size_t>(s.model.nz) * s.model.nx;
   std::vector<double> gradient(nodes, 0.0);
   if (illumination) illumination->assign(nodes, 0.0);
@@ -266,27 +331,27 @@ std::vector<double> adjoint(const Problem& s, const Residual& residual, double& 
     };
     std::vector<ShotScratch> scratch;
     scratch.reserve(s.workspaces);
-    for (int i = 0; i < s.workspaces; ++i) scratch.emplace_back(s, interval);
-    detail::run_shots(s,
-                      [&](int shot, int slot, int threads) {
-                        ShotScratch& w = scratch[slot];
-                        const int team =
-                            adjoint_shot(s, shot, w, interval, residual, illumination != nullptr,
-                                         per_shot_misfit[shot], threads);
-                        if (simulated)
-                          std::copy(w.traces.begin(), w.traces.end(),
-                                    simulated->data.begin() + std::size_t(shot) * s.nt * s.nrec);
-                        const int k = s.shot_parallel ? shot : 0;
-                        shot_gradient[k].assign(nodes, 0.0);
-                        add_model_gradient(s, w.product.data(), shot_gradient[k].data());
-                        if (illumination) {
-                          shot_illumination[k].assign(nodes, 0.0);
-                          add_model_field(s, w.illumination.data(), shot_illumination[k].data());
-                        }
-                        if (!s.shot_parallel) add_shot(0);
-                        return team;
-                      },
-                      {});
+    for (int i = 0; i < s.workspaces; ++i) scratch.emplace_back(s, plan);
+    detail::run_shots(
+        s,
+        [&](int shot, int slot, int threads) {
+          ShotScratch& w = scratch[slot];
+          const int team = adjoint_shot(s, shot, w, plan, residual, illumination != nullptr,
+                                        per_shot_misfit[shot], threads);
+          if (simulated)
+            std::copy(w.traces.begin(), w.traces.end(),
+                      simulated->data.begin() + std::size_t(shot) * s.nt * s.nrec);
+          const int k = s.shot_parallel ? shot : 0;
+          shot_gradient[k].assign(nodes, 0.0);
+          add_model_gradient(s, plan.every, w.product.data(), shot_gradient[k].data());
+          if (illumination) {
+            shot_illumination[k].assign(nodes, 0.0);
+            add_model_field(s, plan.every, w.illumination.data(), shot_illumination[k].data());
+          }
+          if (!s.shot_parallel) add_shot(0);
+          return team;
+        },
+        {});
     if (s.shot_parallel)
       for (int k = 0; k < s.nshots; ++k) add_shot(k);
   } catch (const std::bad_alloc&) {
@@ -298,8 +363,9 @@ std::vector<double> adjoint(const Problem& s, const Residual& residual, double& 
 }
 
 // One shot of the Born operator: the background and the perturbation stepped together, the
-// perturbation driven by scale (2 dv / v on the padded grid) times the background's second time
-// difference.
+// perturbation driven at the imaged steps by scale (2 dv / v on the padded grid, times the steps
+// each imaged step stands for) times the background's second time difference: the operator whose
+// exact transpose the adjoint is.
 struct BornScratch {
   explicit BornScratch(std::size_t n) : background(n), perturbation(n), change(n) {}
   Workspace background, perturbation;
@@ -307,8 +373,8 @@ struct BornScratch {
 };
 
 template <int R>
-int born_shot(const Problem& s, int shot, const float* scale, BornScratch& w, float* traces,
-              int threads) {
+int born_shot(const Problem& s, int shot, int every, const float* scale, BornScratch& w,
+              float* traces, int threads) {
   const std::int64_t last = s.last_step();
   const std::size_t n = s.grid.size();
   w.background.reset();
@@ -329,11 +395,14 @@ int born_shot(const Problem& s, int shot, const float* scale, BornScratch& w, fl
         detail::record_receivers(s.receivers, dp, traces + (step / s.substeps) * s.nrec);
       }
       if (step == last) break;
-      float* change = w.change.data();
+      float* change = step % every == 0 ? w.change.data() : nullptr;
       source_step<R>(s, s.sources[shot], step, w.background, p, q, change);
       detail::advance<detail::Vec, R>(s.coefficients, s.medium, s.grid, w.perturbation, dp, dq);
+      if (change) {
 #pragma omp for schedule(static)
-      for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) dq[i] += scale[i] * change[i];
+        for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
+          dq[i] += scale[i] * change[i];
+      }
       std::swap(p, q);
       std::swap(dp, dq);
     }
@@ -341,15 +410,18 @@ int born_shot(const Problem& s, int shot, const float* scale, BornScratch& w, fl
   return team;
 }
 
-// Padded-grid float arrays one shot of the adjoint keeps.
-double adjoint_arrays(const VelocityModel& model, const TimeAxis& time,
-                      const SolverOptions& options) {
+// The imaging plan of a problem given by its inputs (checked by Problem, later, but for dt and nt).
+Imaging plan_for(const VelocityModel& model, const std::vector<float>& wavelet,
+                 const TimeAxis& time, const SolverOptions& options) {
+  if (time.nt <= 0) fail("nt must be positive");
+  if (!(time.dt > 0) || !std::isfinite(time.dt)) fail("dt must be positive and finite");
+  validate(model);
+  validate(options);
   const int substeps = substeps_for(
       time.dt, options.order,
       options.max_velocity > 0 ? options.max_velocity : model.max_velocity(), model.dx, model.dz);
-  const std::int64_t steps = std::int64_t(std::max(time.nt - 1, 0)) * substeps;
-  const int interval = checkpoint_interval(steps);
-  return 6.0 + 10.0 + 1.0 + 6.0 * double((steps + interval - 1) / interval) + interval;
+  const std::int64_t steps = std::int64_t(time.nt - 1) * substeps;
+  return imaging_plan(wavelet, time.dt, substeps, options.imaging_every, steps);
 }
 
 double gathers_bytes(const Survey& survey, const TimeAxis& time) {
@@ -360,15 +432,14 @@ double gathers_bytes(const Survey& survey, const TimeAxis& time) {
 // without snapshots, its memory check counting the arrays each shot keeps and `gathers` gathers.
 Problem operator_problem(const VelocityModel& model, const Survey& survey,
                          const std::vector<float>& wavelet, const TimeAxis& time,
-                         const SolverOptions& options, bool adjoint, double gathers) {
-  validate(model);
-  if (time.nt <= 0) fail("nt must be positive");
-  if (!(time.dt > 0) || !std::isfinite(time.dt)) fail("dt must be positive and finite");
-  validate(options);
+                         const SolverOptions& options, const Imaging& plan, bool adjoint,
+                         double gathers) {
   SolverOptions o = options;
   o.snapshot_every = 0;
   const double per_shot_gradients = adjoint ? 8.0 * model.nz * model.nx * survey.sources.size() : 0;
-  return Problem(model, survey, wavelet, time, o, adjoint ? adjoint_arrays(model, time, o) : 13.0,
+  // Adjoint: forward state 6, adjoint state 10, product and illumination 2, and the plan's arrays.
+  const double arrays = adjoint ? 18.0 + 6.0 * plan.checkpoints + plan.kept : 13.0;
+  return Problem(model, survey, wavelet, time, o, arrays,
                  gathers * gathers_bytes(survey, time) + per_shot_gradients);
 }
 
@@ -378,13 +449,14 @@ MisfitGradient misfit_gradient(const VelocityModel& model, const Survey& survey,
                                const std::vector<float>& wavelet, const TimeAxis& time,
                                const Gathers& observed, const SolverOptions& options,
                                bool illumination) {
-  const Problem s = operator_problem(model, survey, wavelet, time, options, true, 3.0);
+  const Imaging plan = plan_for(model, wavelet, time, options);
+  const Problem s = operator_problem(model, survey, wavelet, time, options, plan, true, 3.0);
   check_gathers(s, observed, "observed");
   const std::size_t per_shot = std::size_t(s.nt) * s.nrec;
   MisfitGradient out;
   s.shape(out.simulated, time.dt);
   out.gradient = adjoint(
-      s,
+      s, plan,
       [&](int shot, const float* traces, float* residual) {
         const float* d = observed.data.data() + std::size_t(shot) * per_shot;
         double sum = 0.0;
@@ -401,12 +473,13 @@ MisfitGradient misfit_gradient(const VelocityModel& model, const Survey& survey,
 std::vector<double> born_adjoint(const VelocityModel& model, const Gathers& data,
                                  const Survey& survey, const std::vector<float>& wavelet,
                                  const TimeAxis& time, const SolverOptions& options) {
-  const Problem s = operator_problem(model, survey, wavelet, time, options, true, 2.0);
+  const Imaging plan = plan_for(model, wavelet, time, options);
+  const Problem s = operator_problem(model, survey, wavelet, time, options, plan, true, 2.0);
   check_gathers(s, data, "adjoint source");
   const std::size_t per_shot = std::size_t(s.nt) * s.nrec;
   double misfit = 0.0;
   return adjoint(
-      s,
+      s, plan,
       [&](int shot, const float*, float* residual) {
         std::copy_n(data.data.data() + std::size_t(shot) * per_shot, per_shot, residual);
         return 0.0;
@@ -417,7 +490,8 @@ std::vector<double> born_adjoint(const VelocityModel& model, const Gathers& data
 Gathers born(const VelocityModel& model, const std::vector<double>& dv, const Survey& survey,
              const std::vector<float>& wavelet, const TimeAxis& time,
              const SolverOptions& options) {
-  const Problem s = operator_problem(model, survey, wavelet, time, options, false, 1.0);
+  const Imaging plan = plan_for(model, wavelet, time, options);
+  const Problem s = operator_problem(model, survey, wavelet, time, options, plan, false, 1.0);
   check_model_field(model, dv, "the velocity change");
   const Grid& g = s.grid;
   // 2 dv / v on the padded grid (each node the change of the velocity it holds): the Born source
@@ -428,7 +502,8 @@ Gathers born(const VelocityModel& model, const std::vector<double>& dv, const Su
     for (std::int64_t c = 0; c < g.stride; ++c) {
       const std::int64_t node = model_node(g, r, c);
       if (node >= 0)
-        scale.data()[r * g.stride + c] = static_cast<float>(2.0 * dv[node] / model.velocity[node]);
+        scale.data()[r * g.stride + c] =
+            static_cast<float>(2.0 * plan.every * dv[node] / model.velocity[node]);
     }
   Gathers out;
   s.shape(out, time.dt);
@@ -438,13 +513,13 @@ Gathers born(const VelocityModel& model, const std::vector<double>& dv, const Su
     float* traces = out.data.data() + std::size_t(shot) * s.nt * s.nrec;
     switch (s.order) {
       case 2:
-        return born_shot<1>(s, shot, scale.data(), work[slot], traces, threads);
+        return born_shot<1>(s, shot, plan.every, scale.data(), work[slot], traces, threads);
       case 4:
-        return born_shot<2>(s, shot, scale.data(), work[slot], traces, threads);
+        return born_shot<2>(s, shot, plan.every, scale.data(), work[slot], traces, threads);
       case 6:
-        return born_shot<3>(s, shot, scale.data(), work[slot], traces, threads);
+        return born_shot<3>(s, shot, plan.every, scale.data(), work[slot], traces, threads);
       default:
-        return born_shot<4>(s, shot, scale.data(), work[slot], traces, threads);
+        return born_shot<4>(s, shot, plan.every, scale.data(), work[slot], traces, threads);
     }
   };
   out.threads = detail::run_shots(s, shot_of, {});

@@ -139,6 +139,7 @@ void validate(const SolverOptions& options) {
   if (options.pml_width < 0) fail("PML width must not be negative");
   if (options.snapshot_every < 0) fail("snapshot interval must not be negative");
   if (options.threads < 0) fail("thread count must not be negative");
+  if (options.imaging_every < 0) fail("imaging interval must not be negative");
   if (!(options.pml_frequency >= 0) || !std::isfinite(options.pml_frequency))
     fail("PML frequency must be finite and not negative");
 }

@@ -7,14 +7,22 @@
 //
 // Misfit: J(v) = 1/2 sum over shots, output samples and receivers of (d_sim(v) - d_obs)^2.
 //
-// Memory: the adjoint runs backward in time and needs the forward pressure at every internal
-// step. Keeping it all would cost O(grid x nt) per shot (680 MB for one FCNVMB shot), so the
-// forward pass keeps its whole state every K steps (checkpoints) and the backward pass recomputes
-// each stretch of K steps from its checkpoint before running the adjoint through it, with K about
-// sqrt(6 nt): memory O(grid x sqrt(nt)) per shot (about 80 MB for an FCNVMB shot), cost two forward
-// runs and one adjoint run. Saved boundaries would need no recomputation of the absorbing layers'
-// state but cannot rebuild it backward (the CPML recursions damp), which an exact gradient needs.
-//
+// Imaging and memory: the gradient is the sum over time steps of the adjoint field times the
+// forward pressure's second time difference. That product is band-limited (twice the wavelet's
+// band), so summing it every few steps, times the steps each stands for, gives the same sum: by
+// default every k-th step, k * dt a third of the period of the wavelet's band edge (6 steps of 1 ms
+// for a 15 Hz Ricker; SolverOptions::imaging_every sets k, 1 images every step). The Born operator
+// scatters at the same steps, so born and born_adjoint are exact transposes whatever k; against
+// imaging every step the gradient changes by about 1e-4 (test_gradient.cpp). The forward pass keeps
+// the imaged steps' second differences, 1 / k of the O(grid x nt) that keeping every step would
+// take (110 MB for one FCNVMB shot instead of 680 MB), and the backward pass needs no
+// recomputation: one gradient costs one forward and one adjoint run. Where that would take more
+// than four times the memory of checkpointing (k = 1, or long records), the forward pass keeps its
+// whole state every K steps instead and the backward pass recomputes each stretch of K steps from
+// its checkpoint before running the adjoint through it, with K about sqrt(6 nt / k) imaged steps:
+// memory O(grid x sqrt(nt / k)) per shot, at the cost of one more forward run. Saved boundaries
+// would need no recomputation of the absorbing layers' state but cannot rebuild it backward (the
+// CPML recursions damp), which an exact gradient needs.
 // Shots run in parallel as in simulate(); each shot's gradient is summed in shot order, so results
 // do not depend on the thread count.
 

@@ -47,6 +47,8 @@ struct SolverOptions {
   // largest. Not below the model's largest. An inversion fixes it so that every model it tries is
   // stepped and damped alike (its misfit is then a smooth function of the velocities).
   double max_velocity = 0.0;
+  // The gradient's imaging interval (gradient.hpp), internal steps; 0: from the wavelet's band.
+  int imaging_every = 0;
   // Called after each finished shot with (shots done, shots in all); calls are serialised.
   std::function<void(int, int)> on_shot_done;
 };
