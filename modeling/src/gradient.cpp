@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "adjoint_kernels.hpp"
-#include "fft.hpp"
 #include "kernels.hpp"
 #include "problem.hpp"
 #include "vmb/modeling/error.hpp"
+#include "vmb/modeling/wavelet.hpp"
 
 namespace vmb {
 namespace {
@@ -26,18 +26,6 @@ using detail::Problem;
 using detail::Workspace;
 
 [[noreturn]] void fail(const std::string& what) { throw ModelingError(what); }
-
-// The highest frequency of a wavelet sampled every dt seconds, Hz: above it the amplitude spectrum
-// stays below 1e-3 of its peak.
-double band_edge_hz(const std::vector<float>& wavelet, double dt) {
-  const auto spectrum = detail::rfft(wavelet);
-  double peak = 0.0;
-  for (const auto& b : spectrum) peak = std::max(peak, double(std::abs(b)));
-  std::size_t edge = spectrum.size() - 1;
-  if (peak > 0.0)
-    while (edge > 0 && std::abs(spectrum[edge]) < 1e-3 * peak) --edge;
-  return double(edge + 1) / (double(wavelet.size()) * dt);
-}
 
 // How the backward pass gets the forward pressure's second time difference at the imaged steps
 // (every `every`-th internal step from 0): stored by the forward pass itself, or recomputed
@@ -52,16 +40,17 @@ struct Imaging {
 };
 
 // The imaging plan for `steps` internal steps of internal_dt seconds. Unless `every` is given, the
-// interval is a third of the period of the wavelet's band edge f_e. The product of two fields
-// band-limited to f_e holds no frequency at or above 1 / (every * internal_dt) > 2 f_e, so its sum
-// over the imaged steps times `every` equals its sum over all steps (Poisson summation); the third
-// rather than a half leaves room for what the band edge misses, chiefly the abrupt start of the
-// adjoint field at the end of the record. (Tests/modeling/test_gradient.cpp measures the change:
-// 3e-5 at a third of the period against every step, 1e-2 at 40 %.) With sub-steps every step is
-// imaged: the adjoint source enters once per output sample, so the adjoint field carries images of
-// its band at multiples of the output rate, which imaging fewer steps would fold back. The imaged
-// steps are stored outright when they take at most four times the memory of checkpointing (about
-// sqrt(6 n) arrays for n imaged steps), which costs one more forward run.
+// interval is a quarter of the period of the wavelet's highest frequency f_max (max_frequency():
+// 2.5 f0 for a Ricker). The product of two fields band-limited to f_max holds no frequency at or
+// above 1 / (every * internal_dt) > 2 f_max, so its sum over the imaged steps times `every` equals
+// its sum over all steps (Poisson summation); f_max is where the spectrum falls to 3 % of its peak,
+// and the quarter rather than a half covers what lies beyond (tests/modeling/test_gradient.cpp
+// measures the change against imaging every step: 1.6e-4 at 6 steps of 1 ms for a 15 Hz Ricker,
+// 1e-2 at 8). With sub-steps every step is imaged: the adjoint source enters once per output
+// sample, so the adjoint field carries images of its band at multiples of the output rate, which
+// imaging fewer steps would fold back. The imaged steps are stored outright when they take at most
+// four times the memory of checkpointing (about sqrt(6 n) arrays for n imaged steps), which costs
+// one more forward run.
 Imaging imaging_plan(const std::vector<float>& wavelet, double dt, int substeps, int every,
                      std::int64_t steps) {
   Imaging plan;
@@ -70,7 +59,7 @@ Imaging imaging_plan(const std::vector<float>& wavelet, double dt, int substeps,
     plan.every = every;
   } else if (substeps == 1) {
     plan.every = std::max(
-        1, static_cast<int>(std::floor(1.0 / (3.0 * band_edge_hz(wavelet, dt) * internal_dt))));
+        1, static_cast<int>(std::floor(1.0 / (4.0 * max_frequency(wavelet, dt) * internal_dt))));
   }
   const std::int64_t images = (steps + plan.every - 1) / plan.every;
   const std::int64_t per_stretch =

@@ -189,9 +189,9 @@ TEST(Gradient, TaylorRemaindersFallAsHAndHSquared) {
   EXPECT_NEAR(s2, 2.0, 0.2);
 }
 
-// Imaging a few steps (the default: a third of the period of the wavelet's band edge, 6 of the
-// 1 ms steps for this 15 Hz Ricker) against imaging every step: a relative difference of 1.6e-4,
-// ten times below what the finite-difference test resolves.
+// Imaging a few steps (the default: a quarter of the period of the wavelet's highest frequency, 6
+// of the 1 ms steps for this 15 Hz Ricker) against imaging every step: a relative difference
+// of 1.6e-4, ten times below what the finite-difference test resolves.
 TEST(Gradient, ImagingFewStepsMatchesImagingEveryStep) {
   Inversion p;
   const auto few =

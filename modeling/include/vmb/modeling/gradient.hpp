@@ -2,16 +2,18 @@
 // The least-squares data misfit, its gradient with respect to the velocity by the adjoint-state
 // method, and the linearised (Born) forward operator with its adjoint, all on the solver's own
 // discretisation (solver.hpp): the transpose of every step (stencil, CPML recursions, free surface,
-// off-grid interpolation, sub-steps), so that the gradient is that of the discrete misfit itself
-// (tests/modeling/test_gradient.cpp: dot-product, Taylor and finite-difference tests).
+// off-grid interpolation, sub-steps), so that, imaging every step, the gradient is that of the
+// discrete misfit itself (tests/modeling/test_gradient.cpp: dot-product, Taylor and
+// finite-difference tests).
 //
 // Misfit: J(v) = 1/2 sum over shots, output samples and receivers of (d_sim(v) - d_obs)^2.
 //
 // Imaging and memory: the gradient is the sum over time steps of the adjoint field times the
 // forward pressure's second time difference. That product is band-limited (twice the wavelet's
 // band), so summing it every few steps, times the steps each stands for, gives the same sum: by
-// default every k-th step, k * dt a third of the period of the wavelet's band edge (6 steps of 1 ms
-// for a 15 Hz Ricker; SolverOptions::imaging_every sets k, 1 images every step). The Born operator
+// default every k-th step, k * dt a quarter of the period of the wavelet's highest frequency
+// (max_frequency(), 2.5 f0 for a Ricker: 6 steps of 1 ms for 15 Hz; SolverOptions::imaging_every
+// sets k, 1 images every step; with sub-steps every step is imaged). The Born operator
 // scatters at the same steps, so born and born_adjoint are exact transposes whatever k; against
 // imaging every step the gradient changes by about 1e-4 (test_gradient.cpp). The forward pass keeps
 // the imaged steps' second differences, 1 / k of the O(grid x nt) that keeping every step would
