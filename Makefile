@@ -69,6 +69,9 @@ install-check: build
 	  -DCMAKE_PREFIX_PATH=$(abspath $(BUILD))/install-check/prefix
 	cmake --build $(BUILD)/install-check/consumer
 	$(BUILD)/install-check/consumer/one_shot
+	if [ -n "$$(ls $(BUILD)/install-check/prefix/lib/python3*/*-packages/vmbkit* 2>/dev/null)" ]; then \
+	  cd /tmp && PYTHONPATH="$$(echo $(abspath $(BUILD))/install-check/prefix/lib/python3*/*-packages)" \
+	  /usr/bin/python3 -c 'import vmbkit; print("installed vmbkit", vmbkit.__version__, vmbkit.__file__)'; fi
 
 bench: build
 	$(BUILD)/benchmarks/bench_solver

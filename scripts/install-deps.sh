@@ -5,6 +5,8 @@
 #   scripts/install-deps.sh --ci   also CI's checks: formatting, lint, the aarch64 cross-compiler
 set -euo pipefail
 
+# The Python module vmbkit: Debian's interpreter with NumPy, pybind11, pytest and h5py (its tests
+# read the files the tools write with h5py, independently of vmbkit).
 # libopenblas0-openmp replaces Debian's reference BLAS (through update-alternatives) under
 # LibTorch: three times faster training. libdnnl-dev lets vmb-train --summary name oneDNN's ISA.
 packages=(
@@ -15,6 +17,7 @@ packages=(
   libsegyio-dev libmatio-dev libstb-dev
   libopenmpi-dev openmpi-bin
   nlohmann-json3-dev libxxhash-dev
+  python3-dev python3-numpy pybind11-dev python3-pytest python3-h5py
 )
 if [ "${1:-}" = "--ci" ]; then
   packages+=(clang-format clang-tidy g++-aarch64-linux-gnu)
