@@ -58,8 +58,11 @@ Imaging imaging_plan(const std::vector<float>& wavelet, double dt, int substeps,
   if (every > 0) {
     plan.every = every;
   } else if (substeps == 1) {
-    plan.every = std::max(
-        1, static_cast<int>(std::floor(1.0 / (4.0 * max_frequency(wavelet, dt) * internal_dt))));
+    // A wavelet with no frequency above zero (a constant) images once.
+    const double f_max = max_frequency(wavelet, dt);
+    const double longest = double(std::clamp<std::int64_t>(steps, 1, 1 << 30));
+    plan.every = static_cast<int>(std::clamp(
+        f_max > 0 ? std::floor(1.0 / (4.0 * f_max * internal_dt)) : longest, 1.0, longest));
   }
   const std::int64_t images = (steps + plan.every - 1) / plan.every;
   const std::int64_t per_stretch =
@@ -399,13 +402,11 @@ int born_shot(const Problem& s, int shot, int every, const float* scale, BornScr
   return team;
 }
 
-// The imaging plan of a problem given by its inputs (checked by Problem, later, but for dt and nt).
-Imaging plan_for(const VelocityModel& model, const std::vector<float>& wavelet,
-                 const TimeAxis& time, const SolverOptions& options) {
-  if (time.nt <= 0) fail("nt must be positive");
-  if (!(time.dt > 0) || !std::isfinite(time.dt)) fail("dt must be positive and finite");
-  validate(model);
-  validate(options);
+// The imaging plan of a problem given by its inputs, checked first.
+Imaging plan_for(const VelocityModel& model, const Survey& survey,
+                 const std::vector<float>& wavelet, const TimeAxis& time,
+                 const SolverOptions& options) {
+  detail::validate_inputs(model, survey, wavelet, time, options);
   const int substeps = substeps_for(
       time.dt, options.order,
       options.max_velocity > 0 ? options.max_velocity : model.max_velocity(), model.dx, model.dz);
@@ -438,7 +439,7 @@ MisfitGradient misfit_gradient(const VelocityModel& model, const Survey& survey,
                                const std::vector<float>& wavelet, const TimeAxis& time,
                                const Gathers& observed, const SolverOptions& options,
                                bool illumination) {
-  const Imaging plan = plan_for(model, wavelet, time, options);
+  const Imaging plan = plan_for(model, survey, wavelet, time, options);
   const Problem s = operator_problem(model, survey, wavelet, time, options, plan, true, 3.0);
   check_gathers(s, observed, "observed");
   const std::size_t per_shot = std::size_t(s.nt) * s.nrec;
@@ -462,7 +463,7 @@ MisfitGradient misfit_gradient(const VelocityModel& model, const Survey& survey,
 std::vector<double> born_adjoint(const VelocityModel& model, const Gathers& data,
                                  const Survey& survey, const std::vector<float>& wavelet,
                                  const TimeAxis& time, const SolverOptions& options) {
-  const Imaging plan = plan_for(model, wavelet, time, options);
+  const Imaging plan = plan_for(model, survey, wavelet, time, options);
   const Problem s = operator_problem(model, survey, wavelet, time, options, plan, true, 2.0);
   check_gathers(s, data, "adjoint source");
   const std::size_t per_shot = std::size_t(s.nt) * s.nrec;
@@ -479,7 +480,7 @@ std::vector<double> born_adjoint(const VelocityModel& model, const Gathers& data
 Gathers born(const VelocityModel& model, const std::vector<double>& dv, const Survey& survey,
              const std::vector<float>& wavelet, const TimeAxis& time,
              const SolverOptions& options) {
-  const Imaging plan = plan_for(model, wavelet, time, options);
+  const Imaging plan = plan_for(model, survey, wavelet, time, options);
   const Problem s = operator_problem(model, survey, wavelet, time, options, plan, false, 1.0);
   check_model_field(model, dv, "the velocity change");
   const Grid& g = s.grid;

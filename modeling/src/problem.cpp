@@ -17,6 +17,23 @@ namespace {
 
 [[noreturn]] void fail(const std::string& what) { throw ModelingError(what); }
 
+double physical_memory_bytes() {
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+}
+
+const VelocityModel& checked(const VelocityModel& model, const Survey& survey,
+                             const std::vector<float>& wavelet, const TimeAxis& time,
+                             const SolverOptions& options) {
+  validate_inputs(model, survey, wavelet, time, options);
+  return model;
+}
+
+double vmax_of(const VelocityModel& model, const SolverOptions& options) {
+  return options.max_velocity > 0 ? options.max_velocity : double(model.max_velocity());
+}
+
+}  // namespace
+
 void validate_inputs(const VelocityModel& model, const Survey& survey,
                      const std::vector<float>& wavelet, const TimeAxis& time,
                      const SolverOptions& options) {
@@ -35,23 +52,6 @@ void validate_inputs(const VelocityModel& model, const Survey& survey,
   for (float w : wavelet)
     if (!std::isfinite(w)) fail("wavelet holds a value that is not finite");
 }
-
-double physical_memory_bytes() {
-  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-}
-
-const VelocityModel& checked(const VelocityModel& model, const Survey& survey,
-                             const std::vector<float>& wavelet, const TimeAxis& time,
-                             const SolverOptions& options) {
-  validate_inputs(model, survey, wavelet, time, options);
-  return model;
-}
-
-double vmax_of(const VelocityModel& model, const SolverOptions& options) {
-  return options.max_velocity > 0 ? options.max_velocity : double(model.max_velocity());
-}
-
-}  // namespace
 
 Problem::Problem(const VelocityModel& m, const Survey& survey, const std::vector<float>& wavelet,
                  const TimeAxis& time, const SolverOptions& options, double wavefields,

@@ -16,6 +16,11 @@
 
 namespace vmb::detail {
 
+// Throws ModelingError naming the first problem of the inputs (the checks Problem makes first).
+void validate_inputs(const VelocityModel& model, const Survey& survey,
+                     const std::vector<float>& wavelet, const TimeAxis& time,
+                     const SolverOptions& options);
+
 struct Problem {
   // Checks the inputs (ModelingError naming the first problem) and builds the shot setup.
   // `wavefields` is the number of padded-grid float arrays one shot keeps (for the memory check)

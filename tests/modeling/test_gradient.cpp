@@ -289,4 +289,23 @@ TEST(Gradient, BadInputIsRefused) {
   expect_error(
       [&] { vmb::misfit_gradient(p.start, p.survey, p.wavelet, p.time, p.observed, slow); },
       "below the model's largest");
+  // The inputs are checked before the imaging interval is taken from the wavelet's spectrum.
+  expect_error([&] { vmb::misfit_gradient(p.start, p.survey, {}, p.time, p.observed, p.options); },
+               "wavelet is empty");
+  expect_error(
+      [&] {
+        vmb::born(p.start, std::vector<double>(p.start.velocity.size(), 0.0), p.survey, {}, p.time,
+                  p.options);
+      },
+      "wavelet is empty");
+  expect_error([&] { vmb::born_adjoint(p.start, p.observed, p.survey, {}, p.time, p.options); },
+               "wavelet is empty");
+}
+
+// A wavelet with no frequency above zero images once and still gives a finite gradient.
+TEST(Gradient, ConstantWaveletImagesOnce) {
+  const Inversion p;
+  const std::vector<float> constant(p.time.nt, 1.0f);
+  const auto r = vmb::misfit_gradient(p.start, p.survey, constant, p.time, p.observed, p.options);
+  for (double g : r.gradient) ASSERT_TRUE(std::isfinite(g));
 }
