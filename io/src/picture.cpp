@@ -1,12 +1,12 @@
 #include "vmb/io/picture.hpp"
 
-#include <stb_easy_font.h>
+#include <plplot.h>
 #include <stb_image_write.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
+#include <mutex>
 
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/error.hpp"
@@ -14,100 +14,194 @@
 namespace vmb::io {
 namespace {
 
-// Viridis, sampled at 9 points and interpolated linearly.
-Rgb viridis(double t) {
-  static const std::array<std::array<double, 3>, 9> anchors = {{{68, 1, 84},
-                                                                {71, 44, 122},
-                                                                {59, 81, 139},
-                                                                {44, 113, 142},
-                                                                {33, 144, 141},
-                                                                {39, 173, 129},
-                                                                {92, 200, 99},
-                                                                {170, 220, 50},
-                                                                {253, 231, 37}}};
-  t = std::clamp(t, 0.0, 1.0) * (anchors.size() - 1);
-  const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(t), anchors.size() - 2);
-  const double f = t - i;
-  auto mix = [&](int c) {
-    return static_cast<std::uint8_t>(std::lround(anchors[i][c] * (1 - f) + anchors[i + 1][c] * f));
-  };
-  return {mix(0), mix(1), mix(2)};
+// Pixels per character of the text at the size used here, at most (a capital M is 16):
+// room for titles.
+constexpr int kCharWidth = 17;
+
+// Viridis at 9 points, interpolated linearly by PLplot.
+constexpr std::array<std::array<double, 3>, 9> kViridis = {{{68, 1, 84},
+                                                            {71, 44, 122},
+                                                            {59, 81, 139},
+                                                            {44, 113, 142},
+                                                            {33, 144, 141},
+                                                            {39, 173, 129},
+                                                            {92, 200, 99},
+                                                            {170, 220, 50},
+                                                            {253, 231, 37}}};
+
+// Colour map 0 entries: 0 background, 1 text and axes, then the curve colours, the grid, the
+// sources' red and the receivers' white.
+enum Colour { kBlack = 1, kCurve0 = 2, kGrid = 6, kRed = 7, kWhite = 8 };
+constexpr std::array<Rgb, 4> kCurveColours = {
+    {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}}};
+
+std::mutex& plplot_mutex() {
+  static std::mutex m;
+  return m;
 }
 
-// Blue (negative) through white to red (positive); t in [-1, 1].
-Rgb seismic(double t) {
-  t = std::clamp(t, -1.0, 1.0);
-  const auto u = static_cast<std::uint8_t>(std::lround(255 * (1 - std::abs(t))));
-  return t < 0 ? Rgb{u, u, 255} : Rgb{255, u, u};
+// The first message PLplot aborted an operation with while the current picture was drawn.
+std::string& plplot_abort() {
+  static std::string message;
+  return message;
 }
 
-std::string format_number(double v) {
-  char buf[32];
-  if (std::abs(v) >= 100 || v == std::round(v))
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
+void record_abort(const char* message) {
+  if (plplot_abort().empty()) plplot_abort() = message ? message : "unknown error";
 }
 
-// Round tick spacing near range / 5; 1 for a range that is zero, negative or not finite (a
-// single row or column), so that tick loops always advance.
-double tick_step(double range) {
-  if (!(range > 0) || !std::isfinite(range)) return 1.0;
-  const double raw = range / 5.0;
-  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * mag >= raw) return m * mag;
-  return 10 * mag;
+// PLplot asks on the terminal for a device it does not know: make sure it knows memcairo first.
+bool has_memcairo() {
+  int n = 64;
+  std::vector<const char*> menu(n), names(n);
+  const char** menu_p = menu.data();
+  const char** names_p = names.data();
+  plgDevs(&menu_p, &names_p, &n);
+  for (int i = 0; i < n; ++i)
+    if (names_p[i] && std::string(names_p[i]) == "memcairo") return true;
+  return false;
 }
 
-// Pixel scale: enlarge small grids, shrink large ones, to about 600 to 900 pixels across.
-double plot_scale(int cols) { return std::clamp(800.0 / cols, 0.25, 4.0); }
+// One picture being drawn: a PLplot stream rendering into memory, held under the lock. Sizes
+// and rectangles are in pixels from the top left.
+class Plot {
+ public:
+  Plot(int width, int height)
+      : lock_(plplot_mutex()), image_(std::max(width, 1), std::max(height, 1)) {
+    if (!has_memcairo())
+      throw IoError("pictures need PLplot's cairo driver (Debian: plplot-driver-cairo)");
+    rgba_.assign(std::size_t(image_.width) * image_.height * 4, 255);
+    plplot_abort().clear();
+    plsabort(record_abort);
+    plmkstrm(&stream_);
+    plsdev("memcairo");
+    // A fixed 90 dots per inch: text and ticks keep their size in pixels whatever the picture's.
+    plspage(90.0, 90.0, image_.width, image_.height, 0, 0);
+    plsmema(image_.width, image_.height, rgba_.data());
+    plscolbg(255, 255, 255);
+    plscol0(kBlack, 0, 0, 0);
+    for (std::size_t k = 0; k < kCurveColours.size(); ++k)
+      plscol0(kCurve0 + int(k), kCurveColours[k].r, kCurveColours[k].g, kCurveColours[k].b);
+    plscol0(kGrid, 210, 210, 210);
+    plscol0(kRed, 220, 20, 20);
+    plscol0(kWhite, 255, 255, 255);
+    plinit();
+    // Characters of a fixed size in pixels: PLplot's default grows with the page.
+    plschr(5.0, 1.0);
+    pladv(0);
+    plcol0(kBlack);
+  }
+  ~Plot() {
+    if (stream_ < 0) return;
+    plsstrm(stream_);
+    plend1();
+  }
+  Plot(const Plot&) = delete;
+  Plot& operator=(const Plot&) = delete;
 
-struct Frame {
-  int left = 80, top = 40, right = 110, bottom = 50;
+  // A plot area with world coordinates x from x0 (left) to x1, y from y_top to y_bottom.
+  void area(const PixelRect& r, double x0, double x1, double y_top, double y_bottom) {
+    const double w = image_.width, h = image_.height;
+    plvpor(r.x0 / w, r.x1 / w, 1.0 - r.y1 / h, 1.0 - r.y0 / h);
+    plwind(x0, x1, y_bottom, y_top);
+    image_.panels.push_back(r);
+  }
+
+  // values [rows][cols] on the current area, node (i, j) at (x0 + j dx, y0 + i dy), clipped to
+  // [vmin, vmax] of the current colour map 1.
+  void raster(const float* values, int rows, int cols, double x0, double dx, double y0, double dy,
+              double vmin, double vmax) {
+    PLFLT** z = nullptr;
+    plAlloc2dGrid(&z, cols, rows);
+    for (int j = 0; j < cols; ++j)
+      for (int i = 0; i < rows; ++i)
+        z[j][i] = std::clamp(double(values[std::size_t(i) * cols + j]), vmin, vmax);
+    const double xa = x0 - dx / 2, xb = x0 + (cols - 0.5) * dx;
+    const double ya = y0 - dy / 2, yb = y0 + (rows - 0.5) * dy;
+    // plimagefr, not plimage: plimage spreads the colour map over the data's own range.
+    plimagefr(z, cols, rows, xa, xb, ya, yb, vmin, vmax, vmin, vmax, nullptr, nullptr);
+    plFree2dGrid(z, cols, rows);
+  }
+
+  // Frame, ticks and labels of the current area; without y_numbers the y axis has ticks only
+  // (a panel beside one that is labelled).
+  void axes(const std::string& x_label, const std::string& y_label, bool y_numbers = true) {
+    plcol0(kBlack);
+    plbox("bcnst", 0, 0, y_numbers ? "bcnstv" : "bcst", 0, 0);
+    pllab(x_label.c_str(), y_numbers ? y_label.c_str() : "", "");
+  }
+
+  // A vertical colour bar of colour map 1 over [vmin, vmax], right of the current area.
+  void colour_bar(double vmin, double vmax, const std::string& label) {
+    PLFLT width = 0, height = 0;
+    const char* labels[] = {label.c_str()};
+    PLINT label_opts[] = {PL_COLORBAR_LABEL_RIGHT};
+    const char* axis_opts[] = {"bcvtm"};
+    PLFLT ticks[] = {0.0};
+    PLINT sub_ticks[] = {0};
+    PLINT n_values[] = {2};
+    PLFLT range[] = {vmin, vmax};
+    const PLFLT* values[] = {range};
+    plcol0(kBlack);
+    plcolorbar(&width, &height, PL_COLORBAR_GRADIENT, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.03,
+               0.0, 0.04, 1.0, 0, 1, 1, 0, 0, 0, 0, 1, label_opts, labels, 1, axis_opts, ticks,
+               sub_ticks, n_values, values);
+  }
+
+  // Text centred above the pixel rectangle's top edge, `lines` lines up.
+  void title(const PixelRect& r, const std::string& text, double lines = 1.2) {
+    const double w = image_.width, h = image_.height;
+    plvpor(r.x0 / w, r.x1 / w, 1.0 - r.y1 / h, 1.0 - r.y0 / h);
+    plcol0(kBlack);
+    plmtex("t", lines, 0.5, 0.5, text.c_str());
+  }
+
+  // Finishes the picture; throws IoError if PLplot refused an operation.
+  Image finish() {
+    plsstrm(stream_);
+    plend1();
+    stream_ = -1;
+    if (!plplot_abort().empty()) throw IoError("picture: PLplot: " + plplot_abort());
+    for (std::size_t i = 0; i < std::size_t(image_.width) * image_.height; ++i)
+      for (int c = 0; c < 3; ++c) image_.rgb[3 * i + c] = rgba_[4 * i + c];
+    return std::move(image_);
+  }
+
+ private:
+  std::lock_guard<std::mutex> lock_;
+  Image image_;
+  std::vector<std::uint8_t> rgba_;
+  PLINT stream_ = -1;
 };
 
-// Axes with ticks along the plot's left and bottom edges.
-void draw_axes(Image& im, int x0, int y0, int w, int h, double row_max, double col_min,
-               double col_max, const std::string& row_label, const std::string& col_label) {
-  const Rgb black{0, 0, 0};
-  im.fill(x0 - 1, y0 - 1, x0 + w + 1, y0, black);
-  im.fill(x0 - 1, y0 + h, x0 + w + 1, y0 + h + 1, black);
-  im.fill(x0 - 1, y0, x0, y0 + h, black);
-  im.fill(x0 + w, y0, x0 + w + 1, y0 + h, black);
-  // A single row or column spans no distance: one tick at its start.
-  const double rs = tick_step(row_max);
-  for (double v = 0; v <= row_max * (1 + 1e-9); v += rs) {
-    const int y = y0 + (row_max > 0 ? static_cast<int>(std::lround(v / row_max * (h - 1))) : 0);
-    im.fill(x0 - 6, y, x0, y + 1, black);
-    const std::string s = format_number(v);
-    im.text(x0 - 9 - Image::text_width(s), y - 6, s);
+void set_viridis() {
+  std::array<PLFLT, kViridis.size()> pos{}, r{}, g{}, b{};
+  for (std::size_t k = 0; k < kViridis.size(); ++k) {
+    pos[k] = double(k) / (kViridis.size() - 1);
+    r[k] = kViridis[k][0] / 255.0;
+    g[k] = kViridis[k][1] / 255.0;
+    b[k] = kViridis[k][2] / 255.0;
   }
-  const double span = col_max - col_min;
-  const double cs = tick_step(span);
-  const double first = span > 0 ? std::ceil(col_min / cs) * cs : col_min;
-  const double last = span > 0 ? col_max * (1 + 1e-9) : col_min;
-  for (double v = first; v <= last; v += cs) {
-    const int x =
-        x0 + (span > 0 ? static_cast<int>(std::lround((v - col_min) / span * (w - 1))) : 0);
-    im.fill(x, y0 + h, x + 1, y0 + h + 6, black);
-    const std::string s = format_number(v);
-    im.text(x - Image::text_width(s) / 2, y0 + h + 9, s);
-  }
-  im.text(x0 + w / 2 - Image::text_width(col_label) / 2, y0 + h + 30, col_label);
-  im.text(4, y0 - 28, row_label);
+  plscmap1n(256);
+  plscmap1l(1, PLINT(kViridis.size()), pos.data(), r.data(), g.data(), b.data(), nullptr);
 }
 
-void draw_colour_bar(Image& im, int x0, int y0, int h, double vmin, double vmax, Rgb (*map)(double),
-                     bool symmetric) {
-  for (int y = 0; y < h; ++y) {
-    const double t = 1.0 - double(y) / (h - 1);
-    im.fill(x0, y0 + y, x0 + 20, y0 + y + 1, map(symmetric ? 2 * t - 1 : t));
-  }
-  const std::string top = format_number(vmax), bottom = format_number(vmin);
-  im.text(x0 + 26, y0, top);
-  im.text(x0 + 26, y0 + h - 12, bottom);
+// Blue through white to red; an odd number of colours puts pure white at zero.
+void set_seismic() {
+  PLFLT pos[] = {0.0, 0.5, 1.0}, r[] = {0.0, 1.0, 1.0}, g[] = {0.0, 1.0, 0.0},
+        b[] = {1.0, 1.0, 0.0};
+  plscmap1n(257);
+  plscmap1l(1, 3, pos, r, g, b, nullptr);
+}
+
+// Plot-area pixels for n cells of `step` world units: enlarge small grids, shrink large ones, to
+// about `target` pixels.
+double pixels_per_cell(int n, double target) { return std::clamp(target / n, 0.25, 4.0); }
+
+// The velocity range shown: [vmin, vmax], widened when it is empty.
+std::pair<double, double> shown_range(double vmin, double vmax) {
+  if (!(vmax > vmin)) return {vmin - 1.0, vmin + 1.0};
+  return {vmin, vmax};
 }
 
 }  // namespace
@@ -118,41 +212,6 @@ Image::Image(int w, int h, Rgb background) : width(w), height(h), rgb(std::size_
     rgb[i + 1] = background.g;
     rgb[i + 2] = background.b;
   }
-}
-
-void Image::set(int x, int y, Rgb c) {
-  if (x < 0 || y < 0 || x >= width || y >= height) return;
-  std::uint8_t* p = &rgb[(std::size_t(y) * width + x) * 3];
-  p[0] = c.r;
-  p[1] = c.g;
-  p[2] = c.b;
-}
-
-void Image::fill(int x0, int y0, int x1, int y1, Rgb c) {
-  for (int y = std::max(0, y0); y < std::min(height, y1); ++y)
-    for (int x = std::max(0, x0); x < std::min(width, x1); ++x) set(x, y, c);
-}
-
-int Image::text(int x, int y, const std::string& s, Rgb c, int scale) {
-  // stb_easy_font emits axis-aligned quads (4 vertices of 16 bytes) in font units.
-  static thread_local std::vector<char> buffer(1 << 16);
-  std::vector<char> text(s.begin(), s.end());
-  text.push_back('\0');
-  unsigned char colour[4] = {c.r, c.g, c.b, 255};
-  const int quads = stb_easy_font_print(0, 0, text.data(), colour, buffer.data(),
-                                        static_cast<int>(buffer.size()));
-  for (int q = 0; q < quads; ++q) {
-    const float* v = reinterpret_cast<const float*>(buffer.data() + q * 64);
-    const float qx0 = v[0], qy0 = v[1], qx1 = v[8], qy1 = v[9];
-    fill(x + int(qx0 * scale), y + int(qy0 * scale), x + int(qx1 * scale), y + int(qy1 * scale), c);
-  }
-  return text_width(s, scale);
-}
-
-int Image::text_width(const std::string& s, int scale) {
-  std::vector<char> text(s.begin(), s.end());
-  text.push_back('\0');
-  return stb_easy_font_width(text.data()) * scale;
 }
 
 void write_png(const std::string& path, const Image& image) {
@@ -173,141 +232,167 @@ float abs_percentile(const float* values, std::size_t n, double percentile) {
 }
 
 Image velocity_picture(const VelocityModel& model, const Survey* survey, const std::string& title) {
-  const double scale = plot_scale(model.nx);
-  const double aspect = model.dz / model.dx;
-  const int w = std::max(1, int(std::lround(model.nx * scale)));
-  const int h = std::max(1, int(std::lround(model.nz * scale * aspect)));
-  const Frame f;
-  Image im(f.left + w + f.right, f.top + h + f.bottom);
-  const double vmin = model.min_velocity(), vmax = model.max_velocity();
-  const double range = vmax > vmin ? vmax - vmin : 1.0;
-  for (int y = 0; y < h; ++y) {
-    const int iz = std::min(model.nz - 1, int(y / (scale * aspect)));
-    for (int x = 0; x < w; ++x) {
-      const int ix = std::min(model.nx - 1, int(x / scale));
-      im.set(f.left + x, f.top + y, viridis((model.at(iz, ix) - vmin) / range));
-    }
-  }
-  draw_axes(im, f.left, f.top, w, h, model.depth_m(), 0.0, model.width_m(), "z (m)", "x (m)");
-  draw_colour_bar(im, f.left + w + 20, f.top, h, vmin, vmax, viridis, false);
-  im.text(f.left, 8, title);
+  const double scale = pixels_per_cell(model.nx, 800.0);
+  const int w = std::max(60, int(std::lround(model.nx * scale)));
+  const int h = std::max(60, int(std::lround(model.nz * scale * model.dz / model.dx)));
+  const PixelRect r{100, 40, 100 + w, 40 + h};
+  Plot plot(std::max(r.x1 + 170, r.x0 + kCharWidth * int(title.size()) + 20), r.y1 + 70);
+  const auto [vmin, vmax] = shown_range(model.min_velocity(), model.max_velocity());
+  plot.area(r, -model.dx / 2, model.width_m() + model.dx / 2, -model.dz / 2,
+            model.depth_m() + model.dz / 2);
+  set_viridis();
+  plot.raster(model.velocity.data(), model.nz, model.nx, 0.0, model.dx, 0.0, model.dz, vmin, vmax);
   if (survey) {
-    auto pixel = [&](const Position& p) {
-      return std::pair{f.left + int(std::lround(p.x / std::max(model.width_m(), 1e-9) * (w - 1))),
-                       f.top + int(std::lround(p.z / std::max(model.depth_m(), 1e-9) * (h - 1)))};
+    auto draw = [](const std::vector<Position>& points, int colour, int symbol, double size) {
+      std::vector<PLFLT> x, z;
+      for (const auto& p : points) {
+        x.push_back(p.x);
+        z.push_back(p.z);
+      }
+      plcol0(colour);
+      plssym(0.0, size);
+      plpoin(PLINT(x.size()), x.data(), z.data(), symbol);
     };
-    for (const auto& r : survey->receivers) {
-      const auto [x, y] = pixel(r);
-      im.fill(x, y, x + 1, y + 2, {255, 255, 255});
-    }
-    for (const auto& s : survey->sources) {
-      const auto [x, y] = pixel(s);
-      im.fill(x - 2, y - 2, x + 3, y + 3, {220, 20, 20});
-    }
+    draw(survey->receivers, kWhite, 1, 0.5);
+    draw(survey->sources, kRed, 17, 1.0);
   }
-  return im;
+  plot.axes("distance (m)", "depth (m)");
+  plot.colour_bar(vmin, vmax, "velocity (m/s)");
+  plot.title(r, title);
+  return plot.finish();
 }
 
 Image field_picture(const float* field, int rows, int cols, const FieldAxes& axes,
                     double clip_percentile) {
-  const double xscale = plot_scale(cols);
-  const int w = std::max(1, int(std::lround(cols * xscale)));
+  const double scale = pixels_per_cell(cols, 800.0);
+  const int w = std::max(60, int(std::lround(cols * scale)));
   const int h = axes.equal_aspect
-                    ? std::max(1, int(std::lround(rows * xscale * axes.row_step / axes.col_step)))
+                    ? std::max(60, int(std::lround(rows * scale * axes.row_step / axes.col_step)))
                     : std::clamp(rows, 200, 800);
-  const Frame f;
-  Image im(f.left + w + f.right, f.top + h + f.bottom);
+  const PixelRect r{100, 40, 100 + w, 40 + h};
+  Plot plot(std::max(r.x1 + 170, r.x0 + kCharWidth * int(axes.title.size()) + 20), r.y1 + 70);
   float clip = abs_percentile(field, std::size_t(rows) * cols, clip_percentile);
   if (!(clip > 0)) clip = 1.0f;
-  for (int y = 0; y < h; ++y) {
-    const int row = std::min(rows - 1, int(double(y) * rows / h));
-    for (int x = 0; x < w; ++x) {
-      const int col = std::min(cols - 1, int(x / xscale));
-      im.set(f.left + x, f.top + y, seismic(field[std::size_t(row) * cols + col] / clip));
-    }
-  }
-  draw_axes(im, f.left, f.top, w, h, (rows - 1) * axes.row_step, axes.col_origin,
-            axes.col_origin + (cols - 1) * axes.col_step, axes.row_label, axes.col_label);
-  draw_colour_bar(im, f.left + w + 20, f.top, h, -clip, clip, seismic, true);
-  im.text(f.left, 8, axes.title);
-  return im;
+  plot.area(r, axes.col_origin - axes.col_step / 2, axes.col_origin + (cols - 0.5) * axes.col_step,
+            -axes.row_step / 2, (rows - 0.5) * axes.row_step);
+  set_seismic();
+  plot.raster(field, rows, cols, axes.col_origin, axes.col_step, 0.0, axes.row_step, -clip, clip);
+  plot.axes(axes.col_label, axes.row_label);
+  plot.colour_bar(-clip, clip, "amplitude");
+  plot.title(r, axes.title);
+  return plot.finish();
 }
 
 Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
                      const std::string& x_label, bool log_y) {
-  const Frame f{110};  // room for loss values such as 0.00832
-  const int w = 640, h = 400;
-  Image im(f.left + w + 160, f.top + h + f.bottom);
   double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
   for (const auto& c : curves)
-    for (std::size_t i = 0; i < c.x.size(); ++i) {
-      if (!std::isfinite(c.y[i])) continue;
-      log_y &= c.y[i] > 0;
-      x0 = std::min(x0, c.x[i]);
-      x1 = std::max(x1, c.x[i]);
-    }
+    for (std::size_t i = 0; i < c.x.size(); ++i)
+      if (std::isfinite(c.y[i])) log_y &= c.y[i] > 0;
   auto ty = [&](double y) { return log_y ? std::log10(y) : y; };
   for (const auto& c : curves)
-    for (double y : c.y)
-      if (std::isfinite(y)) {
-        y0 = std::min(y0, ty(y));
-        y1 = std::max(y1, ty(y));
+    for (std::size_t i = 0; i < c.x.size(); ++i)
+      if (std::isfinite(c.y[i]) && std::isfinite(c.x[i])) {
+        x0 = std::min(x0, c.x[i]);
+        x1 = std::max(x1, c.x[i]);
+        y0 = std::min(y0, ty(c.y[i]));
+        y1 = std::max(y1, ty(c.y[i]));
       }
-  if (!(x1 > x0)) x1 = x0 + 1;
-  if (!(y1 > y0)) y1 = y0 + 1;
-  const Rgb black{0, 0, 0};
-  im.fill(f.left - 1, f.top + h, f.left + w + 1, f.top + h + 1, black);
-  im.fill(f.left - 1, f.top, f.left, f.top + h, black);
-  for (int k = 0; k <= 4; ++k) {
-    const double yv = y0 + (y1 - y0) * k / 4;
-    const int y = f.top + h - 1 - int(std::lround(double(k) / 4 * (h - 1)));
-    const std::string s = format_number(log_y ? std::pow(10.0, yv) : yv);
-    im.fill(f.left - 6, y, f.left, y + 1, black);
-    im.text(f.left - 9 - Image::text_width(s), y - 6, s);
-    const double xv = x0 + (x1 - x0) * k / 4;
-    const int x = f.left + int(std::lround(double(k) / 4 * (w - 1)));
-    im.fill(x, f.top + h, x + 1, f.top + h + 6, black);
-    const std::string sx = format_number(xv);
-    im.text(x - Image::text_width(sx) / 2, f.top + h + 9, sx);
-  }
-  im.text(f.left + w / 2 - Image::text_width(x_label) / 2, f.top + h + 30, x_label);
-  im.text(f.left, 8, title + (log_y ? " (log scale)" : ""));
-  const Rgb colours[] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}};
+  if (!(x1 >= x0)) x0 = 0, x1 = 1;
+  if (!(y1 >= y0)) y0 = 0, y1 = 1;
+  if (x1 == x0) x0 -= 0.5, x1 += 0.5;
+  // A margin of 5 % above and below the values; on a log axis at least a decade in all.
+  const double pad = std::max((y1 - y0) * 0.05, log_y ? 0.5 - (y1 - y0) / 2 : 0.0);
+  if (y1 == y0 && !log_y) y0 -= 0.5, y1 += 0.5;
+  y0 -= pad;
+  y1 += pad;
+  const std::string heading = title + (log_y ? " (log scale)" : "");
+  const PixelRect r{100, 40, 740, 440};
+  Plot plot(std::max(r.x1 + 240, r.x0 + kCharWidth * int(heading.size()) + 20), r.y1 + 70);
+  plot.area(r, x0, x1, y1, y0);
+  plcol0(kGrid);
+  plbox("g", 0, 0, log_y ? "gl" : "g", 0, 0);
+  plwidth(2.5);
+  std::vector<PLINT> opts, colours, styles;
+  std::vector<PLFLT> widths;
+  std::vector<const char*> labels;
   for (std::size_t c = 0; c < curves.size(); ++c) {
-    const Rgb colour = colours[c % 4];
-    auto px = [&](std::size_t i) {
-      return std::pair{f.left + (curves[c].x[i] - x0) / (x1 - x0) * (w - 1),
-                       f.top + h - 1 - (ty(curves[c].y[i]) - y0) / (y1 - y0) * (h - 1)};
+    const int colour = kCurve0 + int(c % kCurveColours.size());
+    plcol0(colour);
+    // Each finite stretch as one line; a lone finite value as a point.
+    std::vector<PLFLT> xs, ys;
+    auto flush = [&] {
+      if (xs.size() > 1) plline(PLINT(xs.size()), xs.data(), ys.data());
+      if (xs.size() == 1) plpoin(1, xs.data(), ys.data(), 17);
+      xs.clear();
+      ys.clear();
     };
     for (std::size_t i = 0; i < curves[c].x.size(); ++i) {
-      if (!std::isfinite(curves[c].y[i])) continue;
-      const auto [xa, ya] = px(i);
-      im.fill(int(xa) - 2, int(ya) - 2, int(xa) + 3, int(ya) + 3, colour);
-      if (i + 1 < curves[c].x.size() && std::isfinite(curves[c].y[i + 1])) {
-        const auto [xb, yb] = px(i + 1);
-        const int steps = int(std::max(std::abs(xb - xa), std::abs(yb - ya))) + 1;
-        for (int k = 0; k <= steps; ++k)
-          im.fill(int(xa + (xb - xa) * k / steps), int(ya + (yb - ya) * k / steps),
-                  int(xa + (xb - xa) * k / steps) + 2, int(ya + (yb - ya) * k / steps) + 2, colour);
+      if (!std::isfinite(curves[c].y[i]) || !std::isfinite(curves[c].x[i])) {
+        flush();
+        continue;
       }
+      xs.push_back(curves[c].x[i]);
+      ys.push_back(ty(curves[c].y[i]));
     }
-    im.fill(f.left + w + 16, f.top + 10 + 20 * int(c), f.left + w + 36, f.top + 14 + 20 * int(c),
-            colour);
-    im.text(f.left + w + 42, f.top + 6 + 20 * int(c), curves[c].label);
+    flush();
+    opts.push_back(PL_LEGEND_LINE);
+    colours.push_back(colour);
+    styles.push_back(1);
+    widths.push_back(2.5);
+    labels.push_back(curves[c].label.c_str());
   }
-  return im;
+  plwidth(1.0);
+  plcol0(kBlack);
+  plbox("bcnst", 0, 0, log_y ? "bcnstlv" : "bcnstv", 0, 0);
+  pllab(x_label.c_str(), "", "");
+  if (!curves.empty()) {
+    PLFLT legend_width = 0, legend_height = 0;
+    const std::vector<PLINT> zeros(curves.size(), 0);
+    const std::vector<PLFLT> zeros_f(curves.size(), 0.0);
+    const std::vector<const char*> none(curves.size(), "");
+    const std::vector<PLINT> black(curves.size(), kBlack);
+    plcol0(kBlack);
+    pllegend(&legend_width, &legend_height, PL_LEGEND_NONE, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE,
+             0.02, 0.0, 0.1, 0, 0, 1, 0, 0, PLINT(curves.size()), opts.data(), 1.0, 1.0, 2.0, 0.0,
+             black.data(), labels.data(), zeros.data(), zeros.data(), zeros_f.data(),
+             zeros_f.data(), colours.data(), styles.data(), widths.data(), zeros.data(),
+             zeros_f.data(), zeros.data(), none.data());
+  }
+  plot.title(r, heading);
+  return plot.finish();
 }
+
+namespace {
+
+// Panel size for a model of nz x nx cells in a row of several panels: about 300 pixels across.
+std::pair<int, int> panel_size(int nz, int nx) {
+  const double scale = pixels_per_cell(nx, 300.0);
+  return {std::max(40, int(std::lround(nx * scale))), std::max(30, int(std::lround(nz * scale)))};
+}
+
+// Rows of panels: the left margin, the top (title, then the panels' labels), the space between
+// panels (ticks only on the y axes after the first) and beside a colour bar.
+constexpr int kLeft = 100, kTop = 70, kGap = 35, kBarSpace = 125;
+
+// One model panel: raster on the current colour map, axes, and its label above.
+void model_panel(Plot& plot, const PixelRect& r, const float* v, int nz, int nx, double dx,
+                 double vmin, double vmax, const std::string& label, bool first) {
+  plot.area(r, -dx / 2, (nx - 0.5) * dx, -dx / 2, (nz - 0.5) * dx);
+  plot.raster(v, nz, nx, 0.0, dx, 0.0, dx, vmin, vmax);
+  plot.axes("distance (m)", "depth (m)", first);
+  plot.title(r, label, 0.8);
+}
+
+// Smaller characters where several panels share the picture.
+void panel_text() { plschr(0.0, 0.85); }
+
+}  // namespace
 
 Image comparison_picture(const float* truth, const float* prediction, int nz, int nx, double dx,
                          double vmin, double vmax, const std::string& title,
                          const std::string& prediction_label) {
-  const double scale = std::clamp(300.0 / nx, 0.5, 4.0);
-  const int w = std::max(1, int(std::lround(nx * scale))),
-            h = std::max(1, int(std::lround(nz * scale)));
-  const int gap = 30, left = 20, top = 52;
-  // Wide enough for the panels and for the whole title.
-  Image im(std::max(left + 3 * w + 2 * gap + 110, left + Image::text_width(title) + 10),
-           top + h + 60);
+  const auto [w, h] = panel_size(nz, nx);
   std::vector<float> diff(std::size_t(nz) * nx);
   float largest = 0.0f;
   for (std::size_t i = 0; i < diff.size(); ++i) {
@@ -315,50 +400,42 @@ Image comparison_picture(const float* truth, const float* prediction, int nz, in
     largest = std::max(largest, std::abs(diff[i]));
   }
   if (!(largest > 0)) largest = 1.0f;
-  const double range = vmax > vmin ? vmax - vmin : 1.0;
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      const std::size_t i =
-          std::size_t(std::min(nz - 1, int(y / scale))) * nx + std::min(nx - 1, int(x / scale));
-      im.set(left + x, top + y, viridis((truth[i] - vmin) / range));
-      im.set(left + w + gap + x, top + y, viridis((prediction[i] - vmin) / range));
-      im.set(left + 2 * (w + gap) + x, top + y, seismic(diff[i] / largest));
-    }
-  im.text(left, 8, title);
-  im.text(left, top - 18, "truth");
-  im.text(left + w + gap, top - 18, prediction_label);
-  im.text(left + 2 * (w + gap), top - 18, "difference");
-  const std::string span = format_number(vmin) + " to " + format_number(vmax) + " m/s, " +
-                           format_number((nx - 1) * dx) + " m wide";
-  im.text(left, top + h + 10, span);
-  im.text(left + 2 * (w + gap), top + h + 10, "+-" + format_number(largest) + " m/s");
-  return im;
+  const PixelRect a{kLeft, kTop, kLeft + w, kTop + h};
+  const PixelRect b{a.x1 + kGap, kTop, a.x1 + kGap + w, kTop + h};
+  const PixelRect c{b.x1 + kBarSpace, kTop, b.x1 + kBarSpace + w, kTop + h};
+  const int width = std::max(c.x1 + kBarSpace, kLeft + kCharWidth * int(title.size()) + 20);
+  Plot plot(width, kTop + h + 60);
+  panel_text();
+  const auto [lo, hi] = shown_range(vmin, vmax);
+  set_viridis();
+  model_panel(plot, a, truth, nz, nx, dx, lo, hi, "truth", true);
+  model_panel(plot, b, prediction, nz, nx, dx, lo, hi, prediction_label, false);
+  plot.colour_bar(lo, hi, "velocity (m/s)");
+  set_seismic();
+  model_panel(plot, c, diff.data(), nz, nx, dx, -largest, largest, "difference", false);
+  plot.colour_bar(-largest, largest, "m/s");
+  plot.title({kLeft, 0, width - 20, 30}, title, -1.5);
+  return plot.finish();
 }
 
 Image models_picture(const std::vector<ModelPanel>& panels, int nz, int nx, double dx, double vmin,
                      double vmax, const std::string& title) {
-  const double scale = std::clamp(300.0 / nx, 0.5, 4.0);
-  const int w = std::max(1, int(std::lround(nx * scale))),
-            h = std::max(1, int(std::lround(nz * scale)));
-  const int gap = 30, left = 20, top = 52, n = int(panels.size());
-  Image im(std::max(left + n * w + (n - 1) * gap + 110, left + Image::text_width(title) + 10),
-           top + h + 60);
-  const double range = vmax > vmin ? vmax - vmin : 1.0;
+  const auto [w, h] = panel_size(nz, nx);
+  const int n = int(panels.size());
+  const int right = kLeft + n * w + std::max(n - 1, 0) * kGap;
+  const int width = std::max(right + kBarSpace, kLeft + kCharWidth * int(title.size()) + 20);
+  Plot plot(width, kTop + h + 60);
+  panel_text();
+  const auto [lo, hi] = shown_range(vmin, vmax);
+  set_viridis();
   for (int k = 0; k < n; ++k) {
-    const int x0 = left + k * (w + gap);
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        const std::size_t i =
-            std::size_t(std::min(nz - 1, int(y / scale))) * nx + std::min(nx - 1, int(x / scale));
-        im.set(x0 + x, top + y, viridis((panels[k].velocity[i] - vmin) / range));
-      }
-    im.text(x0, top - 18, panels[k].label);
+    const int x0 = kLeft + k * (w + kGap);
+    model_panel(plot, {x0, kTop, x0 + w, kTop + h}, panels[k].velocity, nz, nx, dx, lo, hi,
+                panels[k].label, k == 0);
   }
-  im.text(left, 8, title);
-  im.text(left, top + h + 10,
-          format_number(vmin) + " to " + format_number(vmax) + " m/s, " +
-              format_number((nx - 1) * dx) + " m wide");
-  return im;
+  if (n > 0) plot.colour_bar(lo, hi, "velocity (m/s)");
+  plot.title({kLeft, 0, width - 20, 30}, title, -1.5);
+  return plot.finish();
 }
 
 }  // namespace vmb::io
