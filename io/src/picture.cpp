@@ -88,6 +88,9 @@ class Plot {
     plinit();
     // Characters of a fixed size in pixels: PLplot's default grows with the page.
     plschr(5.0, 1.0);
+    // Values such as 4500 m/s or 3000 m written out, not as 4.5 (x10^3).
+    plsxax(6, 0);
+    plsyax(6, 0);
     pladv(0);
     plcol0(kBlack);
   }
@@ -235,8 +238,8 @@ Image velocity_picture(const VelocityModel& model, const Survey* survey, const s
   const double scale = pixels_per_cell(model.nx, 800.0);
   const int w = std::max(60, int(std::lround(model.nx * scale)));
   const int h = std::max(60, int(std::lround(model.nz * scale * model.dz / model.dx)));
-  const PixelRect r{100, 40, 100 + w, 40 + h};
-  Plot plot(std::max(r.x1 + 170, r.x0 + kCharWidth * int(title.size()) + 20), r.y1 + 70);
+  const PixelRect r{100, 50, 100 + w, 50 + h};
+  Plot plot(std::max(r.x1 + 200, r.x0 + kCharWidth * int(title.size()) + 20), r.y1 + 70);
   const auto [vmin, vmax] = shown_range(model.min_velocity(), model.max_velocity());
   plot.area(r, -model.dx / 2, model.width_m() + model.dx / 2, -model.dz / 2,
             model.depth_m() + model.dz / 2);
@@ -269,8 +272,8 @@ Image field_picture(const float* field, int rows, int cols, const FieldAxes& axe
   const int h = axes.equal_aspect
                     ? std::max(60, int(std::lround(rows * scale * axes.row_step / axes.col_step)))
                     : std::clamp(rows, 200, 800);
-  const PixelRect r{100, 40, 100 + w, 40 + h};
-  Plot plot(std::max(r.x1 + 170, r.x0 + kCharWidth * int(axes.title.size()) + 20), r.y1 + 70);
+  const PixelRect r{100, 50, 100 + w, 50 + h};
+  Plot plot(std::max(r.x1 + 200, r.x0 + kCharWidth * int(axes.title.size()) + 20), r.y1 + 70);
   float clip = abs_percentile(field, std::size_t(rows) * cols, clip_percentile);
   if (!(clip > 0)) clip = 1.0f;
   plot.area(r, axes.col_origin - axes.col_step / 2, axes.col_origin + (cols - 0.5) * axes.col_step,
@@ -278,7 +281,11 @@ Image field_picture(const float* field, int rows, int cols, const FieldAxes& axe
   set_seismic();
   plot.raster(field, rows, cols, axes.col_origin, axes.col_step, 0.0, axes.row_step, -clip, clip);
   plot.axes(axes.col_label, axes.row_label);
-  plot.colour_bar(-clip, clip, "amplitude");
+  // Labelled in units of a power of ten of the clip value, so the bar's numbers need no exponent.
+  const int exponent = int(std::floor(std::log10(clip)));
+  const double unit = std::pow(10.0, exponent);
+  plot.colour_bar(-clip / unit, clip / unit,
+                  exponent == 0 ? "amplitude" : "amplitude (x 1e" + std::to_string(exponent) + ")");
   plot.title(r, axes.title);
   return plot.finish();
 }
