@@ -99,9 +99,13 @@ void update_tile(const Coefficients& c, const Medium& m, const Grid& g, Workspac
         store<V>(zz + i, zeta);
         d2z += dpsi + zeta;
       }
-      const V update = load<V>(vdt2 + i) * (d2x + d2z);
-      store<V>(q + i, 2.0f * window[R] - load<V>(q + i) + update);
-      if constexpr (KeepChange) store<V>(change + i, update);
+      // The change is taken from the stored level rather than from v^2 dt^2 (d2x + d2z), so that
+      // the new level is the same expression with and without KeepChange: a product with a second
+      // use would not be fused into the addition, and the two would differ in rounding.
+      const V previous = 2.0f * window[R] - load<V>(q + i);
+      const V next = previous + load<V>(vdt2 + i) * (d2x + d2z);
+      store<V>(q + i, next);
+      if constexpr (KeepChange) store<V>(change + i, next - previous);
     }
   }
 }
@@ -119,8 +123,8 @@ inline void mirror_free_surface(const Grid& g, float* p) {
     for (std::int64_t j = 0; j < s; ++j) p[(h - k) * s + j] = -p[(h + k) * s + j];
 }
 
-// With KeepChange, also writes v^2 dt^2 (d2x + d2z), which is p^{n+1} - 2 p^n + p^{n-1} before the
-// source is added, to `change` at the updated nodes (the adjoint's recomputation keeps it).
+// With KeepChange, also writes p^{n+1} - 2 p^n + p^{n-1} before the source is added (v^2 dt^2
+// (d2x + d2z), up to rounding) to `change` at the updated nodes (the gradient's imaged steps).
 template <class V, int R, bool KeepChange = false>
 void advance(const Coefficients& c, const Medium& m, const Grid& g, Workspace& w, float* p,
              float* q, float* change = nullptr) {
