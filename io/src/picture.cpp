@@ -68,8 +68,8 @@ class Plot {
  public:
   Plot(int width, int height)
       : lock_(plplot_mutex()), image_(std::max(width, 1), std::max(height, 1)) {
-    if (!has_memcairo())
-      throw IoError("pictures need PLplot's cairo driver (Debian: plplot-driver-cairo)");
+    static const bool known = has_memcairo();  // asked once, under the lock
+    if (!known) throw IoError("pictures need PLplot's cairo driver (Debian: plplot-driver-cairo)");
     rgba_.assign(std::size_t(image_.width) * image_.height * 4, 255);
     plplot_abort().clear();
     plsabort(record_abort);

@@ -32,11 +32,12 @@ using detail::Workspace;
 // stretch by stretch from checkpoints of the whole forward state.
 struct Imaging {
   int every = 1;
-  bool stored = true;
   std::int64_t interval = 0;     // internal steps per recomputed stretch, a multiple of every
   std::int64_t segments = 1;     // stretches
   std::int64_t kept = 0;         // second differences kept at once
   std::int64_t checkpoints = 0;  // whole forward states kept (6 arrays each)
+  // Whether the forward pass keeps every imaged step (one stretch, nothing recomputed).
+  bool stored() const { return checkpoints == 0; }
 };
 
 // The imaging plan for `steps` internal steps of internal_dt seconds. Unless `every` is given, the
@@ -73,7 +74,6 @@ Imaging imaging_plan(const std::vector<float>& wavelet, double dt, int substeps,
     plan.interval = steps;
     plan.kept = images;
   } else {
-    plan.stored = false;
     plan.interval = interval;
     plan.segments = segments;
     plan.kept = per_stretch;
@@ -210,8 +210,14 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, const Imaging& plan
     // of each stretch.
     float* p = w.forward.p.data();
     float* q = w.forward.q.data();
+    // One forward step, with a change array at an imaged step (added to the illumination).
+    auto forward_step = [&](std::int64_t step, float* change) {
+      source_step<R>(s, source, step, w.forward, p, q, change);
+      std::swap(p, q);
+      if (change && illuminated) illuminate(change, w.illumination.data(), n);
+    };
     for (std::int64_t step = 0; step <= last; ++step) {
-      if (!plan.stored && step % plan.interval == 0 && step < last) {
+      if (!plan.stored() && step % plan.interval == 0 && step < last) {
         const auto from = state(w.forward, p, q);
         for (int k = 0; k < 6; ++k)
           copy_shared(from[k], w.checkpoints[6 * (step / plan.interval) + k].data(), n);
@@ -221,10 +227,8 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, const Imaging& plan
         detail::record_receivers(s.receivers, p, w.traces.data() + (step / s.substeps) * s.nrec);
       }
       if (step == last) break;
-      float* change = plan.stored && step % every == 0 ? w.change[step / every].data() : nullptr;
-      source_step<R>(s, source, step, w.forward, p, q, change);
-      std::swap(p, q);
-      if (change && illuminated) illuminate(change, w.illumination.data(), n);
+      forward_step(step,
+                   plan.stored() && step % every == 0 ? w.change[step / every].data() : nullptr);
     }
 #pragma omp single
     misfit = residual(shot, w.traces.data(), w.residual.data());
@@ -238,17 +242,13 @@ int adjoint_shot(const Problem& s, int shot, ShotScratch& w, const Imaging& plan
     inject_adjoint(s, w.residual.data() + std::size_t(s.nt - 1) * s.nrec, a);
     for (std::int64_t c = plan.segments - 1; c >= 0; --c) {
       const std::int64_t n0 = c * plan.interval, n1 = std::min(n0 + plan.interval, last);
-      if (!plan.stored) {
+      if (!plan.stored()) {
         p = w.forward.p.data();
         q = w.forward.q.data();
         const auto to = state(w.forward, p, q);
         for (int k = 0; k < 6; ++k) copy_shared(w.checkpoints[6 * c + k].data(), to[k], n);
-        for (std::int64_t step = n0; step < n1; ++step) {
-          float* change = step % every == 0 ? w.change[(step - n0) / every].data() : nullptr;
-          source_step<R>(s, source, step, w.forward, p, q, change);
-          std::swap(p, q);
-          if (change && illuminated) illuminate(change, w.illumination.data(), n);
-        }
+        for (std::int64_t step = n0; step < n1; ++step)
+          forward_step(step, step % every == 0 ? w.change[(step - n0) / every].data() : nullptr);
       }
       for (std::int64_t step = n1 - 1; step >= n0; --step) {
         const float* change = step % every == 0 ? w.change[(step - n0) / every].data() : nullptr;

@@ -70,6 +70,25 @@ std::vector<vmb::Position> positions_of(const PositionArray& xz, const char* wha
   return out;
 }
 
+vmb::Survey survey_of(const PositionArray& sources, const PositionArray& receivers) {
+  return {positions_of(sources, "sources"), positions_of(receivers, "receivers")};
+}
+
+// Gathers [nshots, nt, nrec] sampled every dt s from a 3D array; `what` names it in errors.
+vmb::Gathers gathers_of(const FloatArray& traces, double dt, const char* what) {
+  if (traces.ndim() != 3)
+    bad_value(std::string(what) + " must be a 3D array [nshots, nt, nrec], not " +
+              std::to_string(traces.ndim()) + "D");
+  vmb::Gathers g;
+  g.nshots = static_cast<int>(traces.shape(0));
+  g.nt = static_cast<int>(traces.shape(1));
+  g.nrec = static_cast<int>(traces.shape(2));
+  g.dt = dt;
+  g.internal_dt = dt;
+  g.data.assign(traces.data(), traces.data() + traces.size());
+  return g;
+}
+
 py::array_t<double> positions_array(const std::vector<vmb::Position>& positions) {
   std::vector<double> xz;
   for (const auto& p : positions) xz.insert(xz.end(), {p.x, p.z});
@@ -99,7 +118,7 @@ py::array_t<float> simulate(const FloatArray& velocity, double dx, const Positio
                             const std::optional<FloatArray>& wavelet, int order, int pml,
                             bool free_surface, std::optional<double> dz, int threads) {
   const auto model = model_of(velocity, dx, dz);
-  const vmb::Survey survey{positions_of(sources, "sources"), positions_of(receivers, "receivers")};
+  const auto survey = survey_of(sources, receivers);
   const auto w = wavelet_of(wavelet, f0, nt, dt);
   const auto options = solver_options(order, pml, free_surface, threads);
   vmb::Gathers gathers;
@@ -116,16 +135,8 @@ py::tuple misfit_gradient(const FloatArray& velocity, double dx, const PositionA
                           bool free_surface, std::optional<double> dz, double max_velocity,
                           int threads) {
   const auto model = model_of(velocity, dx, dz);
-  const vmb::Survey survey{positions_of(sources, "sources"), positions_of(receivers, "receivers")};
-  if (observed.ndim() != 3)
-    bad_value("observed must be a 3D array [nshots, nt, nrec], not " +
-              std::to_string(observed.ndim()) + "D");
-  vmb::Gathers data;
-  data.nshots = static_cast<int>(observed.shape(0));
-  data.nt = static_cast<int>(observed.shape(1));
-  data.nrec = static_cast<int>(observed.shape(2));
-  data.dt = dt;
-  data.data.assign(observed.data(), observed.data() + observed.size());
+  const auto survey = survey_of(sources, receivers);
+  const auto data = gathers_of(observed, dt, "observed");
   const auto w = wavelet_of(wavelet, f0, data.nt, dt);
   auto options = solver_options(order, pml, free_surface, threads);
   options.max_velocity = max_velocity;
@@ -225,23 +236,15 @@ void write_gathers(const std::filesystem::path& path, const FloatArray& gathers,
                    std::optional<double> dz) {
   vmb::io::SimulationRecord r;
   r.model = model_of(velocity, dx, dz);
-  r.survey = {positions_of(sources, "sources"), positions_of(receivers, "receivers")};
-  if (gathers.ndim() != 3)
-    bad_value("gathers must be a 3D array [nshots, nt, nrec], not " +
-              std::to_string(gathers.ndim()) + "D");
-  auto& g = r.gathers;
-  g.nshots = static_cast<int>(gathers.shape(0));
-  g.nt = static_cast<int>(gathers.shape(1));
-  g.nrec = static_cast<int>(gathers.shape(2));
+  r.survey = survey_of(sources, receivers);
+  if (!(dt > 0)) bad_value("dt must be positive");
+  r.gathers = gathers_of(gathers, dt, "gathers");
+  const auto& g = r.gathers;
   if (g.nshots != int(r.survey.sources.size()) || g.nrec != int(r.survey.receivers.size()))
     bad_value("gathers are [" + std::to_string(g.nshots) + ", " + std::to_string(g.nt) + ", " +
               std::to_string(g.nrec) + "] but the survey has " +
               std::to_string(r.survey.sources.size()) + " sources and " +
               std::to_string(r.survey.receivers.size()) + " receivers");
-  if (!(dt > 0)) bad_value("dt must be positive");
-  g.dt = dt;
-  g.internal_dt = dt;
-  g.data.assign(gathers.data(), gathers.data() + gathers.size());
   r.wavelet = wavelet_of(wavelet, f0, g.nt, dt);
   r.f0 = f0;
   r.order = order;
