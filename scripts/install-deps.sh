@@ -14,7 +14,7 @@ packages=(
   libeigen3-dev libfftw3-dev libhdf5-dev
   libtorch-dev libdnnl-dev libopenblas0-openmp libboost-program-options-dev
   libgtest-dev
-  libsegyio-dev libmatio-dev libstb-dev libplplot-dev plplot-driver-cairo
+  libsegyio-dev libmatio-dev libstb-dev libplplot-dev plplot-driver-cairo libxtensor-dev
   libopenmpi-dev openmpi-bin
   nlohmann-json3-dev libxxhash-dev
   python3-dev python3-numpy pybind11-dev python3-pytest python3-h5py

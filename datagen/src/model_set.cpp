@@ -71,21 +71,34 @@ void import_model_set(const std::string& path, const std::vector<std::string>& f
                       const std::function<void(std::int64_t)>& progress,
                       const std::optional<ModelGrid>& grid) {
   if (files.empty()) throw DatagenError("no model files to import");
-  auto read = [&](const std::string& file) {
-    VelocityModel m = io::read_model(file, options);
+  // One entry per model: a stack of models (.npy) given without a sample gives all of its models.
+  struct Entry {
+    std::string file;
+    io::ModelFileOptions options;
+  };
+  std::vector<Entry> entries;
+  for (const auto& file : files) {
+    const long models = options.sample ? 1 : io::models_in_file(file, options);
+    for (long k = 0; k < models; ++k) {
+      entries.push_back({file, options});
+      if (models > 1) entries.back().options.sample = k;
+    }
+  }
+  auto read = [&](const Entry& e) {
+    VelocityModel m = io::read_model(e.file, e.options);
     return grid ? resample(m, grid->nz, grid->nx, grid->dz, grid->dx) : m;
   };
-  const VelocityModel first = read(files[0]);
-  check_room(path, std::int64_t(files.size()), first.nz, first.nx);
+  const VelocityModel first = read(entries[0]);
+  check_room(path, std::int64_t(entries.size()), first.nz, first.nx);
   io::AtomicFile out(path);
   {
-    io::H5File file = create_set(out, std::int64_t(files.size()), first.nz, first.nx, first.dx,
+    io::H5File file = create_set(out, std::int64_t(entries.size()), first.nz, first.nx, first.dx,
                                  first.dz, "import", source, 0);
     io::Checksum checksum;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      const VelocityModel m = i == 0 ? first : read(files[i]);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const VelocityModel m = i == 0 ? first : read(entries[i]);
       if (m.nz != first.nz || m.nx != first.nx)
-        throw DatagenError("'" + files[i] + "' is " + std::to_string(m.nz) + " x " +
+        throw DatagenError("'" + entries[i].file + "' is " + std::to_string(m.nz) + " x " +
                            std::to_string(m.nx) + ", not " + std::to_string(first.nz) + " x " +
                            std::to_string(first.nx) + " like the first model");
       validate(m);

@@ -14,6 +14,7 @@
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/hdf5.hpp"
+#include "vmb/io/npy.hpp"
 
 namespace vmb::io {
 namespace {
@@ -298,6 +299,44 @@ void write_mat(const std::string& path, const VelocityModel& m, const ModelFileO
   out.commit();
 }
 
+// ---- NumPy
+// The number of models in an .npy array: 1 for [nz, nx], n for [n, nz, nx] and [n, 1, nz, nx].
+std::size_t npy_models(const std::string& path, const NpyHeader& h) {
+  const std::size_t rank = h.shape.size();
+  if (rank < 2 || rank > 4 || (rank == 4 && h.shape[1] != 1))
+    fail(path, "holds an array of " + std::to_string(rank) +
+                   " axes; a model is [nz, nx], a stack of models [n, nz, nx] or [n, 1, nz, nx]");
+  return rank == 2 ? 1 : h.shape[0];
+}
+
+VelocityModel read_npy_model(const std::string& path, const ModelFileOptions& o) {
+  const NpyHeader h = read_npy_header(path);
+  const auto& shape = h.shape;
+  const std::size_t rank = shape.size();
+  const std::size_t models = npy_models(path, h);
+  const std::string shape_text = std::to_string(models) + (models == 1 ? " model" : " models") +
+                                 " of " + std::to_string(shape[rank - 2]) + " x " +
+                                 std::to_string(shape[rank - 1]);
+  if (!o.sample && models != 1) fail(path, "holds " + shape_text + "; choose one (--sample)");
+  const long sample = o.sample.value_or(0);
+  if (sample < 0 || std::size_t(sample) >= models)
+    fail(path,
+         "holds " + shape_text + ": there is no sample " + std::to_string(sample) + " (0-based)");
+  VelocityModel m;
+  m.nz = static_cast<int>(shape[rank - 2]);
+  m.nx = static_cast<int>(shape[rank - 1]);
+  check_shape(path, o, m.nz, m.nx);
+  const std::size_t cells = std::size_t(m.nz) * m.nx;
+  m.velocity = read_npy(path, h, std::uint64_t(sample) * cells, cells);
+  return m;
+}
+
+void write_npy_model(const std::string& path, const VelocityModel& m) {
+  NpyWriter out(path, {std::size_t(m.nz), std::size_t(m.nx)});
+  out.append(m.velocity.data(), m.velocity.size());
+  out.commit();
+}
+
 }  // namespace
 
 ModelFormat model_format_from_name(const std::string& name) {
@@ -306,7 +345,8 @@ ModelFormat model_format_from_name(const std::string& name) {
   if (n == "bin" || n == "raw") return ModelFormat::kBinary;
   if (n == "segy" || n == "sgy") return ModelFormat::kSegy;
   if (n == "mat") return ModelFormat::kMat;
-  throw IoError("unknown model format '" + name + "' (expected h5, bin, segy or mat)");
+  if (n == "npy") return ModelFormat::kNpy;
+  throw IoError("unknown model format '" + name + "' (expected h5, bin, segy, mat or npy)");
 }
 
 ModelFormat guess_model_format(const std::string& path) {
@@ -315,13 +355,16 @@ ModelFormat guess_model_format(const std::string& path) {
   if (ext == ".bin" || ext == ".raw" || ext == ".f32") return ModelFormat::kBinary;
   if (ext == ".segy" || ext == ".sgy") return ModelFormat::kSegy;
   if (ext == ".mat") return ModelFormat::kMat;
+  if (ext == ".npy") return ModelFormat::kNpy;
   throw IoError("'" + path + "': cannot tell the model format from the extension '" + ext +
-                "' (known: .h5 .hdf5, .bin .raw .f32, .segy .sgy, .mat)");
+                "' (known: .h5 .hdf5, .bin .raw .f32, .segy .sgy, .mat, .npy)");
 }
 
 VelocityModel read_model(const std::string& path, const ModelFileOptions& options) {
   const ModelFormat format = options.format ? *options.format : guess_model_format(path);
   require_file(path);
+  if (options.sample && format != ModelFormat::kNpy)
+    fail(path, "a sample number applies to .npy stacks of models only");
   VelocityModel m;
   switch (format) {
     case ModelFormat::kHdf5:
@@ -336,9 +379,19 @@ VelocityModel read_model(const std::string& path, const ModelFileOptions& option
     case ModelFormat::kMat:
       m = read_mat(path, options);
       break;
+    case ModelFormat::kNpy:
+      m = read_npy_model(path, options);
+      break;
   }
   if (m.nz <= 0 || m.nx <= 0) fail(path, "holds an empty model");
   return finish(path, std::move(m), options);
+}
+
+long models_in_file(const std::string& path, const ModelFileOptions& options) {
+  const ModelFormat format = options.format ? *options.format : guess_model_format(path);
+  if (format != ModelFormat::kNpy) return 1;
+  require_file(path);
+  return long(npy_models(path, read_npy_header(path)));
 }
 
 void write_model(const std::string& path, const VelocityModel& model,
@@ -353,6 +406,8 @@ void write_model(const std::string& path, const VelocityModel& model,
       return write_segy(path, model);
     case ModelFormat::kMat:
       return write_mat(path, model, options);
+    case ModelFormat::kNpy:
+      return write_npy_model(path, model);
   }
 }
 

@@ -24,6 +24,23 @@ Survey make_survey(const SurveyLayout& layout, int nx, double dx, double dz) {
                         layout.rz.value_or(dz))};
 }
 
+AcquisitionPreset acquisition_preset(const std::string& name) {
+  AcquisitionPreset p;
+  p.dt = 1e-3;
+  p.f0 = 15.0;
+  if (name == "fcnvmb") {
+    p.layout.nshots = 29;
+    p.nt = 2000;
+  } else if (name == "openfwi") {
+    p.layout.nshots = 5;
+    p.layout.nrec = 70;
+    p.nt = 1000;
+  } else {
+    throw ModelingError("unknown survey '" + name + "' (known: fcnvmb, openfwi)");
+  }
+  return p;
+}
+
 namespace detail {
 namespace {
 constexpr int kHalfWidth = 4;

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "driver.hpp"
+#include "options.hpp"
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/gathers_io.hpp"
 
@@ -51,6 +52,7 @@ bool parse(int argc, char** argv, const po::options_description& options, po::va
         throw UsageError("config file '" + path + "': " + e.what());
       }
     }
+    if (vm.count("survey")) apply_survey_preset(options, vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());

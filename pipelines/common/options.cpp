@@ -3,13 +3,18 @@
 #include <sstream>
 
 #include "vmb/io/check.hpp"
+#include "vmb/modeling/error.hpp"
 
 namespace vmb::cli {
 
 po::options_description survey_options() {
   po::options_description survey(
       "Survey (positions in m; x from the left edge, z down from the top row)");
-  survey.add_options()("nshots", positive<int>("nshots")->default_value(29), "number of shots")(
+  survey.add_options()("survey", po::value<std::string>()->default_value("fcnvmb"),
+                       "fcnvmb | openfwi: the published acquisition whose shots, receivers, "
+                       "samples, interval and f0 are the defaults (openfwi: 5 shots, 70 "
+                       "receivers, 1000 x 1 ms, 15 Hz)")(
+      "nshots", positive<int>("nshots")->default_value(29), "number of shots")(
       "sx0", po::value<double>(), "first source x (default 0)")(
       "sx1", po::value<double>(), "last source x (default: the model width)")(
       "sz", po::value<double>(), "source depth (default: dz, the first interior row)")(
@@ -31,6 +36,28 @@ SurveyLayout survey_layout(const po::variables_map& vm) {
   layout.rx1 = optional<double>(vm, "rx1");
   layout.rz = optional<double>(vm, "rz");
   return layout;
+}
+
+void apply_survey_preset(const po::options_description& options, po::variables_map& vm) {
+  AcquisitionPreset preset;
+  try {
+    preset = acquisition_preset(vm["survey"].as<std::string>());
+  } catch (const ModelingError& e) {
+    throw UsageError(std::string("--survey: ") + e.what());
+  }
+  auto fill = [&](const std::string& key, const boost::any& value) {
+    if (!options.find_nothrow(key, false)) return;
+    const auto it = vm.find(key);
+    if (it == vm.end())
+      vm.insert({key, po::variable_value(value, true)});
+    else if (it->second.defaulted())
+      it->second = po::variable_value(value, true);
+  };
+  fill("nshots", preset.layout.nshots);
+  if (preset.layout.nrec) fill("nrec", *preset.layout.nrec);
+  fill("nt", preset.nt);
+  fill("dt", preset.dt);
+  fill("f0", preset.f0);
 }
 
 po::options_description physics_options() {
@@ -98,7 +125,7 @@ po::options_description batch_options(int batch_size) {
 po::options_description model_file_options(bool grid) {
   po::options_description model("Model file");
   model.add_options()("format", po::value<std::string>(),
-                      "h5 | bin | segy | mat (default: from the extension)")(
+                      "h5 | bin | segy | mat | npy (default: from the extension)")(
       "axis-order", po::value<std::string>()->default_value("zx"),
       "raw binary: zx (x fastest) | xz")(
       "endian", po::value<std::string>()->default_value("little"), "raw binary: little | big")(
@@ -106,7 +133,10 @@ po::options_description model_file_options(bool grid) {
       "velocity units in the file: m/s | km/s")("dz", positive<double>("dz"),
                                                 "row spacing, m (default: from the file, else dx)")(
       "mat-variable", po::value<std::string>(),
-      ".mat variable (default: vmodel, svmodel or the only one)");
+      ".mat variable (default: vmodel, svmodel or the only one)")(
+      "sample", non_negative<long>("sample"),
+      ".npy stack [n, 1, nz, nx] or [n, nz, nx] (OpenFWI's model files): the model to read, "
+      "0-based");
   if (grid)
     model.add_options()("nz", positive<int>("nz"), "rows (depth) of a raw binary model")(
         "nx", positive<int>("nx"), "columns (x) of a raw binary model")(
@@ -129,6 +159,7 @@ io::ModelFileOptions model_file_settings(const po::variables_map& vm) {
   if (units != "m/s" && units != "km/s") throw UsageError("--units must be m/s or km/s");
   o.velocity_scale = units == "km/s" ? 1000.0 : 1.0;
   o.variable = optional<std::string>(vm, "mat-variable").value_or("");
+  o.sample = optional<long>(vm, "sample");
   o.dx = optional<double>(vm, "dx").value_or(0.0);
   o.dz = optional<double>(vm, "dz").value_or(0.0);
   o.default_dx = 10.0;

@@ -49,8 +49,12 @@ po::typed_value<T>* non_negative(const std::string& name) {
   return bounded<T>(name, T(0), std::numeric_limits<T>::max());
 }
 
-// --nshots --sx0 --sx1 --sz --nrec --rx0 --rx1 --rz
+// --survey --nshots --sx0 --sx1 --sz --nrec --rx0 --rx1 --rz
 po::options_description survey_options();
+// --survey NAME (vmb::acquisition_preset) gives the options that were left at their defaults
+// (--nshots, --nrec, and with physics_options --nt, --dt, --f0) the preset's values; cli::parse
+// calls it after reading the command line and the INI file.
+void apply_survey_preset(const po::options_description& options, po::variables_map& vm);
 SurveyLayout survey_layout(const po::variables_map& vm);
 
 // --nt --dt --f0 --order --pml --free-surface

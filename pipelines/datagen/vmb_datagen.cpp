@@ -2,6 +2,7 @@
 //
 //   vmb-datagen --models models.h5 --out dataset/ [--shard i/N] [survey, time, decimation]
 //   mpirun -n 4 vmb-datagen --models models.h5 --out dataset/      (MPI builds)
+//   vmb-datagen --models flat.h5 --out flat/ --survey openfwi --export-openfwi flat-openfwi/
 //
 // Any split gives the same files; running the same command again after a crash finishes the job.
 
@@ -13,6 +14,8 @@
 #include "driver.hpp"
 #include "options.hpp"
 #include "vmb/datagen/dataset.hpp"
+#include "vmb/datagen/error.hpp"
+#include "vmb/io/check.hpp"
 #include "vmb/io/progress.hpp"
 
 #ifdef VMB_WITH_MPI
@@ -57,7 +60,11 @@ class Datagen {
         "decimation-offset", vmb::cli::non_negative<int>("decimation-offset")->default_value(2),
         "fcnvmb: keep sample f m + offset")("shard", po::value<std::string>()->default_value("0/1"),
                                             "this process's part i/N of the shards")(
-        "quiet", po::bool_switch(), "no progress on stderr");
+        "export-openfwi", po::value<std::string>(),
+        "also write the finished dataset in OpenFWI's layout into this folder: data{k}.npy "
+        "[n, nshots, nt, nrec], model{k}.npy [n, 1, nz, nx]")(
+        "openfwi-file-size", vmb::cli::positive<int>("openfwi-file-size")->default_value(500),
+        "samples per OpenFWI file")("quiet", po::bool_switch(), "no progress on stderr");
     po::options_description all;
     all.add(io).add(vmb::cli::survey_options()).add(vmb::cli::physics_options());
     all.add(vmb::cli::threads_options());
@@ -95,6 +102,8 @@ class Datagen {
     const auto process = parse_split(vm_["shard"].as<std::string>());
     const vmb::datagen::WorkSplit split{process.part * ranks_ + rank_, process.parts * ranks_};
     const bool quiet = vm_["quiet"].as<bool>() || rank_ != 0;
+    if (auto folder = vmb::cli::optional<std::string>(vm_, "export-openfwi"))
+      vmb::io::prepare_output_folder({"--export-openfwi", *folder});
     vmb::io::Progress progress("vmb-datagen: samples", 0, quiet);
     const auto report = vmb::datagen::produce_dataset(
         vm_["models"].as<std::string>(), vm_["out"].as<std::string>(), c, split,
@@ -114,9 +123,42 @@ class Datagen {
                    report.solver_seconds > 0
                        ? 100.0 * (report.seconds - report.solver_seconds) / report.solver_seconds
                        : 0.0);
+    if (auto folder = vmb::cli::optional<std::string>(vm_, "export-openfwi"))
+      export_openfwi(*folder, split.parts > 1, quiet);
   }
 
  private:
+  // The export reads the whole dataset, so it waits for every part: under MPI rank 0 exports
+  // once all ranks are done; of separate processes, the one that finds the dataset complete.
+  void export_openfwi(const std::string& folder, bool split, bool quiet) {
+#ifdef VMB_WITH_MPI
+    if (ranks_ > 1) MPI_Barrier(MPI_COMM_WORLD);
+#endif
+    if (rank_ != 0) return;
+    const auto dataset = vm_["out"].as<std::string>();
+    if (split) {
+      try {
+        vmb::datagen::DatasetReader complete(dataset);
+      } catch (const vmb::DatagenError&) {
+        std::fprintf(stderr,
+                     "vmb-datagen: other parts are still missing; the part that finishes last "
+                     "exports to OpenFWI's layout (or run this command again then)\n");
+        return;
+      }
+    }
+    vmb::io::Progress progress("vmb-datagen: OpenFWI export", 0, quiet);
+    const int files =
+        vmb::datagen::export_openfwi(dataset, folder, vm_["openfwi-file-size"].as<int>(),
+                                     [&](std::int64_t done, std::int64_t all) {
+                                       progress.set_total(all);
+                                       progress.update(done);
+                                     });
+    progress.finish();
+    if (!quiet)
+      std::fprintf(stderr, "vmb-datagen: OpenFWI layout in '%s': data1..%d.npy, model1..%d.npy\n",
+                   folder.c_str(), files, files);
+  }
+
   const po::variables_map& vm_;
   int rank_ = 0, ranks_ = 1;
 };

@@ -191,10 +191,12 @@ vmb::io::ModelFileOptions file_options(const std::optional<std::string>& format,
 
 py::tuple read_model(const std::filesystem::path& path, const std::optional<std::string>& format,
                      int nz, int nx, double dx, double dz, bool x_fastest, bool big_endian,
-                     double velocity_scale, const std::string& variable) {
-  auto model = vmb::io::read_model(
-      path.string(),
-      file_options(format, nz, nx, dx, dz, x_fastest, big_endian, velocity_scale, variable));
+                     double velocity_scale, const std::string& variable,
+                     std::optional<long> sample) {
+  auto options =
+      file_options(format, nz, nx, dx, dz, x_fastest, big_endian, velocity_scale, variable);
+  options.sample = sample;
+  auto model = vmb::io::read_model(path.string(), options);
   const double mdx = model.dx, mdz = model.dz;
   const int mnz = model.nz, mnx = model.nx;
   return py::make_tuple(owning_array(std::move(model.velocity), {mnz, mnx}), mdx, mdz);
@@ -344,6 +346,22 @@ PYBIND11_MODULE(vmbkit, m) {
       "(sources, receivers) [n, 2] of vmb-simulate's surface survey over nx columns spaced dx m "
       "(same options, same defaults: the whole width at depth dz, one receiver per column).");
   m.def(
+      "acquisition_preset",
+      [](const std::string& name) {
+        const auto p = vmb::acquisition_preset(name);
+        py::dict d;
+        d["nshots"] = p.layout.nshots;
+        d["nrec"] = p.layout.nrec ? py::cast(*p.layout.nrec) : py::none();
+        d["nt"] = p.nt;
+        d["dt"] = p.dt;
+        d["f0"] = p.f0;
+        return d;
+      },
+      py::arg("name"),
+      "The tools' --survey presets as a dict (nshots, nrec (None: one per column), nt, dt s, "
+      "f0 Hz): 'fcnvmb' (the defaults) or 'openfwi' (5 shots, 70 receivers, 1000 x 1 ms, "
+      "15 Hz).");
+  m.def(
       "ricker",
       [](double f0, int nt, double dt, std::optional<double> delay) {
         return owning_array(vmb::ricker(f0, nt, dt, delay.value_or(vmb::ricker_delay(f0))), {nt});
@@ -362,9 +380,10 @@ PYBIND11_MODULE(vmbkit, m) {
   m.def("read_model", &read_model, py::arg("path"), py::arg("format") = py::none(),
         py::arg("nz") = 0, py::arg("nx") = 0, py::arg("dx") = 0.0, py::arg("dz") = 0.0,
         py::arg("x_fastest") = true, py::arg("big_endian") = false, py::arg("velocity_scale") = 1.0,
-        py::arg("variable") = "",
+        py::arg("variable") = "", py::arg("sample") = py::none(),
         "(velocity [nz, nx], dx, dz) from any model file vmb-simulate reads (h5, bin, segy, "
-        "mat; format from the extension unless given).");
+        "mat, npy; format from the extension unless given). sample picks one model of an .npy "
+        "stack [n, 1, nz, nx] (OpenFWI's model files).");
   m.def("write_model", &write_model, py::arg("path"), py::arg("velocity"), py::arg("dx"),
         py::arg("dz") = py::none(), py::arg("format") = py::none(), py::arg("variable") = "",
         "Writes velocity [nz, nx] (m/s) as a model file, atomically.");

@@ -13,6 +13,7 @@
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/io/hdf5.hpp"
 #include "vmb/io/model_io.hpp"
+#include "vmb/io/npy.hpp"
 
 namespace {
 
@@ -132,4 +133,56 @@ TEST(DatasetReader, IndexIsValidJsonWhateverThePath) {
   EXPECT_EQ(index.at("samples"), 2);
   vmb::datagen::DatasetReader reader(odd + "/ds");
   EXPECT_EQ(reader.info().nrec, 30);
+}
+
+// OpenFWI's layout: the dataset's samples in order, split into files of the chosen size, and
+// readable with the npy reader (numpy.load's reading is the pytest suite's).
+TEST(OpenFwiExport, FilesHoldTheSamplesInOrder) {
+  vmb::test::TempDir dir;
+  const auto set = make_set(dir / "set.h5", 4, 7);
+  ASSERT_EQ(vmb::test::run(kDatagen + args(set, dir / "ds")).exit_code, 0);
+  std::vector<std::int64_t> counted;
+  const int files = vmb::datagen::export_openfwi(dir / "ds", dir / "openfwi", 3,
+                                                 [&](std::int64_t done, std::int64_t all) {
+                                                   EXPECT_EQ(all, 7);
+                                                   counted.push_back(done);
+                                                 });
+  ASSERT_EQ(files, 3);
+  EXPECT_EQ(counted.size(), 7u);
+  EXPECT_EQ(counted.back(), 7);
+  const vmb::datagen::DatasetReader reader(dir / "ds");
+  std::vector<float> gathers, velocity;
+  std::int64_t sample = 0;
+  for (int k = 1; k <= 3; ++k) {
+    const std::string data = dir / ("openfwi/data" + std::to_string(k) + ".npy");
+    const std::string model = dir / ("openfwi/model" + std::to_string(k) + ".npy");
+    const auto dh = vmb::io::read_npy_header(data), mh = vmb::io::read_npy_header(model);
+    const std::size_t n = k < 3 ? 3 : 1;
+    EXPECT_EQ(dh.shape, (std::vector<std::size_t>{n, 2, 100, 30}));
+    EXPECT_EQ(mh.shape, (std::vector<std::size_t>{n, 1, 20, 30}));
+    for (std::size_t i = 0; i < n; ++i, ++sample) {
+      reader.read(sample, gathers, velocity);
+      EXPECT_EQ(vmb::io::read_npy(data, dh, i * gathers.size(), gathers.size()), gathers);
+      EXPECT_EQ(vmb::io::read_npy(model, mh, i * velocity.size(), velocity.size()), velocity);
+    }
+  }
+  EXPECT_EQ(sample, 7);
+  // Exported again with larger files: data3.npy of the first export would be read with the new
+  // ones, so it is refused before anything is written.
+  EXPECT_NE(error_of([&] {
+              vmb::datagen::export_openfwi(dir / "ds", dir / "openfwi", 5);
+            }).find("holds data3.npy from another export"),
+            std::string::npos);
+  EXPECT_EQ(vmb::io::read_npy_header(dir / "openfwi/data1.npy").shape[0], 3u);
+  EXPECT_EQ(vmb::datagen::export_openfwi(dir / "ds", dir / "openfwi", 3), 3);  // same: replaced
+  EXPECT_NE(error_of([&] {
+              vmb::datagen::export_openfwi(dir / "ds", dir / "ds");
+            }).find("its own folder"),
+            std::string::npos);
+  fs::remove(dir / "ds/shard_00002.h5");
+  EXPECT_NE(error_of([&] {
+              vmb::datagen::export_openfwi(dir / "ds", dir / "again");
+            }).find("is incomplete"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "again"));
 }

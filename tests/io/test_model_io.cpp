@@ -12,12 +12,14 @@
 #include "run.hpp"
 #include "vmb/io/error.hpp"
 #include "vmb/io/model_io.hpp"
+#include "vmb/io/npy.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using vmb::io::ModelFileOptions;
 using vmb::io::ModelFormat;
+using vmb::test::error_of;
 
 vmb::VelocityModel sample_model() {
   vmb::VelocityModel m(7, 11, 12.5, 10.0);  // dz != dx, nz != nx: catches transposes
@@ -123,11 +125,65 @@ TEST(ModelIo, MatRoundTrip) {
   expect_same(vmb::io::read_model(dir / "m.mat", o), m);
 }
 
+TEST(ModelIo, NpyRoundTripAndStacks) {
+  vmb::test::TempDir dir;
+  const auto m = sample_model();
+  ModelFileOptions o;
+  o.dx = m.dx;  // .npy holds no spacing
+  o.dz = m.dz;
+  vmb::io::write_model(dir / "m.npy", m);
+  expect_same(vmb::io::read_model(dir / "m.npy", o), m);
+  EXPECT_EQ(vmb::io::models_in_file(dir / "m.npy"), 1);
+  EXPECT_EQ(vmb::io::models_in_file(dir / "m.h5"), 1);  // other formats hold one model
+  // OpenFWI's model files: [n, 1, nz, nx]; a sample picks one.
+  std::vector<float> stack;
+  for (int k = 0; k < 3; ++k)
+    for (float v : m.velocity) stack.push_back(v + 1000.0f * k);
+  for (const std::vector<std::size_t>& shape :
+       {std::vector<std::size_t>{3, 1, 7, 11}, std::vector<std::size_t>{3, 7, 11}}) {
+    {
+      vmb::io::NpyWriter out(dir / "stack.npy", shape);
+      out.append(stack.data(), stack.size());
+      out.commit();
+    }
+    EXPECT_EQ(vmb::io::models_in_file(dir / "stack.npy"), 3);
+    ModelFileOptions pick = o;
+    pick.sample = 2;
+    auto expected = m;
+    for (float& v : expected.velocity) v += 2000.0f;
+    expect_same(vmb::io::read_model(dir / "stack.npy", pick), expected);
+    pick.sample = 3;
+    EXPECT_NE(error_of([&] {
+                vmb::io::read_model(dir / "stack.npy", pick);
+              }).find("holds 3 models of 7 x 11: there is no sample 3"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] {
+                vmb::io::read_model(dir / "stack.npy", o);
+              }).find("holds 3 models of 7 x 11; choose one (--sample)"),
+              std::string::npos);
+  }
+  {
+    vmb::io::NpyWriter out(dir / "channels.npy", {1, 2, 7, 11});
+    out.append(stack.data(), 2 * m.velocity.size());
+    out.commit();
+  }
+  EXPECT_NE(error_of([&] {
+              vmb::io::read_model(dir / "channels.npy", o);
+            }).find("a stack of models [n, nz, nx] or [n, 1, nz, nx]"),
+            std::string::npos);
+  ModelFileOptions h5 = o;
+  h5.sample = 0;
+  vmb::io::write_model(dir / "m.h5", m);
+  EXPECT_NE(error_of([&] { vmb::io::read_model(dir / "m.h5", h5); }).find(".npy stacks"),
+            std::string::npos);
+}
+
 TEST(ModelIo, FormatFromNameAndExtension) {
   EXPECT_EQ(vmb::io::guess_model_format("a/b.H5"), ModelFormat::kHdf5);
   EXPECT_EQ(vmb::io::guess_model_format("x.sgy"), ModelFormat::kSegy);
   EXPECT_EQ(vmb::io::guess_model_format("x.f32"), ModelFormat::kBinary);
   EXPECT_EQ(vmb::io::model_format_from_name("mat"), ModelFormat::kMat);
+  EXPECT_EQ(vmb::io::guess_model_format("model1.npy"), ModelFormat::kNpy);
   EXPECT_THROW(vmb::io::guess_model_format("x.txt"), vmb::IoError);
   EXPECT_THROW(vmb::io::model_format_from_name("png"), vmb::IoError);
 }

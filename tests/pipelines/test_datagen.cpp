@@ -14,6 +14,7 @@
 #include "tiny_dataset.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/model_set.hpp"
+#include "vmb/io/npy.hpp"
 
 namespace {
 
@@ -127,6 +128,43 @@ TEST(DatagenTool, DamagedShardIsReportedAndRegenerated) {
   EXPECT_NE(r.output.find("shard_00002.h5 is damaged"), std::string::npos) << r.output;
   expect_same_dataset(dir / "whole", dir / "ds");
   EXPECT_EQ(stamp(dir / "ds/shard_00000.h5"), untouched);
+}
+
+// --survey openfwi and --export-openfwi: OpenFWI's shapes, written once every part is done.
+TEST(DatagenTool, OpenFwiSurveyAndExport) {
+  vmb::test::TempDir dir;
+  auto r = vmb::test::run(kGenmodels + " --generator flat --count 3 --seed 5 --quiet --out " +
+                          (dir / "flat.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string dataset = " --models " + (dir / "flat.h5") + " --out " + (dir / "ds") +
+                              " --survey openfwi --shard-size 2 --threads 1";
+  const std::string args =
+      dataset + " --export-openfwi " + (dir / "openfwi") + " --openfwi-file-size 2";
+  r = vmb::test::run(kDatagen + args + " --shard 0/2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("other parts are still missing"), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::is_empty(dir / "openfwi"));
+  r = vmb::test::run(kDatagen + args + " --shard 1/2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("data1..2.npy, model1..2.npy"), std::string::npos) << r.output;
+  const auto data = vmb::io::read_npy_header(dir / "openfwi/data1.npy");
+  EXPECT_EQ(data.shape, (std::vector<std::size_t>{2, 5, 1000, 70}));
+  EXPECT_EQ(vmb::io::read_npy_header(dir / "openfwi/model2.npy").shape,
+            (std::vector<std::size_t>{1, 1, 70, 70}));
+  const vmb::datagen::DatasetReader reader(dir / "ds");
+  std::vector<float> gathers, velocity;
+  reader.read(2, gathers, velocity);
+  EXPECT_EQ(
+      vmb::io::read_npy(dir / "openfwi/data2.npy",
+                        vmb::io::read_npy_header(dir / "openfwi/data2.npy"), 0, gathers.size()),
+      gathers);
+  r = vmb::test::run(kDatagen + dataset + " --export-openfwi " + (dir / "ds/shard_00000.h5"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("--export-openfwi"), std::string::npos) << r.output;
+  r = vmb::test::run(kDatagen + dataset + " --export-openfwi " + (dir / "openfwi") +
+                     " --openfwi-file-size 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--openfwi-file-size 0 is out of range"), std::string::npos) << r.output;
 }
 
 TEST(DatagenTool, BadInputGetsClearErrorsAndLosesNothing) {

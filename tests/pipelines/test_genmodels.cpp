@@ -11,6 +11,7 @@
 #include "run.hpp"
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/io/model_io.hpp"
+#include "vmb/io/npy.hpp"
 
 namespace {
 
@@ -82,4 +83,39 @@ TEST(GenmodelsTool, ImportsRawBinaryWithTheSizesGiven) {
   r = vmb::test::run(kGenmodels + " --generator flat --count 2 --dx 0 --out " + (dir / "f.h5"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--dx 0 is out of range"), std::string::npos) << r.output;
+}
+
+// An OpenFWI model file [n, 1, nz, nx] imports whole, or one model of it with --sample.
+TEST(GenmodelsTool, ImportsNumpyStacksWholeOrOneSample) {
+  vmb::test::TempDir dir;
+  const auto model = vmb::demo_model(20, 30, 10.0);
+  {
+    vmb::io::NpyWriter stack(dir / "model1.npy", {3, 1, 20, 30});
+    for (int k = 0; k < 3; ++k) {
+      auto v = model.velocity;
+      for (float& x : v) x += 100.0f * k;
+      stack.append(v.data(), v.size());
+    }
+    stack.commit();
+  }
+  auto import = [&](const std::string& files, const std::string& out) {
+    return vmb::test::run(kGenmodels + " --import " + files + " --quiet --out " + (dir / out));
+  };
+  const std::string both = (dir / "model1.npy") + " " + (dir / "m.npy");
+  auto r = import(both, "stack.h5");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("m.npy': no such file"), std::string::npos) << r.output;
+  vmb::io::write_model(dir / "m.npy", model);
+  r = import(both, "stack.h5");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  vmb::datagen::ModelSetReader stack(dir / "stack.h5");
+  ASSERT_EQ(stack.info().count, 4);
+  EXPECT_DOUBLE_EQ(stack.info().dx, 10.0);
+  EXPECT_EQ(stack.model(0).velocity, model.velocity);
+  EXPECT_FLOAT_EQ(stack.model(2).velocity[0], model.velocity[0] + 200.0f);
+  EXPECT_EQ(stack.model(3).velocity, model.velocity);
+  r = import(dir / "model1.npy --sample 1", "one.h5");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FLOAT_EQ(vmb::datagen::ModelSetReader(dir / "one.h5").model(0).velocity[0],
+                  model.velocity[0] + 100.0f);
 }

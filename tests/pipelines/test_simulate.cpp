@@ -12,6 +12,7 @@
 #include "vmb/io/gathers_io.hpp"
 #include "vmb/io/hdf5.hpp"
 #include "vmb/io/model_io.hpp"
+#include "vmb/io/npy.hpp"
 #include "vmb/io/picture.hpp"
 #include "vmb/modeling/wavelet.hpp"
 
@@ -119,14 +120,48 @@ TEST(Simulate, ReadsEveryModelFormat) {
   vmb::io::write_model(dir / "m.segy", model);
   vmb::io::write_model(dir / "m.mat", model);
   vmb::io::write_model(dir / "m.h5", model);
+  vmb::io::write_model(dir / "m.npy", model);
+  {
+    // An OpenFWI-style model file [n, 1, nz, nx] whose sample 1 is the model.
+    vmb::io::NpyWriter stack(dir / "model1.npy", {2, 1, 30, 50});
+    const std::vector<float> other(model.velocity.size(), 2500.0f);
+    stack.append(other.data(), other.size());
+    stack.append(model.velocity.data(), model.velocity.size());
+    stack.commit();
+  }
   for (const std::string& args :
        {"--model " + (dir / "m.bin") + " --nz 30 --nx 50 --axis-order xz --endian big",
         "--model " + (dir / "m.segy"), "--model " + (dir / "m.mat"),
-        "--model " + (dir / "m.h5") + " --format h5"}) {
+        "--model " + (dir / "m.h5") + " --format h5", "--model " + (dir / "m.npy"),
+        "--model " + (dir / "model1.npy") + " --sample 1"}) {
     const auto r = simulate(args + " --nshots 1 --nt 50 --quiet --out " + (dir / "g.h5"));
     ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.output;
     EXPECT_EQ(vmb::io::read_gathers(dir / "g.h5").model.velocity, model.velocity) << args;
   }
+}
+
+// --survey openfwi: OpenFWI's gathers [5][1000][70] over a 70 x 70 model; options given win.
+TEST(Simulate, OpenFwiSurveyPreset) {
+  vmb::test::TempDir dir;
+  vmb::io::write_model(dir / "m.npy", vmb::demo_model(70, 70, 10.0));
+  const std::string base = "--model " + (dir / "m.npy") + " --quiet --out " + (dir / "g.h5");
+  auto r = simulate(base + " --survey openfwi");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto rec = vmb::io::read_gathers(dir / "g.h5");
+  EXPECT_EQ(rec.gathers.nshots, 5);
+  EXPECT_EQ(rec.gathers.nt, 1000);
+  EXPECT_EQ(rec.gathers.nrec, 70);
+  EXPECT_DOUBLE_EQ(rec.gathers.dt, 1e-3);
+  EXPECT_DOUBLE_EQ(rec.f0, 15.0);
+  EXPECT_DOUBLE_EQ(rec.survey.sources.back().x, 690.0);
+  EXPECT_DOUBLE_EQ(rec.model.dx, 10.0);
+  std::ofstream(dir / "openfwi.ini") << "survey = openfwi\nnt = 400\n";
+  r = simulate(base + " --config " + (dir / "openfwi.ini") + " --nshots 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  rec = vmb::io::read_gathers(dir / "g.h5");
+  EXPECT_EQ(rec.gathers.nshots, 2);
+  EXPECT_EQ(rec.gathers.nt, 400);
+  EXPECT_EQ(rec.gathers.nrec, 70);
 }
 
 TEST(Simulate, BadInputGetsOneLineAndNonZeroExit) {
@@ -163,6 +198,16 @@ TEST(Simulate, BadInputGetsOneLineAndNonZeroExit) {
       << threads.output;
   expect_error("--f0 600 --dt 0.001" + out, 1, "above the Nyquist frequency 500 Hz");
   expect_error("--snapshots -1" + out, 2, "--snapshots -1");
+  expect_error("--survey marmousi" + out, 2, "--survey: unknown survey 'marmousi'");
+  {
+    vmb::io::NpyWriter stack(dir / "model1.npy", {2, 1, 20, 30});
+    const std::vector<float> v(2 * 20 * 30, 2000.0f);
+    stack.append(v.data(), v.size());
+    stack.commit();
+  }
+  expect_error("--model " + (dir / "model1.npy") + out, 1, "holds 2 models of 20 x 30; choose one");
+  expect_error("--model " + (dir / "model1.npy") + " --sample 2" + out, 1, "there is no sample 2");
+  expect_error("--model " + (dir / "model1.npy") + " --sample -1" + out, 2, "--sample -1");
   EXPECT_FALSE(fs::exists(dir / "g.h5"));
   // An output that is an input; an output that is a folder.
   vmb::io::write_model(dir / "m.h5", vmb::demo_model(20, 30, 10.0));

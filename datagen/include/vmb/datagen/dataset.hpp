@@ -132,4 +132,15 @@ class DatasetReader {
   std::vector<ShardEntry> shards_;
 };
 
+// OpenFWI's layout of a complete dataset, written into the folder out (created if missing):
+// data1.npy, data2.npy, ... float32 [n, nshots, nt, nrec] and model1.npy, ... float32
+// [n, 1, nz, nx], samples_per_file samples each (the last pair may hold fewer), in sample order:
+// the files OpenFWI's training code loads (OpenFWI ships 500 samples a file). Each file is
+// streamed under a temporary name and renamed when complete; an export run again replaces them.
+// DatagenError before any writing if the dataset is incomplete, out is the dataset's folder, or
+// out holds data{k}.npy or model{k}.npy numbered beyond this export's files (another export's).
+// progress(done, total) counts samples. Returns the number of file pairs.
+int export_openfwi(const std::string& dataset, const std::string& out, int samples_per_file = 500,
+                   const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+
 }  // namespace vmb::datagen

@@ -41,7 +41,8 @@ struct ModelGrid {
 
 // Writes models read from files (any format vmb::io::read_model reads, with these options) as a
 // model set; all must share one grid, or with `grid` are resampled to it. source describes where
-// they came from.
+// they came from. An .npy stack of models (OpenFWI's model{k}.npy) gives every model it holds, in
+// order, unless options.sample picks one.
 void import_model_set(const std::string& path, const std::vector<std::string>& files,
                       const io::ModelFileOptions& options, const std::string& source,
                       const std::function<void(std::int64_t)>& progress = {},

@@ -8,6 +8,10 @@
 //   mat   MATLAB v5/v7 through libmatio, as released with FCNVMB: a 2D variable (double,
 //         single or integer) nz rows by nx columns; vmodel{i}.mat hold `vmodel`,
 //         saltv{i}.mat `svmodel`.
+//   npy   NumPy .npy (numpy.save), float32 or float64, C order: a 2D array [nz, nx], or a stack
+//         of models [n, nz, nx] or [n, 1, nz, nx] (OpenFWI's model files) of which `sample`
+//         picks one. No spacing in the file (default_dx: OpenFWI's grids are 10 m). Written as
+//         a 2D float32 array.
 
 #include <optional>
 #include <string>
@@ -16,11 +20,11 @@
 
 namespace vmb::io {
 
-enum class ModelFormat { kHdf5, kBinary, kSegy, kMat };
+enum class ModelFormat { kHdf5, kBinary, kSegy, kMat, kNpy };
 
-// "h5", "bin", "segy", "mat"; IoError for anything else.
+// "h5", "bin", "segy", "mat", "npy"; IoError for anything else.
 ModelFormat model_format_from_name(const std::string& name);
-// From the extension: .h5 .hdf5 / .bin .raw .f32 / .segy .sgy / .mat; IoError if unknown.
+// From the extension: .h5 .hdf5 / .bin .raw .f32 / .segy .sgy / .mat / .npy; IoError if unknown.
 ModelFormat guess_model_format(const std::string& path);
 
 struct ModelFileOptions {
@@ -32,11 +36,16 @@ struct ModelFileOptions {
   double dx = 0.0, dz = 0.0;          // m; 0: from the file (h5, segy), else default_dx
   double default_dx = 0.0;            // m; for files that carry no spacing; 0: none, dx required
   std::string variable;               // mat: empty picks vmodel, svmodel or the only 2D variable
+  std::optional<long> sample;         // npy stack: the model to read, 0-based (unset: the only one)
 };
 
 // Reads a model; throws IoError naming the file and the problem (missing, unreadable, wrong
 // format, sizes that do not match nz * nx, no spacing known).
 VelocityModel read_model(const std::string& path, const ModelFileOptions& options = {});
+
+// How many models path holds: n for an .npy stack [n, nz, nx] or [n, 1, nz, nx], else 1. Each is
+// read with read_model and options.sample set to 0 .. n - 1. IoError as read_model's.
+long models_in_file(const std::string& path, const ModelFileOptions& options = {});
 
 // Writes a model (atomically: under a temporary name, renamed when complete). For bin, the
 // options' axis order and endianness apply; for mat, the variable name (default "vmodel").
