@@ -21,4 +21,23 @@ std::string to_json(const Metrics& m) {
   return j.dump();
 }
 
+torch::Tensor ssim_tensor(const torch::Tensor& a, const torch::Tensor& b, double dynamic_range) {
+  constexpr int kWindow = 11;
+  constexpr double kSigma = 1.5;
+  const auto options = a.options();
+  auto g = torch::arange(kWindow, options) - double(kWindow / 2);
+  g = torch::exp(-g * g / (2 * kSigma * kSigma));
+  g = g / g.sum();
+  const auto rows = g.view({1, 1, kWindow, 1}), cols = g.view({1, 1, 1, kWindow});
+  auto blur = [&](const torch::Tensor& x) {
+    namespace F = torch::nn::functional;
+    return F::conv2d(F::conv2d(x, cols, F::Conv2dFuncOptions().padding({0, kWindow / 2})), rows,
+                     F::Conv2dFuncOptions().padding({kWindow / 2, 0}));
+  };
+  const double c1 = std::pow(0.01 * dynamic_range, 2), c2 = std::pow(0.03 * dynamic_range, 2);
+  const auto ma = blur(a), mb = blur(b);
+  const auto va = blur(a * a) - ma * ma, vb = blur(b * b) - mb * mb, cab = blur(a * b) - ma * mb;
+  return ((2 * ma * mb + c1) * (2 * cab + c2) / ((ma * ma + mb * mb + c1) * (va + vb + c2))).mean();
+}
+
 }  // namespace vmb::network

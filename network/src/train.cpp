@@ -14,6 +14,7 @@
 #include "vmb/io/check.hpp"
 #include "vmb/io/picture.hpp"
 #include "vmb/io/progress.hpp"
+#include "vmb/network/metrics.hpp"
 
 namespace vmb::network {
 namespace {
@@ -282,6 +283,7 @@ std::string training_settings(const TrainConfig& config, Precision precision,
     j["lr-step"] = config.lr_step;
     j["lr-gamma"] = config.lr_gamma;
   }
+  if (config.ssim_weight != 0.0) j["ssim-weight"] = config.ssim_weight;
   j["batch-size"] = config.batch_size;
   j["seed"] = config.seed;
   return j.dump();
@@ -322,6 +324,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   if (!(config.learning_rate > 0) || !std::isfinite(config.learning_rate))
     throw NetworkError("the learning rate must be positive");
   if (config.checkpoint_every < 1) throw NetworkError("checkpoint interval must be at least 1");
+  if (!(config.ssim_weight >= 0.0 && std::isfinite(config.ssim_weight)))
+    throw NetworkError("the SSIM weight of the loss must be a number >= 0");
   if (config.run.empty()) throw NetworkError("no run folder given");
   if (config.lr_step < 0) throw NetworkError("the learning-rate step must not be negative");
   learning_rate(config, 0);  // the schedule's name and gamma, before any work
@@ -405,6 +409,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     saved_epoch = c.epoch;
   }
 
+  const double label_range = c.norm.scale_labels ? 1.0 : c.norm.vmax - c.norm.vmin;
   const std::int64_t n = train_data->size();
   const std::int64_t batches = (n + config.batch_size - 1) / config.batch_size;
   io::Progress progress("vmb-train: batches", long(batches) * (config.epochs - c.epoch),
@@ -421,8 +426,13 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     while (auto b = loader.next()) {
       optimiser.zero_grad();
       const auto out = forward(c.net, b->inputs, precision);
-      const auto loss = torch::mse_loss(out, b->labels.to(device));
-      const double value = loss.item<double>();
+      const auto labels = b->labels.to(device);
+      const auto mse = torch::mse_loss(out, labels);
+      const auto loss =
+          config.ssim_weight == 0.0
+              ? mse
+              : mse + config.ssim_weight * (1.0 - ssim_tensor(out, labels, label_range));
+      const double value = mse.item<double>();
       if (!std::isfinite(value)) {
         std::ostringstream msg;
         msg << "the loss became " << value << " in epoch " << epoch + 1 << ", batch " << batch + 1

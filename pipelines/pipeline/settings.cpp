@@ -99,7 +99,7 @@ const std::vector<Key>& keys() {
        R::kPositive,
        "largest layer relief of the salt models, cells",
        kSaltModels},
-      {"pretrain.epochs", {3, 36, 20, 100}, R::kPositive, "pretraining epochs", {"train.pretrain"}},
+      {"pretrain.epochs", {3, 32, 20, 100}, R::kPositive, "pretraining epochs", {"train.pretrain"}},
       {"pretrain.batch_size",
        {4, 8, 10, 10},
        R::kPositive,
@@ -208,6 +208,12 @@ const std::vector<Key>& keys() {
        {true, true, true, false},
        R::kAny,
        "standardise the gathers by the training set's mean and deviation",
+       kTraining},
+      {"network.ssim_weight",
+       {0.0, 0.1, 0.0, 0.0},
+       R::kNonNegative,
+       "training loss: MSE + ssim_weight x (1 - SSIM) of the scaled velocities (0: the paper's "
+       "MSE)",
        kTraining},
   };
   return table;

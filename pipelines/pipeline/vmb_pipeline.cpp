@@ -301,6 +301,7 @@ class Pipeline {
     c.batch_size = s_.integer(phase + ".batch_size");
     c.learning_rate = s_.number(phase + ".lr");
     c.lr_schedule = s_.text(phase + ".lr_schedule");
+    c.ssim_weight = s_.number("network.ssim_weight");
     c.seed = std::uint64_t(s_.integer("run.seed"));
     c.width = s_.integer("network.width");
     c.precision = s_.text("network.precision");

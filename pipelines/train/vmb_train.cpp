@@ -35,7 +35,9 @@ class Train {
         "--lr-step epochs)")("lr-step", vmb::cli::non_negative<int>("lr-step")->default_value(0),
                              "epochs per step of the step schedule (0: a third of --epochs)")(
         "lr-gamma", vmb::cli::bounded<double>("lr-gamma", 1e-6, 1.0)->default_value(0.1),
-        "factor of each step")(
+        "factor of each step")("ssim-weight",
+                               vmb::cli::non_negative<double>("ssim-weight")->default_value(0.0),
+                               "loss = MSE + weight x (1 - SSIM) of the labels (0: MSE alone)")(
         "checkpoint-every", vmb::cli::positive<int>("checkpoint-every")->default_value(1),
         "epochs between checkpoints")("seed", po::value<unsigned long>()->default_value(1),
                                       "seed of the initial weights and the shuffling")(
@@ -82,6 +84,7 @@ class Train {
     c.lr_schedule = vm_["lr-schedule"].as<std::string>();
     c.lr_step = vm_["lr-step"].as<int>();
     c.lr_gamma = vm_["lr-gamma"].as<double>();
+    c.ssim_weight = vm_["ssim-weight"].as<double>();
     c.checkpoint_every = vm_["checkpoint-every"].as<int>();
     c.seed = vm_["seed"].as<unsigned long>();
     c.device = vm_["device"].as<std::string>();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -60,4 +61,32 @@ TEST(Metrics, SsimOfConstantImagesInClosedForm) {
   expected /= n * n;
   EXPECT_NEAR(vmb::network::ssim(ia.data(), ib.data(), n, n, 1.0), expected, 1e-9);
   EXPECT_NEAR(vmb::network::ssim(ib.data(), ib.data(), n, n, 1.0), 1.0, 1e-12);
+}
+
+// The training loss's SSIM is the evaluation's: per image and averaged over a batch, and its
+// gradient is the derivative of that value (central differences in double precision).
+TEST(Metrics, SsimTensorIsTheMetricAndDifferentiable) {
+  torch::manual_seed(3);
+  const int rows = 13, cols = 17;
+  const auto a = torch::rand({2, 1, rows, cols}), b = (a + 0.3 * torch::rand({2, 1, rows, cols}));
+  double expected = 0.0;
+  for (int i = 0; i < 2; ++i) {
+    const auto ai = a[i].contiguous(), bi = b[i].contiguous();
+    expected += vmb::ssim(ai.data_ptr<float>(), bi.data_ptr<float>(), rows, cols, 1.0) / 2;
+  }
+  EXPECT_NEAR(vmb::network::ssim_tensor(a, b, 1.0).item<double>(), expected, 1e-6);
+  EXPECT_NEAR(vmb::network::ssim_tensor(a, a, 1.0).item<double>(), 1.0, 1e-6);
+  const auto ad = a.to(torch::kDouble), bd = b.to(torch::kDouble).requires_grad_(true);
+  vmb::network::ssim_tensor(ad, bd, 1.0).backward();
+  const double h = 1e-6;
+  for (const auto& at : {std::array<std::int64_t, 3>{0, 0, 0}, {1, 6, 8}, {0, 12, 3}}) {
+    auto plus = bd.detach().clone(), minus = bd.detach().clone();
+    plus[at[0]][0][at[1]][at[2]] += h;
+    minus[at[0]][0][at[1]][at[2]] -= h;
+    const double numeric = (vmb::network::ssim_tensor(ad, plus, 1.0).item<double>() -
+                            vmb::network::ssim_tensor(ad, minus, 1.0).item<double>()) /
+                           (2 * h);
+    EXPECT_NEAR(bd.grad()[at[0]][0][at[1]][at[2]].item<double>(), numeric,
+                1e-6 * std::max(1.0, std::abs(numeric)));
+  }
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -57,6 +58,29 @@ TEST_P(Overfit, NarrowNetworkOverfitsEightSamples) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Training, Overfit, testing::Values("fp32", "bf16"));
+
+// With SSIM in the loss the network still overfits, and the history keeps recording the MSE: the
+// first epoch, before any step changed the weights' effect much, records the same MSE as plain
+// training from the same weights on the same batches.
+TEST(Training, SsimInTheLossStillOverfitsAndRecordsTheMse) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 8, 1);
+  auto config = tiny_config(dir, "mse");
+  config.epochs = 1;
+  config.batch_size = 8;  // one batch: the first epoch's loss is that of the initial weights
+  const double mse = vmb::network::train(config).front().train;
+  config.run = dir / "ssim";
+  config.epochs = 60;
+  config.batch_size = 4;
+  config.ssim_weight = 0.5;
+  auto one = config;
+  one.run = dir / "one";
+  one.epochs = 1;
+  one.batch_size = 8;
+  EXPECT_DOUBLE_EQ(vmb::network::train(one).front().train, mse);
+  const auto history = vmb::network::train(config);
+  EXPECT_LT(history.back().train, 0.05 * history.front().train);
+}
 
 // Reduced precision costs no accuracy: bf16 autocast reaches, after the same steps from the same
 // weights on the same batches, a training loss within 10 % of float32's.
@@ -166,6 +190,13 @@ TEST(Training, BadInputIsRefused) {
   schedule.lr_gamma = 1.5;
   EXPECT_NE(message([&] { vmb::network::train(schedule); }).find("gamma must lie in (0, 1]"),
             std::string::npos);
+  auto weight = config;
+  weight.run = dir / "schedule";
+  for (double w : {-0.5, std::nan("")}) {
+    weight.ssim_weight = w;
+    EXPECT_NE(message([&] { vmb::network::train(weight); }).find("SSIM weight"), std::string::npos)
+        << w;
+  }
   EXPECT_FALSE(fs::exists(dir / "schedule"));  // refused before any work
 }
 

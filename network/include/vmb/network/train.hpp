@@ -32,6 +32,10 @@ struct TrainConfig {
   std::string lr_schedule = "constant";
   int lr_step = 0;
   double lr_gamma = 0.1;
+  // The loss: MSE + ssim_weight * (1 - SSIM) of the labels (ssim_tensor, dynamic range 1 for
+  // scaled labels, else the training velocities' range). The MSE alone is what the history
+  // records, so losses compare across weights.
+  double ssim_weight = 0.0;
   int checkpoint_every = 1;
   std::uint64_t seed = 1;
   std::string device = "auto";     // auto | cpu | cuda
