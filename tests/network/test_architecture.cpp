@@ -1,8 +1,13 @@
-// The network is the authors' reference U-Net: parameter count and every stage's shape.
+// The networks: the authors' reference U-Net and OpenFWI's InversionNet, their parameter counts
+// and every stage's shape.
 
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "vmb/network/data.hpp"
 #include "vmb/network/fcnvmb.hpp"
+#include "vmb/network/inversionnet.hpp"
 
 TEST(Architecture, PaperSizeParametersAndStageShapes) {
   vmb::network::Fcnvmb net(vmb::network::NetworkConfig{29, 64, 201, 301});
@@ -83,4 +88,55 @@ TEST(Architecture, UpsampleIsTheTransposedConvolution) {
   EXPECT_LE((up->weight.grad() - grad_w).abs().max().item<float>(), 1e-4f);
   EXPECT_LE((up->bias.grad() - grad_b).abs().max().item<float>(), 1e-4f);
   EXPECT_GT(grad_b.abs().max().item<float>(), 1.0f);  // the gradients compared are not all zero
+}
+
+// InversionNet on OpenFWI's input is OpenFWI's published layer list: every block's shape (as
+// OpenFWI's network.py annotates them) and 24,409,123 trainable parameters (convolutions with
+// bias, BatchNorm weights and biases).
+TEST(Architecture, InversionNetOpenFwiShapesAndParameters) {
+  vmb::network::InversionNet net;
+  EXPECT_EQ(vmb::network::parameter_count(*net), 24409123);
+  torch::NoGradGuard no_grad;
+  net->eval();
+  const auto stages = net->stages(torch::zeros({1, 5, 1000, 70}));
+  using Shape = std::vector<std::int64_t>;
+  const std::vector<std::pair<std::string, Shape>> expected = {
+      {"convblock1", {1, 32, 500, 70}},   {"convblock2_1", {1, 64, 250, 70}},
+      {"convblock2_2", {1, 64, 250, 70}}, {"convblock3_1", {1, 64, 125, 70}},
+      {"convblock3_2", {1, 64, 125, 70}}, {"convblock4_1", {1, 128, 63, 70}},
+      {"convblock4_2", {1, 128, 63, 70}}, {"convblock5_1", {1, 128, 32, 35}},
+      {"convblock5_2", {1, 128, 32, 35}}, {"convblock6_1", {1, 256, 16, 18}},
+      {"convblock6_2", {1, 256, 16, 18}}, {"convblock7_1", {1, 256, 8, 9}},
+      {"convblock7_2", {1, 256, 8, 9}},   {"convblock8", {1, 512, 1, 1}},
+      {"deconv1_1", {1, 512, 5, 5}},      {"deconv1_2", {1, 512, 5, 5}},
+      {"deconv2_1", {1, 256, 10, 10}},    {"deconv2_2", {1, 256, 10, 10}},
+      {"deconv3_1", {1, 128, 20, 20}},    {"deconv3_2", {1, 128, 20, 20}},
+      {"deconv4_1", {1, 64, 40, 40}},     {"deconv4_2", {1, 64, 40, 40}},
+      {"deconv5_1", {1, 32, 80, 80}},     {"deconv5_2", {1, 32, 80, 80}},
+      {"crop", {1, 32, 70, 70}},          {"deconv6", {1, 1, 70, 70}}};
+  ASSERT_EQ(stages.size(), expected.size());
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    EXPECT_EQ(stages[i].first, expected[i].first);
+    EXPECT_EQ(stages[i].second.sizes().vec(), expected[i].second) << expected[i].first;
+  }
+  const auto out = stages.back().second;
+  EXPECT_LE(out.abs().max().item<float>(), 1.0f);  // the tanh
+}
+
+// Other geometries: the last encoder kernel takes the map the halvings leave, the decoder grows to
+// 16 ceil(n / 16) and crops centred (floor of half the excess at the top and left).
+TEST(Architecture, InversionNetAdaptsToOtherGeometries) {
+  vmb::network::InversionNet net(vmb::network::InversionNetConfig{29, 400, 301, 201, 301, 4});
+  torch::NoGradGuard no_grad;
+  net->eval();
+  const auto stages = net->stages(torch::zeros({1, 29, 400, 301}));
+  std::map<std::string, std::vector<std::int64_t>> shape;
+  for (const auto& [name, t] : stages) shape[name] = t.sizes().vec();
+  EXPECT_EQ(shape["convblock7_2"], (std::vector<std::int64_t>{1, 32, 4, 38}));  // 400 -> 25 -> 4
+  EXPECT_EQ(shape["convblock8"], (std::vector<std::int64_t>{1, 64, 1, 1}));
+  EXPECT_EQ(shape["deconv1_1"], (std::vector<std::int64_t>{1, 64, 13, 19}));
+  EXPECT_EQ(shape["deconv5_2"], (std::vector<std::int64_t>{1, 4, 208, 304}));
+  EXPECT_EQ(shape["deconv6"], (std::vector<std::int64_t>{1, 1, 201, 301}));
+  EXPECT_THROW(vmb::network::InversionNet(vmb::network::InversionNetConfig{5, 0, 70, 70, 70, 32}),
+               vmb::NetworkError);
 }
