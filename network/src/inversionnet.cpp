@@ -54,21 +54,17 @@ InversionNetImpl::InversionNetImpl(const InversionNetConfig& config) : config_(c
               {"convblock7_2", conv3(8 * w, 8 * w)},
               {"convblock8", conv(8 * w, 16 * w, {t, r}, {1, 1}, {0, 0})}};
   const std::int64_t kz = (c.nz + 15) / 16, kx = (c.nx + 15) / 16;
-  decoder_ = {{"deconv1_1", deconv(16 * w, 16 * w, {kz, kx}, 0)},
-              {"deconv1_2", conv3(16 * w, 16 * w)},
-              {"deconv2_1", deconv(16 * w, 8 * w, {4, 4}, 1)},
-              {"deconv2_2", conv3(8 * w, 8 * w)},
-              {"deconv3_1", deconv(8 * w, 4 * w, {4, 4}, 1)},
-              {"deconv3_2", conv3(4 * w, 4 * w)},
-              {"deconv4_1", deconv(4 * w, 2 * w, {4, 4}, 1)},
-              {"deconv4_2", conv3(2 * w, 2 * w)},
-              {"deconv5_1", deconv(2 * w, w, {4, 4}, 1)},
-              {"deconv5_2", conv3(w, w)}};
+  decoder_ = {
+      {"deconv1_1", deconv(16 * w, 16 * w, {kz, kx}, 0)}, {"deconv1_2", conv3(16 * w, 16 * w)},
+      {"deconv2_1", deconv(16 * w, 8 * w, {4, 4}, 1)},    {"deconv2_2", conv3(8 * w, 8 * w)},
+      {"deconv3_1", deconv(8 * w, 4 * w, {4, 4}, 1)},     {"deconv3_2", conv3(4 * w, 4 * w)},
+      {"deconv4_1", deconv(4 * w, 2 * w, {4, 4}, 1)},     {"deconv4_2", conv3(2 * w, 2 * w)},
+      {"deconv5_1", deconv(2 * w, w, {4, 4}, 1)},         {"deconv5_2", conv3(w, w)}};
   for (auto& [name, block] : encoder_) register_module(name, block);
   for (auto& [name, block] : decoder_) register_module(name, block);
-  output_ = register_module(
-      "deconv6", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(w, 1, 3).padding(1)),
-                                nn::BatchNorm2d(1), nn::Tanh()));
+  output_ =
+      register_module("deconv6", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(w, 1, 3).padding(1)),
+                                                nn::BatchNorm2d(1), nn::Tanh()));
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> InversionNetImpl::stages(
