@@ -337,6 +337,11 @@ void write_npy_model(const std::string& path, const VelocityModel& m) {
   out.commit();
 }
 
+// The format the options name, else the one the extension says.
+ModelFormat format_of(const std::string& path, const ModelFileOptions& options) {
+  return options.format ? *options.format : guess_model_format(path);
+}
+
 }  // namespace
 
 ModelFormat model_format_from_name(const std::string& name) {
@@ -361,7 +366,7 @@ ModelFormat guess_model_format(const std::string& path) {
 }
 
 VelocityModel read_model(const std::string& path, const ModelFileOptions& options) {
-  const ModelFormat format = options.format ? *options.format : guess_model_format(path);
+  const ModelFormat format = format_of(path, options);
   require_file(path);
   if (options.sample && format != ModelFormat::kNpy)
     fail(path, "a sample number applies to .npy stacks of models only");
@@ -388,7 +393,7 @@ VelocityModel read_model(const std::string& path, const ModelFileOptions& option
 }
 
 long models_in_file(const std::string& path, const ModelFileOptions& options) {
-  const ModelFormat format = options.format ? *options.format : guess_model_format(path);
+  const ModelFormat format = format_of(path, options);
   if (format != ModelFormat::kNpy) return 1;
   require_file(path);
   return long(npy_models(path, read_npy_header(path)));
@@ -396,7 +401,7 @@ long models_in_file(const std::string& path, const ModelFileOptions& options) {
 
 void write_model(const std::string& path, const VelocityModel& model,
                  const ModelFileOptions& options) {
-  const ModelFormat format = options.format ? *options.format : guess_model_format(path);
+  const ModelFormat format = format_of(path, options);
   switch (format) {
     case ModelFormat::kHdf5:
       return write_hdf5(path, model);

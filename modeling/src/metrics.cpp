@@ -7,23 +7,20 @@
 namespace vmb {
 namespace {
 
-constexpr int kWindow = 11;
-constexpr double kSigma = 1.5;
-
 // Convolution with the separable, normalised Gaussian window, zero padded to the same size.
 std::vector<double> blur(const std::vector<double>& image, int rows, int cols) {
-  double g[kWindow], sum = 0.0;
-  for (int i = 0; i < kWindow; ++i) {
-    const double d = i - kWindow / 2;
-    sum += g[i] = std::exp(-d * d / (2 * kSigma * kSigma));
+  double g[kSsimWindow], sum = 0.0;
+  for (int i = 0; i < kSsimWindow; ++i) {
+    const double d = i - kSsimWindow / 2;
+    sum += g[i] = std::exp(-d * d / (2 * kSsimSigma * kSsimSigma));
   }
   for (double& v : g) v /= sum;
   std::vector<double> tmp(image.size(), 0.0), out(image.size(), 0.0);
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
       double acc = 0.0;
-      for (int k = 0; k < kWindow; ++k) {
-        const int cc = c + k - kWindow / 2;
+      for (int k = 0; k < kSsimWindow; ++k) {
+        const int cc = c + k - kSsimWindow / 2;
         if (cc >= 0 && cc < cols) acc += g[k] * image[std::size_t(r) * cols + cc];
       }
       tmp[std::size_t(r) * cols + c] = acc;
@@ -31,8 +28,8 @@ std::vector<double> blur(const std::vector<double>& image, int rows, int cols) {
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
       double acc = 0.0;
-      for (int k = 0; k < kWindow; ++k) {
-        const int rr = r + k - kWindow / 2;
+      for (int k = 0; k < kSsimWindow; ++k) {
+        const int rr = r + k - kSsimWindow / 2;
         if (rr >= 0 && rr < rows) acc += g[k] * tmp[std::size_t(rr) * cols + c];
       }
       out[std::size_t(r) * cols + c] = acc;

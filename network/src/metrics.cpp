@@ -22,17 +22,15 @@ std::string to_json(const Metrics& m) {
 }
 
 torch::Tensor ssim_tensor(const torch::Tensor& a, const torch::Tensor& b, double dynamic_range) {
-  constexpr int kWindow = 11;
-  constexpr double kSigma = 1.5;
   const auto options = a.options();
-  auto g = torch::arange(kWindow, options) - double(kWindow / 2);
-  g = torch::exp(-g * g / (2 * kSigma * kSigma));
+  auto g = torch::arange(kSsimWindow, options) - double(kSsimWindow / 2);
+  g = torch::exp(-g * g / (2 * kSsimSigma * kSsimSigma));
   g = g / g.sum();
-  const auto rows = g.view({1, 1, kWindow, 1}), cols = g.view({1, 1, 1, kWindow});
+  const auto rows = g.view({1, 1, kSsimWindow, 1}), cols = g.view({1, 1, 1, kSsimWindow});
   auto blur = [&](const torch::Tensor& x) {
     namespace F = torch::nn::functional;
-    return F::conv2d(F::conv2d(x, cols, F::Conv2dFuncOptions().padding({0, kWindow / 2})), rows,
-                     F::Conv2dFuncOptions().padding({kWindow / 2, 0}));
+    return F::conv2d(F::conv2d(x, cols, F::Conv2dFuncOptions().padding({0, kSsimWindow / 2})), rows,
+                     F::Conv2dFuncOptions().padding({kSsimWindow / 2, 0}));
   };
   const double c1 = std::pow(0.01 * dynamic_range, 2), c2 = std::pow(0.03 * dynamic_range, 2);
   const auto ma = blur(a), mb = blur(b);

@@ -22,6 +22,11 @@ struct Metrics {
   double mae = 0.0, rmse = 0.0, ssim = 0.0, psnr = 0.0;
 };
 
+// The SSIM window: a separable Gaussian of kSsimWindow points, standard deviation kSsimSigma
+// cells, normalised, zero padded.
+constexpr int kSsimWindow = 11;
+constexpr double kSsimSigma = 1.5;
+
 // Mean SSIM of two images (rows x cols) with dynamic range L.
 double ssim(const float* a, const float* b, int rows, int cols, double dynamic_range);
 
