@@ -52,7 +52,8 @@ double seconds_since(Clock::time_point t0) {
 class Trainer {
  public:
   Trainer(int width, const std::string& layout, Precision precision)
-      : net_((torch::manual_seed(1), vmb::network::NetworkConfig{29, width, 201, 301})),
+      : net_((torch::manual_seed(1),
+              vmb::network::make_network({"fcnvmb", 29, 400, 301, 201, 301, width}))),
         precision_(precision) {
     if (layout == "channels-last") vmb::network::to_channels_last(*net_);
     adam_ =
@@ -65,7 +66,7 @@ class Trainer {
   }
 
  private:
-  vmb::network::Fcnvmb net_;
+  vmb::network::VelocityNet net_;
   Precision precision_;
   std::unique_ptr<torch::optim::Adam> adam_;
 };

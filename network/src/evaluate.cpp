@@ -32,7 +32,7 @@ std::string panel_path(const std::string& out, std::int64_t sample) {
 
 EvalResult evaluate(const EvalConfig& config) {
   if (config.batch_size < 1) throw NetworkError("the batch size must be at least 1");
-  Checkpoint c = load_checkpoint(config.checkpoint);
+  Checkpoint c = load_checkpoint(config.checkpoint, config.network);
   const torch::Device device = choose_device(config.device);
   keep_freed_memory();
   const Precision precision = choose_precision(config.precision, device);

@@ -1,7 +1,5 @@
 #include "vmb/network/fcnvmb.hpp"
 
-#include <sstream>
-
 namespace vmb::network {
 
 namespace nn = torch::nn;
@@ -51,11 +49,9 @@ torch::Tensor UpImpl::forward(const torch::Tensor& skip, const torch::Tensor& de
   return conv_(torch::cat({padded, up}, 1));
 }
 
-FcnvmbImpl::FcnvmbImpl(const NetworkConfig& config) : config_(config) {
-  TORCH_CHECK(config.in_channels > 0 && config.width > 0 && config.out_nz > 0 && config.out_nx > 0,
-              "network sizes must be positive");
-  const int w = config.width;
-  down1_ = register_module("down1", Down(config.in_channels, w));
+FcnvmbImpl::FcnvmbImpl(const NetworkConfig& config, int width) : VelocityNetImpl(config) {
+  const int w = width > 0 ? width : config.width;
+  down1_ = register_module("down1", Down(config.shots, w));
   down2_ = register_module("down2", Down(w, 2 * w));
   down3_ = register_module("down3", Down(2 * w, 4 * w));
   down4_ = register_module("down4", Down(4 * w, 8 * w));
@@ -72,48 +68,13 @@ std::vector<std::pair<std::string, torch::Tensor>> FcnvmbImpl::stages(const torc
   const auto d1 = down1_(x), d2 = down2_(d1), d3 = down3_(d2), d4 = down4_(d3);
   const auto c = centre_(d4);
   const auto u4 = up4_(d4, c), u3 = up3_(d3, u4), u2 = up2_(d2, u3), u1 = up1_(d1, u2);
-  TORCH_CHECK(u1.size(2) >= 1 + config_.out_nz && u1.size(3) >= 1 + config_.out_nx, "input of ",
-              u1.size(2), " x ", u1.size(3), " after the decoder is too small for a ",
-              config_.out_nz, " x ", config_.out_nx, " model");
-  const auto cropped =
-      u1.slice(2, 1, 1 + config_.out_nz).slice(3, 1, 1 + config_.out_nx).contiguous();
+  const int nz = config().nz, nx = config().nx;
+  TORCH_CHECK(u1.size(2) >= 1 + nz && u1.size(3) >= 1 + nx, "input of ", u1.size(2), " x ",
+              u1.size(3), " after the decoder is too small for a ", nz, " x ", nx, " model");
+  const auto cropped = u1.slice(2, 1, 1 + nz).slice(3, 1, 1 + nx).contiguous();
   s = {{"down1", d1}, {"down2", d2}, {"down3", d3}, {"down4", d4}, {"centre", c},
        {"up4", u4},   {"up3", u3},   {"up2", u2},   {"up1", u1},   {"output", final_(cropped)}};
   return s;
-}
-
-torch::Tensor FcnvmbImpl::forward(const torch::Tensor& x) { return stages(x).back().second; }
-
-std::int64_t parameter_count(torch::nn::Module& module) {
-  std::int64_t n = 0;
-  for (const auto& p : module.parameters())
-    if (p.requires_grad()) n += p.numel();
-  return n;
-}
-
-std::string summary(Fcnvmb& net, const std::vector<std::int64_t>& input_shape) {
-  std::ostringstream s;
-  s << "layer                                    parameters\n";
-  for (const auto& item : net->named_children()) {
-    std::int64_t n = 0;
-    for (const auto& p : item.value()->parameters()) n += p.numel();
-    s << "  " << item.key();
-    s << std::string(std::max<std::size_t>(1, 38 - item.key().size()), ' ') << n << "\n";
-  }
-  torch::NoGradGuard no_grad;
-  const bool was_training = net->is_training();
-  net->eval();
-  s << "stage shapes for input [";
-  for (std::size_t i = 0; i < input_shape.size(); ++i) s << (i ? ", " : "") << input_shape[i];
-  s << "]:\n";
-  for (const auto& [name, t] : net->stages(torch::zeros(input_shape))) {
-    s << "  " << name << std::string(10 - name.size(), ' ');
-    for (std::int64_t d = 1; d < t.dim(); ++d) s << (d > 1 ? "x" : "") << t.size(d);
-    s << "\n";
-  }
-  net->train(was_training);
-  s << "trainable parameters: " << parameter_count(*net) << "\n";
-  return s.str();
 }
 
 }  // namespace vmb::network

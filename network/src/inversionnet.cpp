@@ -30,7 +30,9 @@ std::int64_t halved(std::int64_t n) { return (n + 1) / 2; }
 
 }  // namespace
 
-InversionNetImpl::InversionNetImpl(const InversionNetConfig& config) : config_(config) {
+NetworkConfig openfwi_inversionnet() { return {"inversionnet", 5, 1000, 70, 70, 70, 32}; }
+
+InversionNetImpl::InversionNetImpl(const NetworkConfig& config) : VelocityNetImpl(config) {
   const auto& c = config;
   if (c.shots < 1 || c.nt < 1 || c.nrec < 1 || c.nz < 1 || c.nx < 1 || c.width < 1)
     throw NetworkError("InversionNet needs positive shots, nt, nrec, nz, nx and width");
@@ -73,12 +75,11 @@ std::vector<std::pair<std::string, torch::Tensor>> InversionNetImpl::stages(
   torch::Tensor y = x;
   for (auto& [name, block] : encoder_) out.emplace_back(name, y = block->forward(y));
   for (auto& [name, block] : decoder_) out.emplace_back(name, y = block->forward(y));
-  const std::int64_t top = (y.size(2) - config_.nz) / 2, left = (y.size(3) - config_.nx) / 2;
-  out.emplace_back("crop", y = y.slice(2, top, top + config_.nz).slice(3, left, left + config_.nx));
+  const int nz = config().nz, nx = config().nx;
+  const std::int64_t top = (y.size(2) - nz) / 2, left = (y.size(3) - nx) / 2;
+  out.emplace_back("crop", y = y.slice(2, top, top + nz).slice(3, left, left + nx));
   out.emplace_back("deconv6", output_->forward(y));
   return out;
 }
-
-torch::Tensor InversionNetImpl::forward(const torch::Tensor& x) { return stages(x).back().second; }
 
 }  // namespace vmb::network

@@ -6,6 +6,7 @@
 #include <torch/version.h>
 
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <sstream>
 
@@ -120,6 +121,23 @@ void keep_freed_memory() {
   mallopt(M_MMAP_MAX, 0);                                      // large blocks from the heap too
   mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());  // and the heap never shrunk
 #endif
+}
+
+bool reset_peak_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.close();
+  return bool(clear) && peak_memory_bytes() > 0;
+}
+
+std::int64_t peak_memory_bytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::int64_t(std::stoll(line.substr(6))) * 1024;
+  return 0;
 }
 
 void to_channels_last(torch::nn::Module& module) {

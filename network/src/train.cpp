@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -43,7 +44,8 @@ void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam&
   archive.write("model", model);
   archive.write("optimiser", state);
   const auto& nc = c.net->config();
-  archive.write("network", int_tensor({nc.in_channels, nc.width, nc.out_nz, nc.out_nx}));
+  archive.write("network", int_tensor({nc.shots, nc.width, nc.nz, nc.nx}));
+  archive.write("architecture", c10::IValue(nc.arch));
   archive.write("epoch", int_tensor({c.epoch}));
   archive.write("seed", int_tensor({std::int64_t(c.seed)}));
   archive.write("time", int_tensor({c.time.factor, c.time.offset}));
@@ -86,7 +88,7 @@ void write_losses(const std::string& run, const std::vector<EpochLoss>& history)
                 io::curves_picture(curves, "MSE loss per epoch", "epoch", true));
 }
 
-double validation_loss(Fcnvmb& net, const ShardDataset& data, const Normalisation& norm,
+double validation_loss(VelocityNet& net, const ShardDataset& data, const Normalisation& norm,
                        int batch_size, Precision precision) {
   torch::NoGradGuard no_grad;
   net->eval();
@@ -146,17 +148,17 @@ void refuse_changed_settings(const std::string& recorded, const std::string& giv
 void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string& what) {
   const std::vector<std::int64_t> shape{data.nshots(), data.nt(), data.nrec()};
   const auto& nc = c.net->config();
-  if (shape != c.input_shape || data.nz() != nc.out_nz || data.nx() != nc.out_nx) {
+  if (shape != c.input_shape || data.nz() != nc.nz || data.nx() != nc.nx) {
     std::ostringstream msg;
     msg << what << " '" << data.folder() << "' has gathers " << shape[0] << " x " << shape[1]
         << " x " << shape[2] << " and models " << data.nz() << " x " << data.nx()
         << ", the checkpoint's network takes " << c.input_shape[0] << " x " << c.input_shape[1]
-        << " x " << c.input_shape[2] << " and makes " << nc.out_nz << " x " << nc.out_nx;
+        << " x " << c.input_shape[2] << " and makes " << nc.nz << " x " << nc.nx;
     throw NetworkError(msg.str());
   }
 }
 
-torch::Tensor forward(Fcnvmb& net, const torch::Tensor& inputs, Precision precision) {
+torch::Tensor forward(VelocityNet& net, const torch::Tensor& inputs, Precision precision) {
   const torch::Tensor weight = net->parameters().front();  // a copy: parameters() is a temporary
   torch::Tensor x = inputs.to(weight.device());
   if (weight.dim() == 4 && !weight.is_contiguous() &&
@@ -183,7 +185,7 @@ torch::Device choose_device(const std::string& name) {
   throw NetworkError("device '" + name + "' is not auto, cpu or cuda");
 }
 
-Checkpoint load_checkpoint(const std::string& path) {
+Checkpoint load_checkpoint(const std::string& path, const std::string& network) {
   if (!fs::exists(path)) throw NetworkError("checkpoint '" + path + "' does not exist");
   torch::serialize::InputArchive archive, model;
   try {
@@ -213,7 +215,26 @@ Checkpoint load_checkpoint(const std::string& path) {
   const auto n = int_vector(field("network", torch::kInt64, {4}));
   for (std::int64_t v : n)
     if (v < 1 || v > 100000) throw bad("the network's sizes are out of range");
-  c.net = Fcnvmb(NetworkConfig{int(n[0]), int(n[1]), int(n[2]), int(n[3])});
+  c.input_shape = int_vector(field("input_shape", torch::kInt64, {3}));
+  if (c.input_shape[0] != n[0] || c.input_shape[1] < 1 || c.input_shape[2] < 1)
+    throw bad("the input shape does not fit the network");
+  c10::IValue architecture("fcnvmb");  // all vmbkit had before 0.4
+  if (archive.try_read("architecture", architecture) && !architecture.isString())
+    throw bad("field 'architecture' is not text");
+  const NetworkConfig config{architecture.toStringRef(),
+                             int(n[0]),
+                             int(c.input_shape[1]),
+                             int(c.input_shape[2]),
+                             int(n[2]),
+                             int(n[3]),
+                             int(n[1])};
+  if (std::find(architectures().begin(), architectures().end(), config.arch) ==
+      architectures().end())
+    throw bad("it holds an unknown network '" + config.arch + "'");
+  if (!network.empty() && network != config.arch)
+    throw NetworkError("checkpoint '" + path + "' holds a " + config.arch + " network, not the " +
+                       network + " asked for");
+  c.net = make_network(config);
   // Module::load replaces each tensor whatever its shape, so the shapes are compared after it.
   std::vector<std::vector<std::int64_t>> shapes;
   for (const auto& t : c.net->parameters()) shapes.push_back(t.sizes().vec());
@@ -235,9 +256,6 @@ Checkpoint load_checkpoint(const std::string& path) {
   const auto time = int_vector(field("time", torch::kInt64, {2}));
   if (time[0] < 1 || time[1] < 0 || time[1] >= time[0]) throw bad("the time selection is invalid");
   c.time = {int(time[0]), int(time[1])};
-  c.input_shape = int_vector(field("input_shape", torch::kInt64, {3}));
-  if (c.input_shape[0] != n[0] || c.input_shape[1] < 1 || c.input_shape[2] < 1)
-    throw bad("the input shape does not fit the network");
   const auto norm = field("normalisation", torch::kFloat64, {4});
   const double* v = norm.data_ptr<double>();
   if (!std::isfinite(v[2]) || !std::isfinite(v[3]) || (v[1] != 0 && !(v[3] > v[2])))
@@ -262,12 +280,14 @@ Checkpoint load_checkpoint(const std::string& path) {
 namespace {
 
 // Checkpoint::settings for this configuration.
-std::string training_settings(const TrainConfig& config, Precision precision,
-                              const std::string& train_hash, const std::string& validation_hash) {
+std::string training_settings(const TrainConfig& config, const std::string& network,
+                              Precision precision, const std::string& train_hash,
+                              const std::string& validation_hash) {
   nlohmann::json j;
   j["precision"] = precision_name(precision);
   j["train"] = train_hash;
   j["validation"] = validation_hash;
+  if (network != "fcnvmb") j["network"] = network;  // runs from before the choice resume unchanged
   if (config.init.empty()) {
     j["width"] = config.width;
     j["time-factor"] = config.time.factor;
@@ -329,6 +349,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   if (config.run.empty()) throw NetworkError("no run folder given");
   if (config.lr_step < 0) throw NetworkError("the learning-rate step must not be negative");
   learning_rate(config, 0);  // the schedule's name and gamma, before any work
+  if (!config.network.empty())
+    make_network({config.network, 1, 1, 1, 1, 1, 1});  // the architecture's name, likewise
   const torch::Device device = choose_device(config.device);
   const Precision precision = choose_precision(config.precision, device);
   // Subnormal floats in the backward pass slow CPU kernels many times over; flush them.
@@ -351,7 +373,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     check_fits(c, *validation, "validation data");
   };
   if (config.resume) {
-    c = load_checkpoint(checkpoint_path);
+    c = load_checkpoint(checkpoint_path, config.network);
     train_data = std::make_unique<ShardDataset>(config.train_data, c.time);
     check_fits(c, *train_data, "training data");
     open_validation();
@@ -359,9 +381,10 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
       throw NetworkError("checkpoint '" + checkpoint_path +
                          "' records no training settings "
                          "(written by an older vmbkit): it cannot be resumed safely");
-    refuse_changed_settings(c.settings,
-                            training_settings(config, precision, train_data->config_hash(),
-                                              validation ? validation->config_hash() : ""));
+    refuse_changed_settings(
+        c.settings,
+        training_settings(config, c.net->config().arch, precision, train_data->config_hash(),
+                          validation ? validation->config_hash() : ""));
     if (c.epoch > config.epochs)
       throw NetworkError("the run has trained " + std::to_string(c.epoch) +
                          " epochs already, more "
@@ -369,7 +392,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
                          std::to_string(config.epochs) + " asked for");
   } else {
     if (!config.init.empty()) {
-      c = load_checkpoint(config.init);
+      c = load_checkpoint(config.init, config.network);
       c.history.clear();
       c.epoch = 0;
       train_data = std::make_unique<ShardDataset>(config.train_data, c.time);
@@ -377,8 +400,9 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     } else {
       train_data = std::make_unique<ShardDataset>(config.train_data, config.time);
       torch::manual_seed(config.seed);
-      c.net = Fcnvmb(
-          NetworkConfig{train_data->nshots(), config.width, train_data->nz(), train_data->nx()});
+      c.net = make_network({config.network.empty() ? "fcnvmb" : config.network,
+                            train_data->nshots(), train_data->nt(), train_data->nrec(),
+                            train_data->nz(), train_data->nx(), config.width});
       c.time = config.time;
       c.input_shape = {train_data->nshots(), train_data->nt(), train_data->nrec()};
       const auto [lo, hi] = train_data->velocity_range();
@@ -387,9 +411,15 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     c.seed = config.seed;
     c.mean_model = train_data->mean_velocity();
     open_validation();
-    c.settings = training_settings(config, precision, train_data->config_hash(),
-                                   validation ? validation->config_hash() : "");
+    c.settings =
+        training_settings(config, c.net->config().arch, precision, train_data->config_hash(),
+                          validation ? validation->config_hash() : "");
   }
+  // InversionNet ends in a tanh: velocities in m/s are out of its reach.
+  if (c.net->config().arch == "inversionnet" && !c.norm.scale_labels)
+    throw NetworkError(
+        "inversionnet's output lies in (-1, 1): train it with scaled labels "
+        "(--scale-labels)");
   check_network_fits(c);
   c.net->to(device);
   torch::optim::Adam optimiser(c.net->parameters(),

@@ -115,6 +115,15 @@ po::options_description device_options() {
   return device;
 }
 
+po::options_description network_options(const std::string& when_empty) {
+  po::options_description network("Network");
+  network.add_options()(
+      "network", po::value<std::string>()->default_value(""),
+      ("fcnvmb | inversionnet | unetpp | unet-wide (see vmb-train --summary); " + when_empty)
+          .c_str());
+  return network;
+}
+
 po::options_description batch_options(int batch_size) {
   po::options_description batch("Batches");
   batch.add_options()("batch-size", positive<int>("batch-size")->default_value(batch_size),

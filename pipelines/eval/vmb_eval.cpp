@@ -47,7 +47,10 @@ class Eval {
         "name", po::value<std::string>()->default_value(""), "label for the pictures")(
         "panels", po::value<std::string>()->default_value("0,1,2"),
         "samples to draw, comma-separated")("quiet", po::bool_switch(), "no progress on stderr");
-    o.add(vmb::cli::batch_options(4)).add(vmb::cli::device_options());
+    o.add(vmb::cli::network_options(
+              "the architecture expected in --checkpoint; empty: the one it holds"))
+        .add(vmb::cli::batch_options(4))
+        .add(vmb::cli::device_options());
     return o;
   }
 
@@ -56,6 +59,7 @@ class Eval {
   void run() {
     vmb::network::EvalConfig c;
     c.checkpoint = vm_["checkpoint"].as<std::string>();
+    c.network = vm_["network"].as<std::string>();
     c.data = vm_["data"].as<std::string>();
     c.out = vm_["out"].as<std::string>();
     c.name = vm_["name"].as<std::string>();

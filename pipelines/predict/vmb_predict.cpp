@@ -29,7 +29,9 @@ class Predict {
         "out", po::value<std::string>()->required(),
         "velocity model file: .h5, .bin, .segy or .mat")("png", po::value<std::string>(),
                                                          "picture of the predicted model");
-    o.add(vmb::cli::device_options());
+    o.add(vmb::cli::network_options(
+              "the architecture expected in --checkpoint; empty: the one it holds"))
+        .add(vmb::cli::device_options());
     return o;
   }
 
@@ -38,7 +40,8 @@ class Predict {
   void run() {
     vmb::cli::check_output_files(vm_, {"out", "png"}, {"gathers", "checkpoint"});
     vmb::io::guess_model_format(vm_["out"].as<std::string>());  // a format it can write
-    auto checkpoint = vmb::network::load_checkpoint(vm_["checkpoint"].as<std::string>());
+    auto checkpoint = vmb::network::load_checkpoint(vm_["checkpoint"].as<std::string>(),
+                                                    vm_["network"].as<std::string>());
     const torch::Device device = vmb::network::choose_device(vm_["device"].as<std::string>());
     const auto precision =
         vmb::network::choose_precision(vm_["precision"].as<std::string>(), device);

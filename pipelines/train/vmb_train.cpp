@@ -1,9 +1,11 @@
-// vmb-train: pretrain FCNVMB on a dataset, or fine-tune a pretrained checkpoint (--init).
+// vmb-train: pretrain a network (FCNVMB by default, --network) on a dataset, or fine-tune a
+// pretrained checkpoint (--init).
 //
 //   vmb-train --train train/ --validation val/ --run runs/pretrain --epochs 100 --batch-size 10
 //   vmb-train --train seg/ --run runs/finetune --init runs/pretrain/checkpoint.pt --epochs 50
 //   vmb-train --run runs/pretrain --train train/ --resume        (after an interruption)
 //   vmb-train --summary                                          (the paper's network)
+//   vmb-train --summary --network unetpp --width 16 --train train/
 
 #include <torch/torch.h>
 
@@ -13,7 +15,6 @@
 #include "cli.hpp"
 #include "driver.hpp"
 #include "options.hpp"
-#include "vmb/network/fcnvmb.hpp"
 #include "vmb/network/train.hpp"
 
 namespace {
@@ -42,9 +43,10 @@ class Train {
         "epochs between checkpoints")("seed", po::value<unsigned long>()->default_value(1),
                                       "seed of the initial weights and the shuffling")(
         "width", vmb::cli::positive<int>("width")->default_value(64),
-        "filters of the first stage (64 in the paper)")(
-        "time-factor", vmb::cli::positive<int>("time-factor")->default_value(1),
-        "keep stored sample factor m + offset")(
+        "filters of the first stage (64 in the paper, 32 in InversionNet's; unet-wide: the "
+        "unetpp width it matches)")("time-factor",
+                                    vmb::cli::positive<int>("time-factor")->default_value(1),
+                                    "keep stored sample factor m + offset")(
         "time-offset", vmb::cli::non_negative<int>("time-offset")->default_value(0),
         "see --time-factor (the reference: 5 and 2 on 2000 samples)")(
         "standardise-data", po::bool_switch(), "standardise each sample's gathers")(
@@ -53,7 +55,11 @@ class Train {
         "resume", po::bool_switch(), "continue the run in --run from its checkpoint")(
         "summary", po::bool_switch(), "print the layer table and parameter count, and exit")(
         "quiet", po::bool_switch(), "no progress on stderr");
-    o.add(vmb::cli::batch_options(10)).add(vmb::cli::device_options());
+    o.add(vmb::cli::network_options(
+              "empty: fcnvmb for a new run, the checkpoint's with --init or --resume (another "
+              "is refused)"))
+        .add(vmb::cli::batch_options(10))
+        .add(vmb::cli::device_options());
     return o;
   }
 
@@ -89,6 +95,7 @@ class Train {
     c.seed = vm_["seed"].as<unsigned long>();
     c.device = vm_["device"].as<std::string>();
     c.precision = vm_["precision"].as<std::string>();
+    c.network = vm_["network"].as<std::string>();
     c.width = vm_["width"].as<int>();
     c.time = {vm_["time-factor"].as<int>(), vm_["time-offset"].as<int>()};
     c.standardise_data = vm_["standardise-data"].as<bool>();
@@ -101,17 +108,18 @@ class Train {
 
   // The network the options describe: the training data's shapes, or the paper's.
   void summary() const {
-    std::vector<std::int64_t> input{1, 29, 400, 301};
-    vmb::network::NetworkConfig net{29, vm_["width"].as<int>(), 201, 301};
+    vmb::network::NetworkConfig net;
+    net.arch =
+        vm_["network"].as<std::string>().empty() ? "fcnvmb" : vm_["network"].as<std::string>();
+    net.width = vm_["width"].as<int>();
     if (vm_.count("train")) {
       const vmb::network::ShardDataset data(
           vm_["train"].as<std::string>(),
           {vm_["time-factor"].as<int>(), vm_["time-offset"].as<int>()});
-      input = {1, data.nshots(), data.nt(), data.nrec()};
-      net = {data.nshots(), net.width, data.nz(), data.nx()};
+      net = {net.arch, data.nshots(), data.nt(), data.nrec(), data.nz(), data.nx(), net.width};
     }
-    vmb::network::Fcnvmb model(net);
-    std::cout << vmb::network::summary(model, input) << vmb::network::backend_summary();
+    auto model = vmb::network::make_network(net);
+    std::cout << vmb::network::summary(model) << vmb::network::backend_summary();
   }
 
   const po::variables_map& vm_;

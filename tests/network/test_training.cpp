@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "run.hpp"
 #include "tiny_dataset.hpp"
@@ -370,4 +371,71 @@ TEST(Training, DamagedCheckpointsGetAClearError) {
     const std::string what = error_of([&] { vmb::network::load_checkpoint(dir / "bad.pt"); });
     EXPECT_NE(what.find("is damaged: " + c.expected), std::string::npos) << c.key << ": " << what;
   }
+}
+
+// Every architecture trains (the loss falls), its checkpoint rebuilds it with identical
+// predictions, and a checkpoint given where another architecture is asked for is refused by name,
+// in fine-tuning and resuming as in loading.
+TEST(Training, EveryArchitectureTrainsAndIsRebuiltFromItsCheckpoint) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 8, 1);
+  for (const auto& arch : vmb::network::architectures()) {
+    SCOPED_TRACE(arch);
+    const std::string checkpoint = dir / ("run-" + arch + "/checkpoint.pt");
+    auto config = tiny_config(dir, "run-" + arch);
+    config.network = arch;
+    config.width = 4;
+    config.epochs = 20;
+    const auto history = vmb::network::train(config);
+    EXPECT_LT(history.back().train, 0.5 * history.front().train);
+    auto c = vmb::network::load_checkpoint(checkpoint, arch);
+    EXPECT_EQ(c.net->config().arch, arch);
+    auto again = vmb::network::load_checkpoint(checkpoint);
+    vmb::network::ShardDataset data(dir / "train", c.time);
+    const auto x = data.sample(2).first.unsqueeze(0);
+    EXPECT_TRUE(torch::equal(vmb::network::predict(c, x), vmb::network::predict(again, x)));
+
+    const std::string other = arch == "unetpp" ? "fcnvmb" : "unetpp";
+    const std::string expected = "holds a " + arch + " network, not the " + other + " asked for";
+    auto expect_refused = [&](const std::function<void()>& f) {
+      try {
+        f();
+        ADD_FAILURE() << "a " << arch << " checkpoint was taken as " << other;
+      } catch (const vmb::NetworkError& e) {
+        EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+      }
+    };
+    expect_refused([&] { vmb::network::load_checkpoint(checkpoint, other); });
+    auto finetune = tiny_config(dir, "finetune-" + arch);
+    finetune.init = checkpoint;
+    finetune.network = other;
+    expect_refused([&] { vmb::network::train(finetune); });
+    auto resume = config;
+    resume.resume = true;
+    resume.network = other;
+    resume.epochs = 21;
+    expect_refused([&] { vmb::network::train(resume); });
+  }
+  // InversionNet's tanh cannot reach velocities in m/s.
+  auto unscaled = tiny_config(dir, "unscaled");
+  unscaled.network = "inversionnet";
+  unscaled.scale_labels = false;
+  EXPECT_THROW(vmb::network::train(unscaled), vmb::NetworkError);
+}
+
+// The peak-memory counter sees an allocation the work touched, and its reset forgets it once it
+// is freed, even with the C library told to keep freed memory.
+TEST(Training, PeakMemoryFollowsTheWork) {
+  vmb::network::keep_freed_memory();
+  ASSERT_TRUE(vmb::network::reset_peak_memory());
+  const std::int64_t before = vmb::network::peak_memory_bytes();
+  const std::size_t size = std::size_t(256) << 20;
+  {
+    std::vector<char> block(size, 1);
+    EXPECT_EQ(block[size / 2], 1);
+  }
+  const std::int64_t during = vmb::network::peak_memory_bytes();
+  EXPECT_GE(during - before, std::int64_t(250) << 20);
+  ASSERT_TRUE(vmb::network::reset_peak_memory());
+  EXPECT_LT(vmb::network::peak_memory_bytes(), during - (std::int64_t(200) << 20));
 }

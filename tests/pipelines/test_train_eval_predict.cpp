@@ -200,3 +200,47 @@ TEST(Tools, NothingSilentlyWrong) {
                  1, "/shots holds NaN at shot 2, time sample 17, receiver 8");
   EXPECT_FALSE(fs::exists(dir / "p.h5"));
 }
+
+// --network: vmb-train builds the architecture named, vmb-eval and vmb-predict rebuild it from
+// the checkpoint, and a checkpoint given where another architecture is asked for is refused in
+// one line before any work.
+TEST(Tools, NetworkChoiceIsRecordedAndChecked) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 4, 1, /*nshots=*/3, /*decimate=*/false);
+  auto r = vmb::test::run(kTrain + " --train " + (dir / "train") + " --run " + (dir / "run") +
+                          " --network unetpp --epochs 1 --batch-size 2 --width 4 --scale-labels " +
+                          "--time-factor 5 --time-offset 2 --device cpu --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string checkpoint = dir / "run/checkpoint.pt";
+  r = vmb::test::run(kEval + " --checkpoint " + checkpoint + " --data " + (dir / "train") +
+                     " --out " + (dir / "eval") + " --panels 0 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  vmb::io::write_model(dir / "m.h5", vmb::demo_model(24, 32, 10.0));
+  r = vmb::test::run(kSimulate + " --model " + (dir / "m.h5") + " --nshots 3 --nrec 33 --nt 200 " +
+                     "--f0 20 --threads 1 --quiet --out " + (dir / "g.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = vmb::test::run(kPredict + " --network unetpp --checkpoint " + checkpoint + " --gathers " +
+                     (dir / "g.h5") + " --out " + (dir / "pred.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  const std::string refused = "holds a unetpp network, not the fcnvmb asked for";
+  for (const std::string& command :
+       {kEval + " --network fcnvmb --checkpoint " + checkpoint + " --data " + (dir / "train") +
+            " --out " + (dir / "eval2"),
+        kPredict + " --network fcnvmb --checkpoint " + checkpoint + " --gathers " + (dir / "g.h5") +
+            " --out " + (dir / "pred2.h5"),
+        kTrain + " --network fcnvmb --init " + checkpoint + " --train " + (dir / "train") +
+            " --run " + (dir / "finetune")}) {
+    r = vmb::test::run(command);
+    EXPECT_EQ(r.exit_code, 1) << command;
+    EXPECT_NE(r.output.find(refused), std::string::npos) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  }
+  EXPECT_FALSE(fs::exists(dir / "eval2"));
+  EXPECT_FALSE(fs::exists(dir / "pred2.h5"));
+  r = vmb::test::run(kTrain + " --network lenet --train " + (dir / "train") + " --run " +
+                     (dir / "bad"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("unknown network 'lenet'"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+}

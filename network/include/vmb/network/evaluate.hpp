@@ -17,9 +17,10 @@ namespace vmb::network {
 
 struct EvalConfig {
   std::string checkpoint;
-  std::string data;  // dataset folder
-  std::string out;   // output folder (created)
-  std::string name;  // label for the pictures, e.g. "SEG test"
+  std::string network;  // the architecture expected in the checkpoint; empty: any
+  std::string data;     // dataset folder
+  std::string out;      // output folder (created)
+  std::string name;     // label for the pictures, e.g. "SEG test"
   std::vector<std::int64_t> panels = {0, 1, 2};
   std::string device = "auto";
   std::string precision = "auto";  // fp32 | bf16 | fp16 | auto (see precision.hpp)

@@ -14,18 +14,13 @@
 
 #include <torch/torch.h>
 
-#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
-namespace vmb::network {
+#include "vmb/network/architecture.hpp"
 
-struct NetworkConfig {
-  int in_channels = 29;  // shots
-  int width = 64;        // filters of the first stage
-  int out_nz = 201;      // model rows
-  int out_nx = 301;      // model columns
-};
+namespace vmb::network {
 
 // Two (3x3 conv -> BatchNorm -> ReLU).
 class ConvBlockImpl : public torch::nn::Module {
@@ -68,28 +63,19 @@ class UpImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Up);
 
-class FcnvmbImpl : public torch::nn::Module {
+class FcnvmbImpl : public VelocityNetImpl {
  public:
-  explicit FcnvmbImpl(const NetworkConfig& config = {});
-  torch::Tensor forward(const torch::Tensor& x);
+  // width: filters of the first stage; 0 takes config.width (unet-wide gives its matched width).
+  explicit FcnvmbImpl(const NetworkConfig& config = {}, int width = 0);
   // The outputs of every stage, by name (down1 ... down4, centre, up4 ... up1, output).
-  std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x);
-  const NetworkConfig& config() const { return config_; }
+  std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x) override;
 
  private:
-  NetworkConfig config_;
   Down down1_{nullptr}, down2_{nullptr}, down3_{nullptr}, down4_{nullptr};
   ConvBlock centre_{nullptr};
   Up up4_{nullptr}, up3_{nullptr}, up2_{nullptr}, up1_{nullptr};
   torch::nn::Conv2d final_{nullptr};
 };
 TORCH_MODULE(Fcnvmb);
-
-// Trainable parameters.
-std::int64_t parameter_count(torch::nn::Module& module);
-
-// A table of the layers with their parameter counts and, for an input shape, each stage's output
-// shape; ends with the trainable parameter count.
-std::string summary(Fcnvmb& net, const std::vector<std::int64_t>& input_shape);
 
 }  // namespace vmb::network

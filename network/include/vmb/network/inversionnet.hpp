@@ -25,29 +25,22 @@
 #include <utility>
 #include <vector>
 
+#include "vmb/network/architecture.hpp"
+
 namespace vmb::network {
 
-struct InversionNetConfig {
-  int shots = 5;   // input channels
-  int nt = 1000;   // time samples of the input
-  int nrec = 70;   // receivers of the input
-  int nz = 70;     // model rows
-  int nx = 70;     // model columns
-  int width = 32;  // channels of the first block
-};
+// OpenFWI's geometry and width: 5 shots x 1000 samples x 70 receivers to 70 x 70, width 32.
+NetworkConfig openfwi_inversionnet();
 
-class InversionNetImpl : public torch::nn::Module {
+class InversionNetImpl : public VelocityNetImpl {
  public:
   // NetworkError for non-positive sizes.
-  explicit InversionNetImpl(const InversionNetConfig& config = {});
-  torch::Tensor forward(const torch::Tensor& x);
+  explicit InversionNetImpl(const NetworkConfig& config = openfwi_inversionnet());
   // Every block's output, by name (as OpenFWI names its layers: convblock1 ... convblock8,
   // deconv1_1 ... deconv5_2, crop, deconv6).
-  std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x);
-  const InversionNetConfig& config() const { return config_; }
+  std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x) override;
 
  private:
-  InversionNetConfig config_;
   std::vector<std::pair<std::string, torch::nn::Sequential>> encoder_, decoder_;
   torch::nn::Sequential output_{nullptr};
 };

@@ -13,6 +13,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <string>
 
 namespace vmb::network {
@@ -55,6 +56,14 @@ void to_channels_last(torch::nn::Module& module);
 // bench_train: 2.8 s per sample before, 1.8 s after). The process keeps its peak heap instead.
 // Nothing on other C libraries.
 void keep_freed_memory();
+
+// The process's peak resident memory, for telling what one piece of work needed (Linux; the C
+// library keeps freed memory, see above). reset_peak_memory() returns the free memory the C
+// library holds to the system and sets the peak to the resident size now (false where the system
+// cannot: then peak_memory_bytes() keeps counting from the start); peak_memory_bytes() is the peak
+// since, 0 where unknown.
+bool reset_peak_memory();
+std::int64_t peak_memory_bytes();
 
 // One paragraph on what LibTorch computes with here: its version, the BLAS library loaded (by
 // file and, for OpenBLAS, its build), oneDNN's version and instruction set, the CPU threads and

@@ -1,11 +1,12 @@
 #pragma once
-// Training and fine-tuning FCNVMB, checkpoints, and prediction with a trained network.
+// Training and fine-tuning a network (any of architectures()), checkpoints, and prediction with a
+// trained network.
 //
 // A run folder holds checkpoint.pt (written atomically every k epochs and at the end), loss.csv
 // (epoch, train and validation MSE on the normalised labels, seconds) and loss.png.
-// A checkpoint holds the weights, the Adam state, the epoch, the loss history, the network and
-// input shapes, the time selection, the normalisation and the mean training model (for the
-// baseline), so evaluation and prediction apply exactly what training did.
+// A checkpoint holds the weights, the Adam state, the epoch, the loss history, the architecture,
+// its width and input and output shapes, the time selection, the normalisation and the mean
+// training model (for the baseline), so evaluation and prediction apply exactly what training did.
 
 #include <torch/torch.h>
 
@@ -14,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "vmb/network/architecture.hpp"
 #include "vmb/network/data.hpp"
-#include "vmb/network/fcnvmb.hpp"
 #include "vmb/network/precision.hpp"
 
 namespace vmb::network {
@@ -40,6 +41,9 @@ struct TrainConfig {
   std::uint64_t seed = 1;
   std::string device = "auto";     // auto | cpu | cuda
   std::string precision = "auto";  // fp32 | bf16 | fp16 | auto (see precision.hpp)
+  // The architecture (architectures()); empty: fcnvmb for a new run, the checkpoint's for init
+  // and resume, where another name is an error.
+  std::string network;
   int width = 64;
   TimeSelection time;
   bool standardise_data = false;
@@ -56,7 +60,7 @@ struct EpochLoss {
 
 // Everything a trained network needs to be used again.
 struct Checkpoint {
-  Fcnvmb net{nullptr};
+  VelocityNet net{nullptr};
   std::vector<EpochLoss> history;
   int epoch = 0;
   TimeSelection time;
@@ -81,9 +85,11 @@ double learning_rate(const TrainConfig& config, int epoch);
 // leaving the last good checkpoint in place.
 std::vector<EpochLoss> train(const TrainConfig& config);
 
-// Loads a checkpoint, checking every field's type, shape and range; throws NetworkError if it
-// is missing, damaged or not a vmbkit checkpoint.
-Checkpoint load_checkpoint(const std::string& path);
+// Loads a checkpoint, rebuilding its architecture (fcnvmb in checkpoints that name none) and
+// checking every field's type, shape and range; throws NetworkError if it is missing, damaged or
+// not a vmbkit checkpoint, or if `network` names another architecture than it holds (empty:
+// any).
+Checkpoint load_checkpoint(const std::string& path, const std::string& network = "");
 
 // Throws NetworkError, naming `what` and both shapes, unless the dataset's gathers and models are
 // what the checkpoint's network takes and makes.
@@ -97,7 +103,7 @@ torch::Tensor predict(Checkpoint& checkpoint, const torch::Tensor& gathers,
 // The network's output, float32 [B, 1, nz, nx], for inputs [B, nshots, nt, nrec] moved to the
 // network's device (and to its memory format), computed in the given precision. Training,
 // validation, evaluation and prediction all go through it.
-torch::Tensor forward(Fcnvmb& net, const torch::Tensor& inputs, Precision precision);
+torch::Tensor forward(VelocityNet& net, const torch::Tensor& inputs, Precision precision);
 
 // The device for "auto", "cpu" or "cuda"; throws NetworkError for CUDA without a GPU.
 torch::Device choose_device(const std::string& name);
