@@ -188,10 +188,15 @@ const std::vector<Key>& keys() {
        R::kNonNegative,
        "model rows FWI keeps fixed (the water layer)",
        {"fwi.test_seg"}},
+      {"network.arch",
+       {text("fcnvmb"), text("fcnvmb"), text("fcnvmb"), text("fcnvmb")},
+       R::kAny,
+       "the network: fcnvmb, inversionnet, unetpp or unet-wide (vmb-train --network)",
+       kTraining},
       {"network.width",
        {4, 12, 16, 64},
        R::kPositive,
-       "channels of the U-Net's first level (paper: 64)",
+       "channels of the network's first level (paper: 64)",
        kTraining},
       {"network.precision",
        {text("auto"), text("auto"), text("auto"), text("auto")},
@@ -215,6 +220,12 @@ const std::vector<Key>& keys() {
        "training loss: MSE + ssim_weight x (1 - SSIM) of the scaled velocities (0: the paper's "
        "MSE)",
        kTraining},
+      {"compare.networks",
+       {text(""), text(""), text(""), text("")},
+       R::kAny,
+       "networks to train side by side with the same data, epochs and settings, comma-separated "
+       "(e.g. fcnvmb,inversionnet,unetpp,unet-wide); empty: no comparison",
+       {"compare"}},
   };
   return table;
 }

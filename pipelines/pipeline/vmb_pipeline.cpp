@@ -167,6 +167,21 @@ class Pipeline {
       }
     }
     fwi_bands();
+    auto networks = compared();
+    for (std::size_t k = 0; k < networks.size(); ++k)
+      if (std::find(networks.begin(), networks.begin() + k, networks[k]) != networks.begin() + k)
+        throw vmb::cli::UsageError("compare.networks names " + networks[k] + " twice");
+    networks.push_back(s_.text("network.arch"));
+    for (const auto& arch : networks) {
+      try {
+        vmb::network::make_network({arch, 1, 1, 1, 1, 1, 1});
+      } catch (const vmb::NetworkError& e) {
+        throw vmb::cli::UsageError(std::string("network.arch or compare.networks: ") + e.what());
+      }
+      if (arch == "inversionnet" && !s_.flag("network.scale_labels"))
+        throw vmb::cli::UsageError(
+            "inversionnet's output lies in (-1, 1): it needs network.scale_labels true");
+    }
     if (s_.integer("fwi.fix_top") >= s_.integer("grid.nz"))
       throw vmb::cli::UsageError("fwi.fix_top must be below grid.nz");
     try {
@@ -293,25 +308,137 @@ class Pipeline {
     if (progress) progress->finish();
   }
 
-  void train(const std::string& phase) {
+  // Where a network's training and evaluation live: the run folder for network.arch,
+  // compare/ARCH for the other networks of compare.networks.
+  fs::path home(const std::string& arch) const {
+    return arch == s_.text("network.arch") ? run_ : run_ / "compare" / arch;
+  }
+
+  // The networks of compare.networks, in order.
+  std::vector<std::string> compared() const {
+    return vmb::cli::comma_separated(s_.text("compare.networks"));
+  }
+
+  // Trains a phase of a network into home(arch)/train/PHASE, recording the peak resident memory
+  // of the training in its peak_memory_bytes.
+  void train(const std::string& phase, const std::string& arch) {
+    const fs::path root = home(arch);
     vmb::network::TrainConfig c;
     c.train_data = (run_ / "data" / phase).string();
-    c.run = (run_ / "train" / phase).string();
+    c.run = (root / "train" / phase).string();
     c.epochs = s_.integer(phase + ".epochs");
     c.batch_size = s_.integer(phase + ".batch_size");
     c.learning_rate = s_.number(phase + ".lr");
     c.lr_schedule = s_.text(phase + ".lr_schedule");
     c.ssim_weight = s_.number("network.ssim_weight");
     c.seed = std::uint64_t(s_.integer("run.seed"));
+    c.network = arch;
     c.width = s_.integer("network.width");
     c.precision = s_.text("network.precision");
     c.scale_labels = s_.flag("network.scale_labels");
     c.standardise_data = s_.flag("network.standardise_data");
     c.quiet = s_.quiet();
-    if (phase == "finetune") c.init = (run_ / "train/pretrain/checkpoint.pt").string();
+    if (phase == "finetune") c.init = (root / "train/pretrain/checkpoint.pt").string();
     // An interrupted training stage continues from its checkpoint.
     c.resume = fs::exists(fs::path(c.run) / "checkpoint.pt");
+    vmb::network::reset_peak_memory();
     vmb::network::train(c);
+    vmb::io::write_text_file((root / "train" / phase / "peak_memory_bytes").string(),
+                             std::to_string(vmb::network::peak_memory_bytes()) + "\n");
+  }
+
+  // The test sets this run evaluates, with the training phase whose network each takes.
+  std::vector<std::pair<std::string, std::string>> test_sets() const {
+    std::vector<std::pair<std::string, std::string>> sets = {{"test_simulated", "pretrain"},
+                                                             {"test_seg", "finetune"}};
+    if (fs::exists(run_ / "data/release_seg")) sets.emplace_back("release_seg", "finetune");
+    return sets;
+  }
+
+  // Every network of compare.networks trained as the main one is (the same data, epochs,
+  // schedule, loss, width setting and seed; pretraining, then fine-tuning) and evaluated on every
+  // test set; network.arch's results are the main stages'. A network whose training or evaluation
+  // finished before is not redone. Writes compare/summary.json (per network: parameters, seconds
+  // per epoch, peak memory, and each test set's mean metrics and data misfit) and the panels
+  // compare/SET_K.png (the truth and every network's prediction of test model K).
+  void compare() {
+    const auto names = compared();
+    if (names.empty()) return say("  compare.networks is empty: no comparison");
+    fs::create_directories(run_ / "compare");
+    for (const auto& arch : names) {
+      if (arch == s_.text("network.arch")) continue;
+      const fs::path root = home(arch);
+      for (const char* phase : {"pretrain", "finetune"})
+        if (!fs::exists(root / "train" / phase / "peak_memory_bytes")) {
+          say("  " + arch + ": " + phase);
+          train(phase, arch);
+        }
+      for (const auto& [set, phase] : test_sets())
+        if (!fs::exists(root / "eval" / set / "summary.tsv")) {
+          fs::remove_all(root / "eval" / set);
+          evaluate(set, arch + ", " + set, phase, arch);
+        }
+    }
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& arch : names) {
+      const fs::path root = home(arch);
+      nlohmann::json& n = j[arch];
+      for (const char* phase : {"pretrain", "finetune"}) {
+        auto c = vmb::network::load_checkpoint((root / "train" / phase / "checkpoint.pt").string(),
+                                               arch);
+        double seconds = 0.0;
+        for (const auto& e : c.history) seconds += e.seconds / double(c.history.size());
+        n[std::string(phase) + "_seconds_per_epoch"] = seconds;
+        n["parameters"] = vmb::network::parameter_count(*c.net);
+        n["width"] = arch == "unet-wide" ? vmb::network::matched_width(c.net->config())
+                                         : c.net->config().width;
+        std::ifstream memory(root / "train" / phase / "peak_memory_bytes");
+        double bytes = 0.0;
+        memory >> bytes;
+        n[std::string(phase) + "_peak_memory_mb"] = bytes / 1e6;
+      }
+      for (const auto& [set, phase] : test_sets()) {
+        const auto m = summary(set, root);
+        for (const char* who : {"network", "baseline"}) {
+          const auto& v = m.at(who);
+          n["sets"][set][who] = {
+              {"mae", v[2]},
+              {"rmse", v[3]},
+              {"ssim", v[4]},
+              {"data_misfit", std::isnan(v[6]) ? nlohmann::json() : nlohmann::json(v[6])}};
+        }
+      }
+    }
+    vmb::io::write_text_file((run_ / "compare/summary.json").string(), j.dump(2) + "\n");
+    for (const auto& [set, phase] : test_sets()) {
+      std::vector<vmb::io::H5File> files;
+      for (const auto& arch : names)
+        files.emplace_back((home(arch) / "eval" / set / "predictions.h5").string(),
+                           vmb::io::H5File::Mode::kRead);
+      const auto dims = files.front().dims("/prediction");
+      const int nz = int(dims[1]), nx = int(dims[2]);
+      const auto truths = files.front().read("/truth");
+      const auto [lo, hi] = std::minmax_element(truths.begin(), truths.end());
+      // The row of sample k in a file's evaluation order.
+      const auto row = [](const vmb::io::H5File& file, int k) {
+        const auto index = file.read_int64("/index");
+        return vmb::io::Extent(std::find(index.begin(), index.end(), std::int64_t(k)) -
+                               index.begin());
+      };
+      for (int k = 0; k < std::min<int>(3, int(dims[0])); ++k) {
+        std::vector<std::vector<float>> models = {
+            files.front().read_slab("/truth", row(files.front(), k))};
+        for (const auto& file : files)
+          models.push_back(file.read_slab("/prediction", row(file, k)));
+        std::vector<vmb::io::ModelPanel> panels = {{"truth", models[0].data()}};
+        for (std::size_t a = 0; a < names.size(); ++a)
+          panels.push_back({names[a], models[a + 1].data()});
+        vmb::io::write_png(
+            (run_ / "compare" / (set + "_" + std::to_string(k) + ".png")).string(),
+            vmb::io::models_picture(panels, nz, nx, s_.number("grid.dx"), *lo, *hi,
+                                    set + " model " + std::to_string(k) + ": every network"));
+      }
+    }
   }
 
   // fwi.bands as numbers; UsageError naming the key for anything else.
@@ -428,9 +555,10 @@ class Pipeline {
   // written to data_misfit.csv; returns the two means. Predictions are clipped to the test set's
   // velocity range first (a network's output may stray outside it, and the solver's time step is
   // set for it).
-  std::pair<double, double> data_misfit(const std::string& set, const std::string& checkpoint,
+  std::pair<double, double> data_misfit(const std::string& set, const fs::path& root,
+                                        const std::string& checkpoint,
                                         const vmb::network::EvalResult& r) {
-    const vmb::io::H5File predictions((run_ / "eval" / set / "predictions.h5").string(),
+    const vmb::io::H5File predictions((root / "eval" / set / "predictions.h5").string(),
                                       vmb::io::H5File::Mode::kRead);
     const auto index = predictions.read_int64("/index");
     const vmb::datagen::DatasetReader data((run_ / "data" / set).string());
@@ -461,31 +589,34 @@ class Pipeline {
       progress.update(long(i + 1));
     }
     progress.finish();
-    vmb::io::write_text_file((run_ / "eval" / set / "data_misfit.csv").string(), csv.str());
+    vmb::io::write_text_file((root / "eval" / set / "data_misfit.csv").string(), csv.str());
     const double n = std::max<double>(1.0, double(index.size()));
     return {network_sum / n, baseline_sum / n};
   }
 
   // As in the paper: the simulated test set is the pretrained network's, the SEG-style one the
   // fine-tuned network's; each baseline is the mean model of that network's training data.
-  void evaluate(const std::string& set, const std::string& label, const std::string& phase) {
+  void evaluate(const std::string& set, const std::string& label, const std::string& phase,
+                const std::string& arch) {
+    const fs::path root = home(arch);
     vmb::network::EvalConfig c;
-    c.checkpoint = (run_ / "train" / phase / "checkpoint.pt").string();
+    c.checkpoint = (root / "train" / phase / "checkpoint.pt").string();
+    c.network = arch;
     c.data = (run_ / "data" / set).string();
-    c.out = (run_ / "eval" / set).string();
+    c.out = (root / "eval" / set).string();
     c.name = label;
     c.panels.clear();
     for (int i = 0; i < std::min(3, samples(set)); ++i) c.panels.push_back(i);
     c.precision = s_.text("network.precision");
     c.quiet = s_.quiet();
     const auto r = vmb::network::evaluate(c);
-    const auto [network_misfit, baseline_misfit] = data_misfit(set, c.checkpoint, r);
+    const auto [network_misfit, baseline_misfit] = data_misfit(set, root, c.checkpoint, r);
     std::ostringstream t;
     for (const auto& [who, m, misfit] : {std::tuple{"network", r.network_mean, network_misfit},
                                          std::tuple{"baseline", r.baseline_mean, baseline_misfit}})
       t << who << '\t' << m.paper_psnr << '\t' << m.paper_ssim << '\t' << m.mae << '\t' << m.rmse
         << '\t' << m.ssim << '\t' << m.psnr << '\t' << misfit << '\n';
-    vmb::io::write_text_file((run_ / "eval" / set / "summary.tsv").string(), t.str());
+    vmb::io::write_text_file((root / "eval" / set / "summary.tsv").string(), t.str());
   }
 
   // The stages in order. Which settings shape each one comes from the settings table; its hash
@@ -522,32 +653,46 @@ class Pipeline {
          [this] {
            if (fs::exists(run_ / "models/release_seg.h5")) data("release_seg");
          }},
-        {"train.pretrain", {"data.pretrain"}, {"train/pretrain"}, [this] { train("pretrain"); }},
+        {"train.pretrain",
+         {"data.pretrain"},
+         {"train/pretrain"},
+         [this] { train("pretrain", s_.text("network.arch")); }},
         {"train.finetune",
          {"train.pretrain", "data.finetune"},
          {"train/finetune"},
-         [this] { train("finetune"); }},
+         [this] { train("finetune", s_.text("network.arch")); }},
         {"eval.test_simulated",
          {"train.pretrain", "data.test_simulated"},
          {"eval/test_simulated"},
-         [this] { evaluate("test_simulated", "simulated test, pretrained network", "pretrain"); }},
+         [this] {
+           evaluate("test_simulated", "simulated test, pretrained network", "pretrain",
+                    s_.text("network.arch"));
+         }},
         {"eval.test_seg",
          {"train.finetune", "data.test_seg"},
          {"eval/test_seg"},
-         [this] { evaluate("test_seg", "SEG-style test, fine-tuned network", "finetune"); }},
+         [this] {
+           evaluate("test_seg", "SEG-style test, fine-tuned network", "finetune",
+                    s_.text("network.arch"));
+         }},
         {"eval.release_seg",
          {"train.finetune", "data.release_seg"},
          {"eval/release_seg"},
          [this] {
            if (fs::exists(run_ / "data/release_seg"))
-             evaluate("release_seg", "released SEG/EAGE slices, fine-tuned network", "finetune");
+             evaluate("release_seg", "released SEG/EAGE slices, fine-tuned network", "finetune",
+                      s_.text("network.arch"));
          }},
         {"fwi.test_seg",
          {"models.test_seg", "eval.test_seg"},
          {"fwi"},
          [this] { fwi_comparison(); }},
+        {"compare",
+         {"eval.test_simulated", "eval.test_seg", "eval.release_seg"},
+         {"compare"},
+         [this] { compare(); }},
         {"report",
-         {"eval.test_simulated", "eval.test_seg", "eval.release_seg", "fwi.test_seg"},
+         {"eval.test_simulated", "eval.test_seg", "eval.release_seg", "fwi.test_seg", "compare"},
          {"report.html", "report.json"},
          [this] { report(); }}};
     std::map<std::string, std::string> texts, hashes;
@@ -675,9 +820,10 @@ class Pipeline {
   }
 
   // Mean metrics of an evaluation: rows network and baseline of its summary.tsv.
-  std::map<std::string, std::vector<double>> summary(const std::string& set) const {
+  std::map<std::string, std::vector<double>> summary(const std::string& set,
+                                                     const fs::path& root) const {
     std::map<std::string, std::vector<double>> out;
-    const fs::path path = run_ / "eval" / set / "summary.tsv";
+    const fs::path path = root / "eval" / set / "summary.tsv";
     std::ifstream in(path);
     std::string who;
     for (std::string line; std::getline(in, line);) {
@@ -732,7 +878,7 @@ class Pipeline {
                     "The release's ten SEG/EAGE slices, resampled to this grid (fine-tuned "
                     "network)"}}) {
       if (!fs::exists(run_ / "eval" / set / "summary.tsv")) continue;
-      const auto m = summary(set);
+      const auto m = summary(set, run_);
       h << "<h2>" << label << "</h2>\n<table><tr><th></th>";
       for (const char* t : titles) h << "<th>" << t << "</th>";
       h << "</tr>\n";
@@ -760,6 +906,7 @@ class Pipeline {
         h << "<p><img src=\"eval/" << set << "/" << html(panel) << "\"></p>\n";
     }
     fwi_report(h, j);
+    compare_report(h, j);
     h << "<h2>Loss curves</h2>\n<p><img src=\"train/pretrain/loss.png\"> <img "
          "src=\"train/finetune/loss.png\"></p>\n"
       << "<h2>Time per stage</h2>\n<table><tr><th>stage</th><th>seconds</th></tr>\n";
@@ -811,6 +958,62 @@ class Pipeline {
       if (e.path().extension() == ".png") panels.push_back(e.path().filename().string());
     std::sort(panels.begin(), panels.end());
     for (const auto& panel : panels) h << "<p><img src=\"fwi/" << html(panel) << "\"></p>\n";
+  }
+
+  // The comparison's section of the report, when compare.networks named any network.
+  void compare_report(std::ostringstream& h, nlohmann::json& j) const {
+    if (!fs::exists(run_ / "compare/summary.json")) return;
+    std::ifstream in(run_ / "compare/summary.json");
+    const nlohmann::json summary = nlohmann::json::parse(in);
+    j["compare"] = summary;
+    const auto names = compared();
+    const auto sets = test_sets();
+    static const std::map<std::string, std::string> labels = {
+        {"test_simulated", "simulated test"},
+        {"test_seg", "SEG-style test"},
+        {"release_seg", "released SEG/EAGE slices"}};
+    h << "<h2>Networks side by side</h2>\n<p>Each network trained with the same data, epochs ("
+      << s_.integer("pretrain.epochs") << " pretraining, " << s_.integer("finetune.epochs")
+      << " fine-tuning), schedule, loss and seed; width setting " << s_.integer("network.width")
+      << ". Seconds per epoch and peak resident memory of the training process on this "
+         "machine; MAE in m/s, data misfit the relative L2 difference of the gathers simulated "
+         "from the prediction.</p>\n<table><tr><th rowspan=\"2\">network</th><th "
+         "rowspan=\"2\">parameters</th><th rowspan=\"2\">s / epoch (pretrain, fine-tune)</th><th "
+         "rowspan=\"2\">peak memory (MB)</th>";
+    for (const auto& [set, phase] : sets) h << "<th colspan=\"3\">" << labels.at(set) << "</th>";
+    h << "</tr>\n<tr>";
+    for (std::size_t k = 0; k < sets.size(); ++k) h << "<th>MAE</th><th>SSIM</th><th>misfit</th>";
+    h << "</tr>\n";
+    const auto cells = [&](const nlohmann::json& m) {
+      char text[128], misfit[32] = "-";
+      if (!m.at("data_misfit").is_null())
+        std::snprintf(misfit, sizeof misfit, "%.4f", m.at("data_misfit").get<double>());
+      std::snprintf(text, sizeof text, "<td>%.1f</td><td>%.4f</td><td>%s</td>",
+                    m.at("mae").get<double>(), m.at("ssim").get<double>(), misfit);
+      return std::string(text);
+    };
+    for (const auto& arch : names) {
+      const auto& n = summary.at(arch);
+      char text[200];
+      std::snprintf(text, sizeof text, "<td>%lld</td><td>%.1f, %.1f</td><td>%.0f</td>",
+                    static_cast<long long>(n.at("parameters").get<std::int64_t>()),
+                    n.at("pretrain_seconds_per_epoch").get<double>(),
+                    n.at("finetune_seconds_per_epoch").get<double>(),
+                    std::max(n.at("pretrain_peak_memory_mb").get<double>(),
+                             n.at("finetune_peak_memory_mb").get<double>()));
+      h << "<tr><th>" << html(arch) << " (width " << n.at("width").get<int>() << ")</th>" << text;
+      for (const auto& [set, phase] : sets) h << cells(n.at("sets").at(set).at("network"));
+      h << "</tr>\n";
+    }
+    h << "<tr><th>mean training model</th><td>0</td><td>-</td><td>-</td>";
+    for (const auto& [set, phase] : sets)
+      h << cells(summary.at(names.front()).at("sets").at(set).at("baseline"));
+    h << "</tr>\n</table>\n";
+    std::vector<std::string> panels;
+    for (const auto& e : fs::directory_iterator(run_ / "compare"))
+      if (e.path().extension() == ".png") panels.push_back(e.path().filename().string());
+    std::sort(panels.begin(), panels.end());
+    for (const auto& panel : panels) h << "<p><img src=\"compare/" << html(panel) << "\"></p>\n";
   }
 
   // Text as HTML: the characters markup gives a meaning escaped.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "run.hpp"
@@ -67,7 +68,7 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
   for (std::size_t at = 0; (at = r.output.find("done before, skipped", at)) != std::string::npos;
        ++at)
     ++skipped;
-  EXPECT_EQ(skipped, 17) << r.output;
+  EXPECT_EQ(skipped, 18) << r.output;
 
   // A fine-tuning key changes: that stage and the ones after it run, the ones before do not.
   const std::string pretrained = read(dir / "run/train/pretrain/checkpoint.pt");
@@ -137,7 +138,7 @@ TEST(Pipeline, BadConfigurationGetsOneLine) {
     EXPECT_NE(r.output.find(what), std::string::npos) << command << "\n" << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
   };
-  expect_error(pipeline(dir / "run", " --grid.nzz 3"), "valid keys: data.fcnvmb");
+  expect_error(pipeline(dir / "run", " --grid.nzz 3"), "valid keys: compare.networks, data.fcnvmb");
   std::ofstream(dir / "bad.ini") << "[grid]\nnz = 24\nspacing = 3\n";
   expect_error(pipeline(dir / "run", " --config " + (dir / "bad.ini")), "grid.spacing");
   expect_error(pipeline(dir / "run", " --grid.nz many"), "grid.nz must be a whole number");
@@ -149,6 +150,13 @@ TEST(Pipeline, BadConfigurationGetsOneLine) {
   EXPECT_NE(r.output.find("to run: about"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "run"));
   expect_error(pipeline(dir / "run", " --fcnvmb-data " + (dir / "missing")), "does not exist");
+  expect_error(pipeline(dir / "run", " --network.arch lenet"), "unknown network 'lenet'");
+  expect_error(pipeline(dir / "run", " --compare.networks unetpp,fcnvmb,unetpp"),
+               "compare.networks names unetpp twice");
+  expect_error(
+      pipeline(dir / "run", " --compare.networks inversionnet --network.scale_labels false"),
+      "it needs network.scale_labels true");
+  EXPECT_FALSE(fs::exists(dir / "run"));
 }
 
 TEST(Pipeline, PaperPresetWithTheReleasePlans) {
@@ -305,10 +313,49 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
 
 // The README's key table is the settings table itself, and every stage a key names exists (the
 // pipeline refuses to start otherwise, which the dry runs of every preset show).
+// compare.networks trains each network as the main one is and sets them side by side: the main
+// network's results are reused, the others trained into compare/NAME; summary.json holds each
+// one's parameters, seconds per epoch, peak memory and every test set's metrics; the report shows
+// the table and the panels.
+TEST(Pipeline, NetworksSideBySide) {
+  vmb::test::TempDir dir;
+  auto r = vmb::test::run(pipeline(dir / "run",
+                                   " --test.release_seg none --network.arch unetpp "
+                                   "--compare.networks fcnvmb,unetpp,inversionnet"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "run/compare/fcnvmb/train/finetune/checkpoint.pt"));
+  EXPECT_TRUE(fs::exists(dir / "run/compare/inversionnet/eval/test_seg/predictions.h5"));
+  EXPECT_FALSE(fs::exists(dir / "run/compare/unetpp"));  // the main network's stages made it
+  std::ifstream in(dir / "run/compare/summary.json");
+  const auto summary = nlohmann::json::parse(in);
+  ASSERT_EQ(summary.size(), 3u);
+  std::set<std::int64_t> parameters;
+  for (const char* arch : {"fcnvmb", "unetpp", "inversionnet"}) {
+    SCOPED_TRACE(arch);
+    const auto& n = summary.at(arch);
+    parameters.insert(n.at("parameters").get<std::int64_t>());
+    EXPECT_GT(n.at("pretrain_seconds_per_epoch").get<double>(), 0.0);
+    EXPECT_GT(n.at("pretrain_peak_memory_mb").get<double>(), 1.0);
+    for (const char* set : {"test_simulated", "test_seg"}) {
+      EXPECT_GT(n["sets"][set]["network"]["mae"].get<double>(), 0.0);
+      EXPECT_LE(std::abs(n["sets"][set]["network"]["ssim"].get<double>()), 1.0);
+      EXPECT_GT(n["sets"][set]["network"]["data_misfit"].get<double>(), 0.0);
+    }
+  }
+  EXPECT_EQ(parameters.size(), 3u);
+  const auto report = nlohmann::json::parse(read(dir / "run/report.json"));
+  EXPECT_EQ(summary["unetpp"]["sets"]["test_seg"]["network"]["mae"].get<double>(),
+            report["metrics"]["test_seg"]["network"]["mae"].get<double>());
+  const std::string html = read(dir / "run/report.html");
+  EXPECT_NE(html.find("Networks side by side"), std::string::npos);
+  EXPECT_NE(html.find("compare/test_seg_0.png"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "run/compare/test_simulated_2.png"));
+}
+
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
-  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 45) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 47) << table.output;
   const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";
