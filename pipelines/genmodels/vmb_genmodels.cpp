@@ -4,6 +4,7 @@
 //   vmb-genmodels --generator fcnvmb-salt --count 1600 --seed 1 --out models.h5
 //   vmb-genmodels --import-fcnvmb ../shared/data/fcnvmb-release --subset seg --out seg.h5
 //   vmb-genmodels --import a.mat b.mat c.h5 --out set.h5
+//   vmb-genmodels --stats set.h5             (shape statistics: salt peaks, outline, roughness)
 
 #include <algorithm>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include "options.hpp"
 #include "vmb/datagen/generators.hpp"
 #include "vmb/datagen/model_set.hpp"
+#include "vmb/datagen/morphology.hpp"
 #include "vmb/io/atomic_file.hpp"
 #include "vmb/io/progress.hpp"
 
@@ -63,18 +65,30 @@ class GenModels {
     for (const auto& name : all_parameters())
       params.add_options()(dashed(name).c_str(), po::value<double>(), "");
     po::options_description output("Output");
-    output.add_options()("out", po::value<std::string>()->required(), "model set file (HDF5)")(
+    output.add_options()("out", po::value<std::string>(), "model set file (HDF5)")(
         "quiet", po::bool_switch(), "no progress on stderr");
+    po::options_description stats("Shape statistics (datagen/morphology.hpp)");
+    stats.add_options()("stats", po::value<std::string>(),
+                        "print the shape statistics of a model set file and exit")(
+        "salt-velocity", vmb::cli::positive<double>("salt-velocity")->default_value(4400.0),
+        "m/s: salt is every cell at or above it");
     po::options_description all;
-    all.add(source).add(params).add(output);
+    all.add(source).add(params).add(output).add(stats);
     return all;
   }
 
-  explicit GenModels(const po::variables_map& vm) : vm_(vm), out_(vm["out"].as<std::string>()) {}
+  explicit GenModels(const po::variables_map& vm)
+      : vm_(vm), out_(vmb::cli::optional<std::string>(vm, "out").value_or("")) {}
 
   void run() {
     const int sources =
         int(vm_.count("generator")) + int(vm_.count("import-fcnvmb")) + int(vm_.count("import"));
+    if (vm_.count("stats")) {
+      if (sources != 0 || vm_.count("out"))
+        throw vmb::cli::UsageError("--stats reads a model set: give it alone");
+      return statistics();
+    }
+    if (out_.empty()) throw vmb::cli::UsageError("--out is required");
     if (sources != 1)
       throw vmb::cli::UsageError("give exactly one of --generator, --import-fcnvmb, --import");
     vmb::cli::check_output_files(vm_, {"out"}, {"import"});
@@ -121,6 +135,21 @@ class GenModels {
     progress.finish();
   }
 
+  void statistics() const {
+    const vmb::datagen::ModelSetReader set(vm_["stats"].as<std::string>());
+    vmb::datagen::MorphologyOptions options;
+    options.salt_velocity = vm_["salt-velocity"].as<double>();
+    std::vector<vmb::datagen::Morphology> models;
+    vmb::io::Progress progress("vmb-genmodels: models measured", long(set.info().count),
+                               vm_["quiet"].as<bool>());
+    for (std::int64_t i = 0; i < set.info().count; ++i) {
+      models.push_back(vmb::datagen::morphology(set.model(i), options));
+      progress.update(long(i + 1));
+    }
+    progress.finish();
+    std::printf("%s", vmb::datagen::to_text(vmb::datagen::summarise(models)).c_str());
+  }
+
   const po::variables_map& vm_;
   std::string out_;
 };
@@ -128,5 +157,6 @@ class GenModels {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return vmb::cli::run_tool<GenModels>(argc, argv, "vmb-genmodels", "[options] --out models.h5");
+  return vmb::cli::run_tool<GenModels>(argc, argv, "vmb-genmodels",
+                                       "[options] --out models.h5 | --stats models.h5");
 }

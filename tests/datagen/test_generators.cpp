@@ -8,6 +8,7 @@
 
 #include "vmb/datagen/error.hpp"
 #include "vmb/datagen/generators.hpp"
+#include "vmb/datagen/morphology.hpp"
 
 namespace {
 
@@ -68,19 +69,7 @@ TEST(Generators, FcnvmbSaltMatchesTheRelease) {
     fraction_sum += f;
     fraction_min = std::min(fraction_min, f);
     fraction_max = std::max(fraction_max, f);
-    // Largest interface relief: the spread of each layer boundary's depth across the columns.
-    double relief = 0.0;
-    for (auto it = sediments.begin(); std::next(it) != sediments.end(); ++it) {
-      int shallowest = m.nz, deepest = -1;
-      for (int ix = 0; ix < m.nx; ++ix)
-        for (int iz = 1; iz < m.nz; ++iz)
-          if (m.at(iz, ix) == *std::next(it) && m.at(iz - 1, ix) == *it) {
-            shallowest = std::min(shallowest, iz);
-            deepest = std::max(deepest, iz);
-          }
-      if (deepest >= 0) relief = std::max(relief, double(deepest - shallowest));
-    }
-    reliefs.push_back(relief);
+    reliefs.push_back(vmb::datagen::morphology(m).largest_relief);
   }
   std::sort(reliefs.begin(), reliefs.end());
   const double mean = fraction_sum / (samples - without_salt);

@@ -119,3 +119,27 @@ TEST(GenmodelsTool, ImportsNumpyStacksWholeOrOneSample) {
   EXPECT_FLOAT_EQ(vmb::datagen::ModelSetReader(dir / "one.h5").model(0).velocity[0],
                   model.velocity[0] + 100.0f);
 }
+
+// --stats prints the shape statistics of a model set; it takes no source or output, and a file
+// that is not a model set gets one line.
+TEST(GenmodelsTool, StatsOfAModelSet) {
+  vmb::test::TempDir dir;
+  auto r = vmb::test::run(kGenmodels + " --generator fcnvmb-salt --count 12 --seed 31 --quiet " +
+                          "--out " + (dir / "set.h5"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = vmb::test::run(kGenmodels + " --stats " + (dir / "set.h5") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* row : {"12 models, ", "salt_fraction", "salt_top_peaks", "salt_shape",
+                          "interface_roughness", "largest_relief"})
+    EXPECT_NE(r.output.find(row), std::string::npos) << row << "\n" << r.output;
+  r = vmb::test::run(kGenmodels + " --stats " + (dir / "set.h5") + " --generator flat");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--stats reads a model set: give it alone"), std::string::npos)
+      << r.output;
+  r = vmb::test::run(kGenmodels + " --stats " + (dir / "missing.h5"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  r = vmb::test::run(kGenmodels + " --generator flat --count 2");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--out is required"), std::string::npos) << r.output;
+}

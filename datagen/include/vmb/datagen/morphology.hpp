@@ -1,0 +1,69 @@
+#pragma once
+// Shape statistics of velocity models, for telling whether generated models look like real ones
+// (vmb-genmodels --stats). Sizes are in cells; a model is [nz][nx], row 0 at the surface.
+//
+// Salt is every cell at or above salt_velocity. Per model:
+//   salt_fraction      salt cells / all cells
+//   salt_top_peaks     peaks of the top of salt: in each run of columns holding salt, the height
+//                      of the first salt cell (nz minus its row) smoothed by a centred running
+//                      mean of 9 columns (shorter at the run's ends), and its local maxima that
+//                      stand at least 3 cells above the lowest point between them and the next
+//                      higher one on each side (a run's end counts as a drop of any size)
+//   salt_shape         salt perimeter / sqrt(salt area): the length of the salt's outline traced
+//                      by marching squares on the salt indicator (the model surrounded by
+//                      non-salt) over the square root of the salt cell count: 3.76 for a disc
+//                      (2 sqrt(pi) = 3.54 by 6 % of staircase), more for elongated or ragged
+//                      bodies
+//   interface_roughness  the first interface (in each column the first row whose velocity
+//                      differs from the surface cell's by more than 1 m/s, columns where it is
+//                      salt left out): the RMS of its depth minus its centred 31-column running
+//                      mean, over the columns with a whole window; NaN under 31 such columns
+//   largest_relief     the largest spread (deepest minus shallowest row) across the columns of a
+//                      layer boundary: the cells where the velocity steps down a column from one
+//                      sediment (non-salt) velocity to the next higher one the model holds
+// Salt statistics are NaN for a model without salt; summaries count models with salt only, as the
+// release's statistics are quoted.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vmb/modeling/model.hpp"
+
+namespace vmb::datagen {
+
+struct MorphologyOptions {
+  double salt_velocity = 4400.0;  // m/s: salt is at or above it (4500 in FCNVMB's, 4482 in SEG)
+  int smoothing = 9;              // columns of the salt top's running mean
+  double peak_height = 3.0;       // cells a peak must stand above its surroundings
+  int roughness_window = 31;      // columns of the first interface's running mean
+};
+
+struct Morphology {
+  double salt_fraction = 0.0;
+  double salt_top_peaks = 0.0;
+  double salt_shape = 0.0;
+  double interface_roughness = 0.0;
+  double largest_relief = 0.0;
+};
+
+Morphology morphology(const VelocityModel& model, const MorphologyOptions& options = {});
+
+// One statistic over a set of models: median and 90th percentile (nearest rank) of the models
+// where it is defined, and how many those are.
+struct Spread {
+  double median = 0.0, p90 = 0.0;
+  std::int64_t count = 0;
+};
+
+struct MorphologySummary {
+  std::int64_t models = 0, with_salt = 0;
+  Spread salt_fraction, salt_top_peaks, salt_shape, interface_roughness, largest_relief;
+};
+
+MorphologySummary summarise(const std::vector<Morphology>& models);
+
+// The summary as a text table: statistic, median, 90th percentile, models counted.
+std::string to_text(const MorphologySummary& summary);
+
+}  // namespace vmb::datagen
