@@ -27,6 +27,11 @@ struct ParameterPolynomial {
 };
 
 ParameterPolynomial parameter_polynomial(const std::string& arch, int shots) {
+  // The networks built for counting draw their initial weights from LibTorch's generator: its
+  // state is put back, so that building unet-wide draws the same weights as building FCNVMB of
+  // its width would.
+  auto generator = at::detail::getDefaultCPUGenerator();
+  const torch::Tensor state = generator.get_state();
   std::int64_t p[4] = {};
   for (int w = 1; w <= 3; ++w) {
     NetworkConfig c;
@@ -36,6 +41,7 @@ ParameterPolynomial parameter_polynomial(const std::string& arch, int shots) {
     auto net = make_network(c);
     p[w] = parameter_count(*net);
   }
+  generator.set_state(state);
   const std::int64_t a2 = p[3] - 2 * p[2] + p[1];  // 2 A
   return {a2, 2 * (p[2] - p[1]) - 3 * a2, 2 * (3 * p[1] - 3 * p[2] + p[3])};
 }

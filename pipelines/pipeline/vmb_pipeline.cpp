@@ -995,7 +995,7 @@ class Pipeline {
     for (const auto& arch : names) {
       const auto& n = summary.at(arch);
       char text[200];
-      std::snprintf(text, sizeof text, "<td>%lld</td><td>%.1f, %.1f</td><td>%.0f</td>",
+      std::snprintf(text, sizeof text, "<td>%lld</td><td>%.3g, %.3g</td><td>%.0f</td>",
                     static_cast<long long>(n.at("parameters").get<std::int64_t>()),
                     n.at("pretrain_seconds_per_epoch").get<double>(),
                     n.at("finetune_seconds_per_epoch").get<double>(),
