@@ -70,7 +70,7 @@ class GenModels {
     po::options_description stats("Shape statistics (datagen/morphology.hpp)");
     stats.add_options()("stats", po::value<std::string>(),
                         "print the shape statistics of a model set file and exit")(
-        "salt-velocity", vmb::cli::positive<double>("salt-velocity")->default_value(4400.0),
+        "salt-min", vmb::cli::positive<double>("salt-min")->default_value(4400.0),
         "m/s: salt is every cell at or above it");
     po::options_description all;
     all.add(source).add(params).add(output).add(stats);
@@ -138,7 +138,7 @@ class GenModels {
   void statistics() const {
     const vmb::datagen::ModelSetReader set(vm_["stats"].as<std::string>());
     vmb::datagen::MorphologyOptions options;
-    options.salt_velocity = vm_["salt-velocity"].as<double>();
+    options.salt_velocity = vm_["salt-min"].as<double>();
     std::vector<vmb::datagen::Morphology> models;
     vmb::io::Progress progress("vmb-genmodels: models measured", long(set.info().count),
                                vm_["quiet"].as<bool>());

@@ -142,4 +142,7 @@ TEST(GenmodelsTool, StatsOfAModelSet) {
   r = vmb::test::run(kGenmodels + " --generator flat --count 2");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--out is required"), std::string::npos) << r.output;
+  // The statistics' salt threshold is no generator parameter: generators without salt still run.
+  r = vmb::test::run(kGenmodels + " --generator flat --count 2 --quiet --out " + (dir / "f.h5"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
 }
