@@ -870,7 +870,8 @@ class Pipeline {
       << html(s_.preset()) << " preset</h1>\n<p>vmbkit " << vmb::io::version()
       << ". Pretrained on generated (or released) salt models and evaluated on held-out ones; "
          "fine-tuned on SEG-style slices and evaluated on held-out ones; each against the baseline "
-         "that predicts the mean model of the network's training data.</p>\n";
+         "that predicts the mean model of the network's training data. Network: "
+      << html(s_.text("network.arch")) << ", width " << s_.integer("network.width") << ".</p>\n";
     for (const auto& [set, label] :
          {std::pair{"test_simulated", "Simulated test set (pretrained network)"},
           std::pair{"test_seg", "SEG-style test set (fine-tuned network)"},

@@ -348,6 +348,7 @@ TEST(Pipeline, NetworksSideBySide) {
             report["metrics"]["test_seg"]["network"]["mae"].get<double>());
   const std::string html = read(dir / "run/report.html");
   EXPECT_NE(html.find("Networks side by side"), std::string::npos);
+  EXPECT_NE(html.find("Network: unetpp, width 4."), std::string::npos);
   EXPECT_NE(html.find("compare/test_seg_0.png"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir / "run/compare/test_simulated_2.png"));
 }
