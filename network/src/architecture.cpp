@@ -16,6 +16,14 @@ const std::vector<std::string>& architectures() {
   return names;
 }
 
+void check_architecture(const std::string& name) {
+  if (std::find(architectures().begin(), architectures().end(), name) != architectures().end())
+    return;
+  std::string known;
+  for (const auto& a : architectures()) known += (known.empty() ? "" : ", ") + a;
+  throw NetworkError("unknown network '" + name + "' (" + known + ")");
+}
+
 namespace {
 
 // The trainable parameter count of an architecture as a function of its width w: every weight
@@ -58,6 +66,7 @@ int matched_width(const NetworkConfig& config) {
 }
 
 VelocityNet make_network(const NetworkConfig& config) {
+  check_architecture(config.arch);
   if (config.shots < 1 || config.nt < 1 || config.nrec < 1 || config.nz < 1 || config.nx < 1 ||
       config.width < 1)
     throw NetworkError("network sizes must be positive");
@@ -66,11 +75,7 @@ VelocityNet make_network(const NetworkConfig& config) {
   if (config.arch == "fcnvmb") return held(std::make_shared<FcnvmbImpl>(config));
   if (config.arch == "inversionnet") return held(std::make_shared<InversionNetImpl>(config));
   if (config.arch == "unetpp") return held(std::make_shared<UnetPlusPlusImpl>(config));
-  if (config.arch == "unet-wide")
-    return held(std::make_shared<FcnvmbImpl>(config, matched_width(config)));
-  std::string known;
-  for (const auto& name : architectures()) known += (known.empty() ? "" : ", ") + name;
-  throw NetworkError("unknown network '" + config.arch + "' (" + known + ")");
+  return held(std::make_shared<FcnvmbImpl>(config, matched_width(config)));  // unet-wide
 }
 
 std::int64_t parameter_count(torch::nn::Module& module) {

@@ -2,7 +2,6 @@
 
 #include <omp.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -228,9 +227,11 @@ Checkpoint load_checkpoint(const std::string& path, const std::string& network) 
                              int(n[2]),
                              int(n[3]),
                              int(n[1])};
-  if (std::find(architectures().begin(), architectures().end(), config.arch) ==
-      architectures().end())
-    throw bad("it holds an unknown network '" + config.arch + "'");
+  try {
+    check_architecture(config.arch);
+  } catch (const NetworkError& e) {
+    throw bad(std::string("it holds an ") + e.what());
+  }
   if (!network.empty() && network != config.arch)
     throw NetworkError("checkpoint '" + path + "' holds a " + config.arch + " network, not the " +
                        network + " asked for");
@@ -349,8 +350,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   if (config.run.empty()) throw NetworkError("no run folder given");
   if (config.lr_step < 0) throw NetworkError("the learning-rate step must not be negative");
   learning_rate(config, 0);  // the schedule's name and gamma, before any work
-  if (!config.network.empty())
-    make_network({config.network, 1, 1, 1, 1, 1, 1});  // the architecture's name, likewise
+  if (!config.network.empty()) check_architecture(config.network);  // likewise
   const torch::Device device = choose_device(config.device);
   const Precision precision = choose_precision(config.precision, device);
   // Subnormal floats in the backward pass slow CPU kernels many times over; flush them.

@@ -174,7 +174,7 @@ class Pipeline {
     networks.push_back(s_.text("network.arch"));
     for (const auto& arch : networks) {
       try {
-        vmb::network::make_network({arch, 1, 1, 1, 1, 1, 1});
+        vmb::network::check_architecture(arch);
       } catch (const vmb::NetworkError& e) {
         throw vmb::cli::UsageError(std::string("network.arch or compare.networks: ") + e.what());
       }
@@ -389,9 +389,11 @@ class Pipeline {
         double seconds = 0.0;
         for (const auto& e : c.history) seconds += e.seconds / double(c.history.size());
         n[std::string(phase) + "_seconds_per_epoch"] = seconds;
-        n["parameters"] = vmb::network::parameter_count(*c.net);
-        n["width"] = arch == "unet-wide" ? vmb::network::matched_width(c.net->config())
-                                         : c.net->config().width;
+        if (std::string(phase) == "finetune") {  // the same network as pretraining's
+          n["parameters"] = vmb::network::parameter_count(*c.net);
+          n["width"] = arch == "unet-wide" ? vmb::network::matched_width(c.net->config())
+                                           : c.net->config().width;
+        }
         std::ifstream memory(root / "train" / phase / "peak_memory_bytes");
         double bytes = 0.0;
         memory >> bytes;
@@ -899,12 +901,7 @@ class Pipeline {
         h << "</tr>\n";
       }
       h << "</table>\n";
-      std::vector<std::string> panels;
-      for (const auto& e : fs::directory_iterator(run_ / "eval" / set))
-        if (e.path().extension() == ".png") panels.push_back(e.path().filename().string());
-      std::sort(panels.begin(), panels.end());
-      for (const auto& panel : panels)
-        h << "<p><img src=\"eval/" << set << "/" << html(panel) << "\"></p>\n";
+      pictures(h, fs::path("eval") / set);
     }
     fwi_report(h, j);
     compare_report(h, j);
@@ -954,11 +951,7 @@ class Pipeline {
       h << "<tr><th>" << names.at(method) << "</th>" << cells << "</tr>\n";
     }
     h << "</table>\n";
-    std::vector<std::string> panels;
-    for (const auto& e : fs::directory_iterator(run_ / "fwi"))
-      if (e.path().extension() == ".png") panels.push_back(e.path().filename().string());
-    std::sort(panels.begin(), panels.end());
-    for (const auto& panel : panels) h << "<p><img src=\"fwi/" << html(panel) << "\"></p>\n";
+    pictures(h, "fwi");
   }
 
   // The comparison's section of the report, when compare.networks named any network.
@@ -1010,11 +1003,17 @@ class Pipeline {
     for (const auto& [set, phase] : sets)
       h << cells(summary.at(names.front()).at("sets").at(set).at("baseline"));
     h << "</tr>\n</table>\n";
-    std::vector<std::string> panels;
-    for (const auto& e : fs::directory_iterator(run_ / "compare"))
-      if (e.path().extension() == ".png") panels.push_back(e.path().filename().string());
-    std::sort(panels.begin(), panels.end());
-    for (const auto& panel : panels) h << "<p><img src=\"compare/" << html(panel) << "\"></p>\n";
+    pictures(h, "compare");
+  }
+
+  // Every picture (.png) in a folder of the run, in name order, as report paragraphs.
+  void pictures(std::ostringstream& h, const fs::path& folder) const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(run_ / folder))
+      if (e.path().extension() == ".png") names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names)
+      h << "<p><img src=\"" << html((folder / name).generic_string()) << "\"></p>\n";
   }
 
   // Text as HTML: the characters markup gives a meaning escaped.

@@ -37,6 +37,9 @@ struct NetworkConfig {
 // The architectures' names, in the order above.
 const std::vector<std::string>& architectures();
 
+// NetworkError naming the known architectures unless `name` is one.
+void check_architecture(const std::string& name);
+
 // What every architecture is: a module from gathers to a velocity model.
 class VelocityNetImpl : public torch::nn::Module {
  public:
