@@ -5,6 +5,7 @@
 #include <functional>
 #include <sstream>
 
+#include "running_mean.hpp"
 #include "vmb/datagen/error.hpp"
 #include "vmb/datagen/rng.hpp"
 
@@ -108,19 +109,34 @@ Fault random_fault(Rng& rng, int nz, int nx, double offset_lo, double offset_hi)
           rng.chance(0.5) ? 1 : -1};
 }
 
-// A salt body as an inside test that grows with a scale factor s.
-using Body = std::function<bool(double ix, double iz, double s)>;
+// A salt body, convex along each column: the rows [top, bottom] (fractional) it covers in a
+// column at scale s, empty when top > bottom. It grows with s.
+struct Span {
+  double top, bottom;
+};
+using Body = std::function<Span(double ix, double s)>;
 
 // Fills the body with salt_velocity at the scale whose covered fraction comes closest to `target`
 // (bisection; the fraction grows with the scale), preferring a scale whose fraction lies in
-// [salt_fraction_min, salt_fraction_max]. Returns the fraction covered.
-double place_salt(VelocityModel& m, const Body& body, double target, const Params& p) {
+// [salt_fraction_min, salt_fraction_max]; rows above first_row[ix] stay sediment. Returns the
+// fraction covered.
+double place_salt(VelocityModel& m, const Body& body, const std::vector<double>& first_row,
+                  double target, const Params& p) {
   const double lowest = p.at("salt_fraction_min"), highest = p.at("salt_fraction_max");
   const auto salt_velocity = static_cast<float>(p.at("salt_velocity"));
+  // The rows a column holds at scale s: [first, last], empty when first > last.
+  auto rows = [&](int ix, double s) {
+    const Span span = body(ix, s);
+    const int first = int(std::ceil(std::max({span.top, first_row[ix], 0.0})));
+    const int last = int(std::floor(std::min(span.bottom, m.nz - 1.0)));
+    return std::pair{first, last};
+  };
   auto fraction = [&](double s) {
     long inside = 0;
-    for (int iz = 0; iz < m.nz; ++iz)
-      for (int ix = 0; ix < m.nx; ++ix) inside += body(ix, iz, s);
+    for (int ix = 0; ix < m.nx; ++ix) {
+      const auto [first, last] = rows(ix, s);
+      inside += std::max(0, last - first + 1);
+    }
     return double(inside) / (double(m.nz) * m.nx);
   };
   double lo = 0.0, hi = 4.0;
@@ -134,54 +150,115 @@ double place_salt(VelocityModel& m, const Body& body, double target, const Param
   const double s = fits(f_lo) && (lo_closer || !fits(f_hi)) ? lo
                    : fits(f_hi)                             ? hi
                                                             : (lo_closer ? lo : hi);
-  long inside = 0;
-  for (int iz = 0; iz < m.nz; ++iz)
-    for (int ix = 0; ix < m.nx; ++ix)
-      if (body(ix, iz, s)) {
-        m.at(iz, ix) = salt_velocity;
-        ++inside;
-      }
-  return double(inside) / (double(m.nz) * m.nx);
+  for (int ix = 0; ix < m.nx; ++ix) {
+    const auto [first, last] = rows(ix, s);
+    for (int iz = first; iz <= last; ++iz) m.at(iz, ix) = salt_velocity;
+  }
+  return fraction(s);
 }
 
-// A dome rising from the bottom (top at nz - s h (1 - u^2)^q) or a lens (an ellipse with a wavy
-// rim), centred at a random column.
-Body random_salt_body(Rng& rng, int nz, int nx, double lens_probability) {
-  const double xc = rng.uniform(0.2, 0.8) * nx;
-  if (rng.chance(lens_probability)) {
-    const double zc = rng.uniform(0.45, 0.8) * nz, a = rng.uniform(0.1, 0.25) * nx,
-                 b = rng.uniform(0.05, 0.12) * nz;
-    const double wobble = rng.uniform(0.0, 0.15), phase = rng.uniform(0.0, 2 * M_PI);
-    return [=](double ix, double iz, double s) {
-      const double u = (ix - xc) / (s * a), v = (iz - zc) / (s * b);
-      const double rim = 1.0 + wobble * std::sin(3.0 * std::atan2(v, u) + phase);
-      return u * u + v * v <= rim * rim;
-    };
+// A lobe of a salt body: a bump of `height` at `centre` falling to nothing `left` and `right`
+// columns away, with profile (1 - |u|^sharpness)^bluntness (u = offset / half-width): sharpness 1
+// and bluntness above 1 give a spike with concave flanks, sharpness 2 and bluntness below 1 a
+// rounded shoulder with steep flanks. Scale s multiplies the height by s, the half-widths by
+// sqrt(s), so the lobe only grows with s.
+struct Lobe {
+  double centre, left, right, height, sharpness, bluntness;
+
+  double at(double x, double s) const {
+    const double u = std::abs(x - centre) / ((x < centre ? left : right) * std::sqrt(s));
+    return u < 1.0 ? s * height * std::pow(1.0 - std::pow(u, sharpness), bluntness) : 0.0;
   }
-  const double h = rng.uniform(0.3, 0.7) * nz, w = rng.uniform(0.12, 0.3) * nx;
-  const double q = rng.uniform(0.5, 1.5), lean = rng.uniform(-0.3, 0.3);
-  return [=](double ix, double iz, double s) {
-    const double height = (nz - iz) / (s * h);  // 0 at the bottom, 1 at the apex
-    const double u = (ix - xc - lean * (nz - iz)) / (s * w);
-    return std::abs(u) < 1.0 && height <= std::pow(1.0 - u * u, q);
+};
+
+double highest(const std::vector<Lobe>& lobes, double x, double s) {
+  double h = 0.0;
+  for (const Lobe& l : lobes) h = std::max(h, l.at(x, s));
+  return h;
+}
+
+// The number of lobes: `usual`, one fewer or one more with probability `spread` (at least 1).
+int lobe_count(Rng& rng, const Params& p) {
+  const int usual = int(p.at("salt_lobes"));
+  if (!rng.chance(p.at("salt_lobes_spread"))) return usual;
+  return std::max(1, usual + (rng.chance(0.5) ? 1 : -1));
+}
+
+// n lobes around column xc, `spacing` columns apart on average: one tall and narrow (half-widths
+// up to `narrow` columns), the others lower and broader (up to `broad`), in random order.
+std::vector<Lobe> random_lobes(Rng& rng, int n, double xc, double spacing, double height,
+                               double narrow, double broad) {
+  std::vector<Lobe> lobes;
+  double x = xc - 0.5 * (n - 1) * spacing;
+  const int tallest = rng.integer(0, n - 1);
+  for (int k = 0; k < n; ++k) {
+    const double width = k == tallest ? narrow : broad;
+    lobes.push_back({x, width * rng.uniform(0.5, 1.0), width * rng.uniform(0.5, 1.0),
+                     height * (k == tallest ? 1.0 : rng.uniform(0.3, 0.75)), rng.uniform(1.0, 2.0),
+                     rng.uniform(0.5, 1.8)});
+    x += spacing * rng.uniform(0.7, 1.3);
+  }
+  return lobes;
+}
+
+// A diapir rising from the bottom of the model: the union of lobes whose heights are measured up
+// from the bottom row, so that its top carries one summit per lobe.
+Body random_dome(Rng& rng, int nz, int nx, int lobes) {
+  const double xc = rng.uniform(0.25, 0.75) * nx, spacing = rng.uniform(0.1, 0.22) * nx;
+  const auto shape = random_lobes(rng, lobes, xc, spacing, rng.uniform(0.3, 0.6) * nz,
+                                  rng.uniform(0.06, 0.14) * nx, rng.uniform(0.15, 0.35) * nx);
+  return [=](double ix, double s) { return Span{nz - highest(shape, ix, s), nz - 1.0}; };
+}
+
+// A sill: a thin lens along a gently tilted axis with pointed ends, its top raised into lobes and
+// its base bulging less.
+Body random_sill(Rng& rng, int nz, int nx, int lobes) {
+  const double xc = rng.uniform(0.3, 0.7) * nx, half_length = rng.uniform(0.25, 0.4) * nx;
+  const double zc = rng.uniform(0.4, 0.75) * nz, slope = rng.uniform(-0.08, 0.08);
+  const double thickness = rng.uniform(0.03, 0.06) * nz, base = rng.uniform(0.4, 0.9);
+  const double taper = rng.uniform(1.0, 1.6);
+  const auto top = random_lobes(rng, lobes, xc, 0.8 * half_length / std::max(1, lobes - 1), 1.0,
+                                0.35 * half_length, 0.7 * half_length);
+  return [=](double ix, double s) {
+    const double u = (ix - xc) / (half_length * std::pow(s, 0.25));
+    if (std::abs(u) >= 1.0) return Span{1.0, 0.0};
+    const double envelope = s * thickness * std::pow(1.0 - u * u, taper);
+    const double axis = zc + slope * (ix - xc);
+    return Span{axis - envelope * (0.5 + 0.7 * highest(top, ix, 1.0)), axis + base * envelope};
   };
 }
 
-// An irregular blob (a circle with random harmonics on its rim) centred at (xc, zc).
-Body random_blob(Rng& rng, int nz, int nx) {
-  const double xc = rng.uniform(0.2, 0.8) * nx, zc = rng.uniform(0.35, 0.85) * nz;
-  const double a = rng.uniform(0.08, 0.2) * nx, b = rng.uniform(0.08, 0.25) * nz;
-  double amp[4], phase[4];
-  for (int m = 0; m < 4; ++m) {
-    amp[m] = rng.uniform(0.0, 0.25) / (m + 1);
-    phase[m] = rng.uniform(0.0, 2 * M_PI);
-  }
-  return [=](double ix, double iz, double s) {
-    const double u = (ix - xc) / (s * a), v = (iz - zc) / (s * b);
-    const double angle = std::atan2(v, u);
-    double rim = 1.0;
-    for (int m = 0; m < 4; ++m) rim += amp[m] * std::cos((m + 2) * angle + phase[m]);
-    return u * u + v * v <= rim * rim;
+// Small-scale rugosity of an interface: white noise smoothed twice by a running mean of
+// `length` columns, scaled to an RMS of `rms` cells.
+std::vector<double> rugosity(Rng& rng, int nx, double length, double rms) {
+  std::vector<double> r(nx);
+  for (double& v : r) v = rng.normal();
+  const int window = 2 * std::max(0, int(std::lround(0.5 * length))) + 1;
+  r = running_mean(running_mean(r, window), window);
+  double mean = 0.0, square = 0.0;
+  for (double v : r) mean += v / nx;
+  for (double v : r) square += (v - mean) * (v - mean) / nx;
+  const double scale = square > 0 ? rms / std::sqrt(square) : 0.0;
+  for (double& v : r) v = (v - mean) * scale;
+  return r;
+}
+
+// A salt massif as in the SEG/EAGE slices: a body on a nearly flat base whose top rises into
+// lobes, with blunt ends and a ragged rim (rugosity of `rim` cells RMS on its top and base).
+Body random_massif(Rng& rng, int nz, int nx, int lobes, double rim) {
+  const double xc = rng.uniform(0.3, 0.7) * nx, half_length = rng.uniform(0.15, 0.25) * nx;
+  const double zb = rng.uniform(0.4, 0.7) * nz, thickness = rng.uniform(0.12, 0.22) * nz;
+  const double sag = rng.uniform(0.0, 0.3), taper = rng.uniform(0.3, 0.8);
+  const auto top =
+      random_lobes(rng, lobes, xc, 0.7 * half_length, 1.0, 0.5 * half_length, 0.8 * half_length);
+  const auto top_rim = rugosity(rng, nx, 5.0, rim), base_rim = rugosity(rng, nx, 5.0, rim);
+  return [=](double ix, double s) {
+    const double u = (ix - xc) / (half_length * std::sqrt(s));
+    if (std::abs(u) >= 1.0) return Span{1.0, 0.0};
+    const double envelope = s * thickness * std::pow(1.0 - u * u, taper);
+    const int column = int(ix);
+    return Span{zb - envelope * (0.6 + 0.6 * highest(top, ix, 1.0)) + top_rim[column],
+                zb + sag * envelope + base_rim[column]};
   };
 }
 
@@ -193,7 +270,8 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
   const std::vector<double> base = split_depths(rng, n, 0.0, c.nz);
   // Largest relief of the model: around the median, never beyond the maximum.
   const double relief =
-      std::clamp(p.at("relief_median") * std::exp(0.55 * rng.normal()), 1.0, p.at("relief_max"));
+      std::clamp(p.at("relief_median") * std::exp(0.6 * rng.normal()), 0.0, p.at("relief_max"));
+  const double roughness = p.at("roughness") * std::exp(0.2 * rng.normal());
   const auto fold = smooth_curve(rng, c.nx, 2, 0.6 * c.nx);
   std::vector<double> amplitude(n, 0.0);
   std::vector<std::vector<double>> curves(n);
@@ -204,24 +282,34 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
     for (int ix = 0; ix < c.nx; ++ix) curves[k][ix] = 0.7 * fold[ix] + 0.3 * own[ix];
     const double peak = *std::max_element(curves[k].begin(), curves[k].end()) -
                         *std::min_element(curves[k].begin(), curves[k].end());
-    for (double& v : curves[k]) v /= peak > 0 ? peak : 1.0;
-    // The first interface is flat: the top layer is laterally constant.
-    amplitude[k] = k == 0 ? 0.0 : relief * (k == steepest ? 1.0 : rng.uniform(0.3, 1.0));
+    // Every interface carries the rugosity; the first is otherwise flat, as in the release.
+    const auto rough = rugosity(rng, c.nx, p.at("roughness_length"), roughness);
+    const double bent = k == 0 ? 0.0 : relief * (k == steepest ? 1.0 : rng.uniform(0.3, 1.0));
+    for (int ix = 0; ix < c.nx; ++ix)
+      curves[k][ix] = bent * curves[k][ix] / (peak > 0 ? peak : 1.0) + rough[ix];
+    amplitude[k] = 1.0;
   }
   Layers strata{bend(base, amplitude, curves, c.nx), {}};
+  // The top row is the first layer everywhere.
+  if (n > 0)
+    for (double& d : strata.depth[0]) d = std::max(d, 1.0);
   for (double v : sorted_uniform(rng, layers, p.at("vmin"), p.at("vmax")))
     strata.velocity.push_back(static_cast<float>(v));
   for (int iz = 0; iz < c.nz; ++iz)
     for (int ix = 0; ix < c.nx; ++ix) m.at(iz, ix) = strata.at(ix, iz);
   if (rng.chance(p.at("salt_probability"))) {
-    const double u = rng.uniform();
-    const double target =
-        p.at("salt_fraction_min") + (p.at("salt_fraction_max") - p.at("salt_fraction_min")) * u * u;
-    // Salt stays below the first interface: the top layer is laterally constant.
-    const Body body = random_salt_body(rng, c.nz, c.nx, 0.3);
-    const double top = base.empty() ? 0.0 : base[0] + 1.0;
-    place_salt(
-        m, [&](double ix, double iz, double s) { return iz > top && body(ix, iz, s); }, target, p);
+    const bool sill = rng.chance(p.at("sill_probability"));
+    const double median = p.at(sill ? "sill_fraction_median" : "dome_fraction_median");
+    const double target = std::clamp(median * (1.0 + 0.33 * rng.normal()),
+                                     p.at("salt_fraction_min"), p.at("salt_fraction_max"));
+    const int lobes = lobe_count(rng, p);
+    const Body body =
+        sill ? random_sill(rng, c.nz, c.nx, lobes) : random_dome(rng, c.nz, c.nx, lobes);
+    // Salt stays two rows below the first interface.
+    std::vector<double> first_row(c.nx, 0.0);
+    if (n > 0)
+      for (int ix = 0; ix < c.nx; ++ix) first_row[ix] = strata.depth[0][ix] + 2.0;
+    place_salt(m, body, first_row, target, p);
   }
   return m;
 }
@@ -230,6 +318,10 @@ VelocityModel seg_like(const GeneratorConfig& c, Rng& rng) {
   const Params& p = c.parameters;
   VelocityModel m(c.nz, c.nx, c.spacing, c.spacing);
   const int water = rng.integer(int(p.at("water_min")), int(p.at("water_max")));
+  // The sea floor: `water` cells deep with a little rugosity, never less than one cell (rows
+  // above floor[ix] are water; the half cell keeps a smooth floor at `water` rows).
+  auto floor = rugosity(rng, c.nx, p.at("roughness_length"), p.at("water_roughness"));
+  for (double& d : floor) d = std::max(0.5, water - 0.5 + d);
   const int layers = rng.integer(int(p.at("layers_min")), int(p.at("layers_max")));
   // Strata extend below the model so that faults and folds bring deeper ones in.
   const double bottom = c.nz * 1.3;
@@ -258,16 +350,17 @@ VelocityModel seg_like(const GeneratorConfig& c, Rng& rng) {
     for (int ix = 0; ix < c.nx; ++ix) {
       double z = iz;
       for (const Fault& f : faults) z = f.unfaulted(ix, z);
-      m.at(iz, ix) = iz < water ? static_cast<float>(p.at("water_velocity"))
-                                : strata.at(ix, std::max(z, double(water)));
+      m.at(iz, ix) = iz < floor[ix] ? static_cast<float>(p.at("water_velocity"))
+                                    : strata.at(ix, std::max(z, double(water)));
     }
   if (rng.chance(p.at("salt_probability"))) {
     const double target = rng.uniform(p.at("salt_fraction_min"), p.at("salt_fraction_max"));
-    const Body body = random_blob(rng, c.nz, c.nx);
-    // Salt stays below the water.
-    place_salt(
-        m, [&](double ix, double iz, double s) { return iz >= water + 2 && body(ix, iz, s); },
-        target, p);
+    const Body body =
+        random_massif(rng, c.nz, c.nx, lobe_count(rng, p), p.at("salt_rim_roughness"));
+    // Salt stays two rows below the sea floor.
+    std::vector<double> first_row(c.nx);
+    for (int ix = 0; ix < c.nx; ++ix) first_row[ix] = floor[ix] + 2.0;
+    place_salt(m, body, first_row, target, p);
   }
   return m;
 }
@@ -329,18 +422,39 @@ std::map<std::string, double> default_parameters(const std::string& name) {
             {"layers_max", 10},
             {"vmin", 2000},
             {"vmax", 4000},
-            {"relief_median", 14},
-            {"relief_max", 51},
+            {"relief_median", 8},
+            {"relief_max", 40},
+            {"roughness", 0.6},
+            {"roughness_length", 5},
             {"salt_velocity", 4500},
-            {"salt_probability", 0.97},
+            {"salt_probability", 1.0},
+            {"sill_probability", 0.5},
+            {"dome_fraction_median", 0.155},
+            {"sill_fraction_median", 0.07},
             {"salt_fraction_min", 0.028},
-            {"salt_fraction_max", 0.34}};
+            {"salt_fraction_max", 0.34},
+            {"salt_lobes", 2},
+            {"salt_lobes_spread", 0.15}};
   if (name == "seg-like")
-    return {{"water_velocity", 1500},    {"water_min", 2},           {"water_max", 4},
-            {"sediment_vmin", 1700},     {"sediment_vmax", 4000},    {"layers_min", 15},
-            {"layers_max", 30},          {"fold_relief_max", 30},    {"faults_max", 3},
-            {"fault_throw_max", 15},     {"salt_velocity", 4482},    {"salt_probability", 0.9},
-            {"salt_fraction_min", 0.02}, {"salt_fraction_max", 0.25}};
+    return {{"water_velocity", 1500},
+            {"water_min", 2},
+            {"water_max", 4},
+            {"sediment_vmin", 1700},
+            {"sediment_vmax", 4000},
+            {"layers_min", 15},
+            {"layers_max", 30},
+            {"fold_relief_max", 30},
+            {"faults_max", 3},
+            {"fault_throw_max", 15},
+            {"salt_velocity", 4482},
+            {"salt_probability", 0.9},
+            {"salt_fraction_min", 0.03},
+            {"salt_fraction_max", 0.125},
+            {"salt_lobes", 1},
+            {"salt_lobes_spread", 0.6},
+            {"salt_rim_roughness", 0.7},
+            {"water_roughness", 0.25},
+            {"roughness_length", 5}};
   if (is_openfwi(name))
     return {{"vmin", 1500},
             {"vmax", 4500},

@@ -7,23 +7,12 @@
 #include <map>
 #include <sstream>
 
+#include "running_mean.hpp"
+
 namespace vmb::datagen {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Centred running mean of `window` values (shorter where the ends cut it).
-std::vector<double> running_mean(const std::vector<double>& v, int window) {
-  const int n = int(v.size()), half = window / 2;
-  std::vector<double> out(n);
-  for (int i = 0; i < n; ++i) {
-    const int lo = std::max(0, i - half), hi = std::min(n - 1, i + half);
-    double sum = 0.0;
-    for (int k = lo; k <= hi; ++k) sum += v[k];
-    out[i] = sum / (hi - lo + 1);
-  }
-  return out;
-}
 
 // Peaks of a height profile that stand at least `height` above the lowest point between them and
 // the next higher point on each side; beyond the profile's ends the ground falls away.

@@ -20,6 +20,7 @@
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/datagen/morphology.hpp"
 #include "vmb/io/atomic_file.hpp"
+#include "vmb/io/picture.hpp"
 #include "vmb/io/progress.hpp"
 
 namespace {
@@ -71,7 +72,9 @@ class GenModels {
     stats.add_options()("stats", po::value<std::string>(),
                         "print the shape statistics of a model set file and exit")(
         "salt-min", vmb::cli::positive<double>("salt-min")->default_value(4400.0),
-        "m/s: salt is every cell at or above it");
+        "m/s: salt is every cell at or above it")(
+        "picture", po::value<std::string>(),
+        "with --stats: also draw the set's first four models side by side (PNG)");
     po::options_description all;
     all.add(source).add(params).add(output).add(stats);
     return all;
@@ -86,8 +89,10 @@ class GenModels {
     if (vm_.count("stats")) {
       if (sources != 0 || vm_.count("out"))
         throw vmb::cli::UsageError("--stats reads a model set: give it alone");
+      if (vm_.count("picture")) vmb::cli::check_output_files(vm_, {"picture"}, {"stats"});
       return statistics();
     }
+    if (vm_.count("picture")) throw vmb::cli::UsageError("--picture draws a set given by --stats");
     if (out_.empty()) throw vmb::cli::UsageError("--out is required");
     if (sources != 1)
       throw vmb::cli::UsageError("give exactly one of --generator, --import-fcnvmb, --import");
@@ -148,6 +153,30 @@ class GenModels {
     }
     progress.finish();
     std::printf("%s", vmb::datagen::to_text(vmb::datagen::summarise(models)).c_str());
+    if (vm_.count("picture")) picture(set);
+  }
+
+  // The first four models on one velocity scale, labelled by index.
+  void picture(const vmb::datagen::ModelSetReader& set) const {
+    const auto& info = set.info();
+    std::vector<vmb::VelocityModel> shown;
+    for (std::int64_t i = 0; i < std::min<std::int64_t>(4, info.count); ++i)
+      shown.push_back(set.model(i));
+    if (shown.empty()) throw vmb::cli::UsageError("the set holds no models to draw");
+    float vmin = shown[0].velocity[0], vmax = vmin;
+    std::vector<vmb::io::ModelPanel> panels;
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      const auto [lo, hi] = std::minmax_element(shown[i].velocity.begin(), shown[i].velocity.end());
+      vmin = std::min(vmin, *lo);
+      vmax = std::max(vmax, *hi);
+      panels.push_back({"model " + std::to_string(i), shown[i].velocity.data()});
+    }
+    const std::string title = info.generator == "import"
+                                  ? info.parameters
+                                  : info.generator + ", seed " + std::to_string(info.seed);
+    vmb::io::write_png(
+        vm_["picture"].as<std::string>(),
+        vmb::io::models_picture(panels, info.nz, info.nx, info.dx, vmin, vmax, title));
   }
 
   const po::variables_map& vm_;

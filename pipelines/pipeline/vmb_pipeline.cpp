@@ -130,6 +130,8 @@ class Pipeline {
   }
 
   bool released() const { return !s_.text("data.fcnvmb").empty(); }
+  // Whether the release supplies the training sets too, not only the test sets.
+  bool release_trains() const { return released() && s_.text("data.fcnvmb_use") == "all"; }
 
   // The release folder of the SEG/EAGE slices test set; empty: no such set. With data.fcnvmb
   // the SEG-style test set is those slices already, on the same grid, so auto adds none.
@@ -148,11 +150,12 @@ class Pipeline {
     if (released() && !std::filesystem::is_directory(s_.text("data.fcnvmb")))
       throw vmb::cli::UsageError("FCNVMB release folder '" + s_.text("data.fcnvmb") +
                                  "' does not exist");
+    const std::string& use = s_.text("data.fcnvmb_use");
+    if (use != "all" && use != "test")
+      throw vmb::cli::UsageError("data.fcnvmb_use is '" + use + "': all or test");
     if (released()) {
-      if (s_.integer("grid.nz") != 201 || s_.integer("grid.nx") != 301)
-        throw vmb::cli::UsageError("--fcnvmb-data needs the 201 x 301 grid of the release");
       try {
-        release_files("train", "pretrain.models");
+        if (release_trains()) release_files("train", "pretrain.models");
         release_files("test", "test.simulated");
         release_files("seg", "test.seg");
       } catch (const vmb::DatagenError& e) {
@@ -216,8 +219,8 @@ class Pipeline {
     g.nx = s_.integer("grid.nx");
     g.spacing = s_.number("grid.dx");
     if (name == "fcnvmb-salt") {
-      g.parameters = {{"relief_median", s_.number("pretrain.relief_median")},
-                      {"relief_max", s_.number("pretrain.relief_max")}};
+      for (const char* p : {"relief_median", "relief_max", "roughness"})
+        g.parameters[p] = s_.number(std::string("pretrain.") + p);
     } else {
       for (const char* p : {"water_min", "water_max", "layers_min", "layers_max"})
         g.parameters[p] = s_.integer(std::string("finetune.") + p);
@@ -254,11 +257,13 @@ class Pipeline {
               int seed_offset, const char* release_subset) {
     fs::create_directories(run_ / "models");
     const std::string path = (run_ / "models" / (set + ".h5")).string();
-    if (released() && release_subset) {
+    const bool test_set = set.rfind("test", 0) == 0;
+    if (released() && release_subset && (test_set || release_trains())) {
       vmb::io::ModelFileOptions files;
-      files.dx = s_.number("grid.dx");
+      files.dx = 10.0;  // the release's grid
       vmb::datagen::import_model_set(path, release_files(release_subset, count_key), files,
-                                     std::string("fcnvmb-release:") + release_subset);
+                                     std::string("fcnvmb-release:") + release_subset, {},
+                                     preset_grid());
       return;
     }
     vmb::datagen::generate_model_set(path, generator(name),
@@ -272,11 +277,15 @@ class Pipeline {
     fs::create_directories(run_ / "models");
     vmb::io::ModelFileOptions files;
     files.dx = 10.0;  // the release's grid
-    const vmb::datagen::ModelGrid grid{s_.integer("grid.nz"), s_.integer("grid.nx"),
-                                       s_.number("grid.dx"), s_.number("grid.dx")};
     vmb::datagen::import_model_set((run_ / "models/release_seg.h5").string(),
                                    vmb::datagen::fcnvmb_release_files(release_seg(), "seg"), files,
-                                   "fcnvmb-release:seg resampled", {}, grid);
+                                   "fcnvmb-release:seg resampled", {}, preset_grid());
+  }
+
+  // The preset's grid, which released models are resampled to (a no-op on the release's grid).
+  vmb::datagen::ModelGrid preset_grid() const {
+    return {s_.integer("grid.nz"), s_.integer("grid.nx"), s_.number("grid.dx"),
+            s_.number("grid.dx")};
   }
 
   vmb::datagen::DatasetConfig survey() const {

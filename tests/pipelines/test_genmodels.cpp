@@ -132,6 +132,20 @@ TEST(GenmodelsTool, StatsOfAModelSet) {
   for (const char* row : {"12 models, ", "salt_fraction", "salt_top_peaks", "salt_shape",
                           "interface_roughness", "largest_relief"})
     EXPECT_NE(r.output.find(row), std::string::npos) << row << "\n" << r.output;
+  // --picture draws the first four models: a PNG, and a picture is drawn only of a set.
+  r = vmb::test::run(kGenmodels + " --stats " + (dir / "set.h5") + " --quiet --picture " +
+                     (dir / "set.png"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream png(dir / "set.png", std::ios::binary);
+  std::string signature(8, '\0');
+  png.read(signature.data(), 8);
+  EXPECT_EQ(signature, "\x89PNG\r\n\x1a\n");
+  EXPECT_GT(fs::file_size(dir / "set.png"), 20000u);
+  r = vmb::test::run(kGenmodels + " --generator flat --count 2 --out " + (dir / "g.h5") +
+                     " --picture " + (dir / "g.png"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--picture draws a set given by --stats"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "g.h5"));
   r = vmb::test::run(kGenmodels + " --stats " + (dir / "set.h5") + " --generator flat");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--stats reads a model set: give it alone"), std::string::npos)

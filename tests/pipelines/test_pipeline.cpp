@@ -176,8 +176,9 @@ TEST(Pipeline, PaperPresetWithTheReleasePlans) {
 
 // The medium preset on the release: its pretraining set is the release's first pretrain.models
 // training models in order, its SEG-style test set the release's slices (so no third set); a count
-// beyond the release and a grid other than the release's are refused before any stage. Run here
-// with the survey, the counts and the network shrunk to seconds.
+// beyond the release is refused before any stage. With data.fcnvmb_use test on a coarser grid the
+// training sets are generated and the test sets are the release's, resampled (the transfer
+// check). Run here with the survey, the counts and the network shrunk to seconds.
 TEST(Pipeline, MediumPresetTakesTheReleasesFirstModels) {
   const std::string release = std::string(VMB_SHARED_DATA) + "/fcnvmb-release";
   if (!fs::exists(release)) GTEST_SKIP() << "no FCNVMB release at " << release;
@@ -219,7 +220,26 @@ TEST(Pipeline, MediumPresetTakesTheReleasesFirstModels) {
   };
   refused(" --pretrain.models 1601", "pretrain.models is 1601 but the FCNVMB release's train set");
   refused(" --test.seg 11", "test.seg is 11 but the FCNVMB release's seg set has 10 models");
-  refused(" --grid.nz 200", "needs the 201 x 301 grid");
+  refused(" --data.fcnvmb_use train", "data.fcnvmb_use is 'train': all or test");
+
+  r = vmb::test::run(medium + " --run.folder " + (dir / "transfer") +
+                     " --data.fcnvmb_use test --grid.nz 51 --grid.nx 77 --grid.dx 40"
+                     " --pretrain.models 3 --finetune.models 2 --test.simulated 2 --test.seg 2"
+                     " --survey.nshots 2 --survey.nt 1100 --survey.dt 0.004 --survey.f0 4"
+                     " --network.width 2 --pretrain.epochs 1 --finetune.epochs 1"
+                     " --pretrain.batch_size 2 --finetune.batch_size 2 --fwi.models 0");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(vmb::datagen::ModelSetReader(dir / "transfer/models/pretrain.h5").info().generator,
+            "fcnvmb-salt");
+  vmb::datagen::ModelSetReader test(dir / "transfer/models/test_simulated.h5");
+  ASSERT_EQ(test.info().count, 2);
+  for (int i = 0; i < 2; ++i) {
+    const auto file =
+        release + "/test_data/SimulateData/vmodel_test/vmodel" + std::to_string(1601 + i) + ".mat";
+    EXPECT_EQ(test.model(i).velocity,
+              vmb::resample(vmb::io::read_model(file, options), 51, 77, 40.0, 40.0).velocity);
+  }
+  EXPECT_TRUE(fs::exists(dir / "transfer/eval/test_simulated/metrics.json"));
 }
 
 TEST(Pipeline, PresetInTheIniFileIsUsed) {
@@ -356,7 +376,7 @@ TEST(Pipeline, NetworksSideBySide) {
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
-  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 47) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 49) << table.output;
   const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";

@@ -2,14 +2,26 @@
 // Random geologic velocity models. Each generator is a pure function of (parameters, seed,
 // sample index): the same triple gives the same model, byte for byte.
 //
-//   fcnvmb-salt   layered models with salt, like the 1600 training models released with FCNVMB:
-//                 5 to 10 layers, 2000 to 4000 m/s increasing with depth, a flat first interface,
-//                 gently undulating deeper ones (largest relief per model drawn around a median of
-//                 14 cells, at most 51), salt at 4500 m/s as a dome rising from the bottom or a
-//                 lens, covering 2.8 % to 34 % of the model; 3 % of models without salt.
-//   seg-like      SEG/EAGE-style salt slices: 1500 m/s water 2 to 4 cells thick, finely layered
-//                 sediments whose velocity grows with depth, folded and cut by faults, irregular
-//                 salt bodies at 4482 m/s.
+//   fcnvmb-salt   layered models with salt, like the 1600 training models released with FCNVMB
+//                 (their shape statistics, datagen/morphology.hpp, within 15 %): 5 to 10 layers,
+//                 2000 to 4000 m/s increasing with depth. Interfaces fold with a relief drawn
+//                 around relief_median (at most relief_max; the first interface does not fold)
+//                 and all carry small-scale rugosity: smoothed noise over roughness_length
+//                 columns whose RMS is drawn around `roughness` (lognormal, 20 %). Salt at
+//                 salt_velocity lies two rows or more below the first interface: with
+//                 probability sill_probability a sill (a thin lens with pointed ends along a
+//                 gently tilted axis, its top raised into lobes), otherwise a diapir rising from
+//                 the bottom (the union of lobes, one tall and narrow, the others lower and
+//                 broader). Each body has salt_lobes lobes (one fewer or one more with
+//                 probability salt_lobes_spread), hence as many summits, and covers a fraction
+//                 drawn around dome_fraction_median or sill_fraction_median (normal, 33 %),
+//                 within [salt_fraction_min, salt_fraction_max].
+//   seg-like      SEG/EAGE-style salt slices (their salt and sea-floor statistics within 15 %):
+//                 1500 m/s water 2 to 4 cells thick over a sea floor with water_roughness cells
+//                 of rugosity, finely layered sediments whose velocity grows with depth, folded
+//                 and cut by faults, and a salt massif at 4482 m/s: a nearly flat base, a top
+//                 rising into salt_lobes lobes (as above), blunt ends and a ragged rim of
+//                 salt_rim_roughness cells.
 //   flat, curved, flat-fault, curved-fault
 //                 OpenFWI-style families (default 70 x 70 at 10 m, 1500 to 4500 m/s): flat layers,
 //                 sine-bent layers, and each with one fault.
