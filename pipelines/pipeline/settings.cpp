@@ -60,6 +60,12 @@ const std::vector<Key>& keys() {
        "sets data.fcnvmb supplies: all, or test (the test sets only: networks trained on "
        "generated models and tested on released ones, the transfer check)",
        kModelStages},
+      {"data.fcnvmb_pick",
+       {text("first"), text("first"), text("first"), text("first")},
+       R::kAny,
+       "which of the release's models a set takes: first (its first N) or spread (every "
+       "size/N-th: the release lists its diapirs first, its sills second)",
+       kModelStages},
       {"grid.nz", {24, 51, 201, 201}, R::kPositive, "model rows", kModelStages},
       {"grid.nx", {33, 77, 301, 301}, R::kPositive, "model columns", kModelStages},
       {"grid.dx", {10.0, 40.0, 10.0, 10.0}, R::kPositive, "grid spacing, m", kModelStages},

@@ -153,6 +153,9 @@ class Pipeline {
     const std::string& use = s_.text("data.fcnvmb_use");
     if (use != "all" && use != "test")
       throw vmb::cli::UsageError("data.fcnvmb_use is '" + use + "': all or test");
+    const std::string& pick = s_.text("data.fcnvmb_pick");
+    if (pick != "first" && pick != "spread")
+      throw vmb::cli::UsageError("data.fcnvmb_pick is '" + pick + "': first or spread");
     if (released()) {
       try {
         if (release_trains()) release_files("train", "pretrain.models");
@@ -230,16 +233,21 @@ class Pipeline {
     return g;
   }
 
-  // The first `count_key` models of a subset of the FCNVMB release, in the release's order.
+  // `count_key` models of a subset of the FCNVMB release, in the release's order: the first ones,
+  // or with data.fcnvmb_pick spread every (size / count)-th (the release's training and test sets
+  // hold diapirs in their first half and sills in their second).
   std::vector<std::string> release_files(const char* subset, const char* count_key) const {
-    auto files = vmb::datagen::fcnvmb_release_files(s_.text("data.fcnvmb"), subset);
-    const int count = s_.integer(count_key);
-    if (std::size_t(count) > files.size())
+    const auto files = vmb::datagen::fcnvmb_release_files(s_.text("data.fcnvmb"), subset);
+    const std::size_t count = std::size_t(s_.integer(count_key));
+    if (count > files.size())
       throw vmb::cli::UsageError(std::string(count_key) + " is " + std::to_string(count) +
                                  " but the FCNVMB release's " + subset + " set has " +
                                  std::to_string(files.size()) + " models");
-    files.resize(count);
-    return files;
+    const bool spread = s_.text("data.fcnvmb_pick") == "spread";
+    std::vector<std::string> picked;
+    for (std::size_t i = 0; i < count; ++i)
+      picked.push_back(files[spread ? i * files.size() / count : i]);
+    return picked;
   }
 
   // The models of a set (pretrain, finetune, test_simulated, test_seg or release_seg).

@@ -178,7 +178,8 @@ TEST(Pipeline, PaperPresetWithTheReleasePlans) {
 // training models in order, its SEG-style test set the release's slices (so no third set); a count
 // beyond the release is refused before any stage. With data.fcnvmb_use test on a coarser grid the
 // training sets are generated and the test sets are the release's, resampled (the transfer
-// check). Run here with the survey, the counts and the network shrunk to seconds.
+// check), and data.fcnvmb_pick spread takes them evenly through the release. Run here with the
+// survey, the counts and the network shrunk to seconds.
 TEST(Pipeline, MediumPresetTakesTheReleasesFirstModels) {
   const std::string release = std::string(VMB_SHARED_DATA) + "/fcnvmb-release";
   if (!fs::exists(release)) GTEST_SKIP() << "no FCNVMB release at " << release;
@@ -221,9 +222,11 @@ TEST(Pipeline, MediumPresetTakesTheReleasesFirstModels) {
   refused(" --pretrain.models 1601", "pretrain.models is 1601 but the FCNVMB release's train set");
   refused(" --test.seg 11", "test.seg is 11 but the FCNVMB release's seg set has 10 models");
   refused(" --data.fcnvmb_use train", "data.fcnvmb_use is 'train': all or test");
+  refused(" --data.fcnvmb_pick last", "data.fcnvmb_pick is 'last': first or spread");
 
   r = vmb::test::run(medium + " --run.folder " + (dir / "transfer") +
-                     " --data.fcnvmb_use test --grid.nz 51 --grid.nx 77 --grid.dx 40"
+                     " --data.fcnvmb_use test --data.fcnvmb_pick spread"
+                     " --grid.nz 51 --grid.nx 77 --grid.dx 40"
                      " --pretrain.models 3 --finetune.models 2 --test.simulated 2 --test.seg 2"
                      " --survey.nshots 2 --survey.nt 1100 --survey.dt 0.004 --survey.f0 4"
                      " --network.width 2 --pretrain.epochs 1 --finetune.epochs 1"
@@ -233,9 +236,9 @@ TEST(Pipeline, MediumPresetTakesTheReleasesFirstModels) {
             "fcnvmb-salt");
   vmb::datagen::ModelSetReader test(dir / "transfer/models/test_simulated.h5");
   ASSERT_EQ(test.info().count, 2);
-  for (int i = 0; i < 2; ++i) {
-    const auto file =
-        release + "/test_data/SimulateData/vmodel_test/vmodel" + std::to_string(1601 + i) + ".mat";
+  for (int i = 0; i < 2; ++i) {  // spread: models 1601 and 1651 of 1601..1700
+    const auto file = release + "/test_data/SimulateData/vmodel_test/vmodel" +
+                      std::to_string(1601 + 50 * i) + ".mat";
     EXPECT_EQ(test.model(i).velocity,
               vmb::resample(vmb::io::read_model(file, options), 51, 77, 40.0, 40.0).velocity);
   }
@@ -376,7 +379,7 @@ TEST(Pipeline, NetworksSideBySide) {
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
-  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 49) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 50) << table.output;
   const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";
