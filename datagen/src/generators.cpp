@@ -160,13 +160,12 @@ double place_salt(VelocityModel& m, const Body& body, const std::vector<double>&
 // A lobe of a salt body: a bump of `height` at `centre` falling to nothing `left` and `right`
 // columns away, with profile (1 - |u|^sharpness)^bluntness (u = offset / half-width): sharpness 1
 // and bluntness above 1 give a spike with concave flanks, sharpness 2 and bluntness below 1 a
-// rounded shoulder with steep flanks. Scale s multiplies the height by s, the half-widths by
-// sqrt(s), so the lobe only grows with s.
+// rounded shoulder with steep flanks. Scale s multiplies the height, so the lobe grows with s.
 struct Lobe {
   double centre, left, right, height, sharpness, bluntness;
 
   double at(double x, double s) const {
-    const double u = std::abs(x - centre) / ((x < centre ? left : right) * std::sqrt(s));
+    const double u = std::abs(x - centre) / (x < centre ? left : right);
     return u < 1.0 ? s * height * std::pow(1.0 - std::pow(u, sharpness), bluntness) : 0.0;
   }
 };
@@ -203,24 +202,38 @@ std::vector<Lobe> random_lobes(Rng& rng, int n, double xc, double spacing, doubl
 
 // A diapir rising from the bottom of the model: the union of lobes whose heights are measured up
 // from the bottom row, so that its top carries one summit per lobe.
-Body random_dome(Rng& rng, int nz, int nx, int lobes) {
-  const double xc = rng.uniform(0.25, 0.75) * nx, spacing = rng.uniform(0.1, 0.22) * nx;
-  const auto shape = random_lobes(rng, lobes, xc, spacing, rng.uniform(0.3, 0.6) * nz,
-                                  rng.uniform(0.06, 0.14) * nx, rng.uniform(0.15, 0.35) * nx);
+// Its lobes sit side by side across columns [x0, x1], the outer flanks of the outermost reaching
+// x0 and x1, neighbours overlapping; one is the tallest.
+Body random_dome(Rng& rng, int nz, double x0, double x1, int lobes) {
+  const double span = x1 - x0;
+  std::vector<double> centres;
+  for (int k = 0; k < lobes; ++k)
+    centres.push_back(x0 + span * (k + rng.uniform(0.3, 0.7)) / lobes);
+  const int tallest = rng.integer(0, lobes - 1);
+  std::vector<Lobe> shape;
+  for (int k = 0; k < lobes; ++k) {
+    // The tallest lobe is the narrowest towards its neighbours.
+    const double inner = k == tallest ? rng.uniform(0.4, 0.9) : rng.uniform(0.8, 1.3);
+    const double left = k == 0 ? centres[k] - x0 : (centres[k] - centres[k - 1]) * inner;
+    const double right = k == lobes - 1 ? x1 - centres[k] : (centres[k + 1] - centres[k]) * inner;
+    const double height = 0.4 * nz * (k == tallest ? 1.0 : rng.uniform(0.3, 0.75));
+    shape.push_back(
+        {centres[k], left, right, height, rng.uniform(1.0, 2.0), rng.uniform(0.8, 2.2)});
+  }
   return [=](double ix, double s) { return Span{nz - highest(shape, ix, s), nz - 1.0}; };
 }
 
 // A sill: a thin lens along a gently tilted axis with pointed ends, its top raised into lobes and
 // its base bulging less.
-Body random_sill(Rng& rng, int nz, int nx, int lobes) {
-  const double xc = rng.uniform(0.3, 0.7) * nx, half_length = rng.uniform(0.25, 0.4) * nx;
-  const double zc = rng.uniform(0.4, 0.75) * nz, slope = rng.uniform(-0.08, 0.08);
+Body random_sill(Rng& rng, int nz, double x0, double x1, int lobes) {
+  const double xc = 0.5 * (x0 + x1), half_length = 0.5 * (x1 - x0);
+  const double zc = rng.uniform(0.5, 0.7) * nz, slope = rng.uniform(-0.08, 0.08);
   const double thickness = rng.uniform(0.03, 0.06) * nz, base = rng.uniform(0.4, 0.9);
   const double taper = rng.uniform(1.0, 1.6);
   const auto top = random_lobes(rng, lobes, xc, 0.8 * half_length / std::max(1, lobes - 1), 1.0,
                                 0.35 * half_length, 0.7 * half_length);
   return [=](double ix, double s) {
-    const double u = (ix - xc) / (half_length * std::pow(s, 0.25));
+    const double u = (ix - xc) / half_length;
     if (std::abs(u) >= 1.0) return Span{1.0, 0.0};
     const double envelope = s * thickness * std::pow(1.0 - u * u, taper);
     const double axis = zc + slope * (ix - xc);
@@ -303,8 +316,11 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
     const double target = std::clamp(median * (1.0 + 0.33 * rng.normal()),
                                      p.at("salt_fraction_min"), p.at("salt_fraction_max"));
     const int lobes = lobe_count(rng, p);
+    // The body spans salt_width_min to salt_width_max of the model's width, about its middle.
+    const double width = rng.uniform(p.at("salt_width_min"), p.at("salt_width_max")) * c.nx;
+    const double x0 = rng.uniform(0.46, 0.52) * c.nx - 0.5 * width, x1 = x0 + width;
     const Body body =
-        sill ? random_sill(rng, c.nz, c.nx, lobes) : random_dome(rng, c.nz, c.nx, lobes);
+        sill ? random_sill(rng, c.nz, x0, x1, lobes) : random_dome(rng, c.nz, x0, x1, lobes);
     // Salt stays two rows below the first interface.
     std::vector<double> first_row(c.nx, 0.0);
     if (n > 0)
@@ -434,7 +450,9 @@ std::map<std::string, double> default_parameters(const std::string& name) {
             {"salt_fraction_min", 0.028},
             {"salt_fraction_max", 0.34},
             {"salt_lobes", 2},
-            {"salt_lobes_spread", 0.15}};
+            {"salt_lobes_spread", 0.15},
+            {"salt_width_min", 0.74},
+            {"salt_width_max", 0.82}};
   if (name == "seg-like")
     return {{"water_velocity", 1500},
             {"water_min", 2},

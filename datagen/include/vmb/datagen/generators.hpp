@@ -11,9 +11,10 @@
 //                 salt_velocity lies two rows or more below the first interface: with
 //                 probability sill_probability a sill (a thin lens with pointed ends along a
 //                 gently tilted axis, its top raised into lobes), otherwise a diapir rising from
-//                 the bottom (the union of lobes, one tall and narrow, the others lower and
-//                 broader). Each body has salt_lobes lobes (one fewer or one more with
-//                 probability salt_lobes_spread), hence as many summits, and covers a fraction
+//                 the bottom (the union of lobes side by side, one tall and narrow, the others
+//                 lower and broader). A body spans salt_width_min to salt_width_max of the
+//                 model's width about its middle and has salt_lobes lobes (one fewer or one more
+//                 with probability salt_lobes_spread), hence as many summits, and covers a fraction
 //                 drawn around dome_fraction_median or sill_fraction_median (normal, 33 %),
 //                 within [salt_fraction_min, salt_fraction_max].
 //   seg-like      SEG/EAGE-style salt slices (their salt and sea-floor statistics within 15 %):
