@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "running_mean.hpp"
@@ -416,6 +417,15 @@ VelocityModel openfwi(const GeneratorConfig& c, Rng& rng) {
   return m;
 }
 
+// The parameters of fcnvmb-salt and seg-like that are lengths in cells.
+bool is_length_in_cells(const std::string& key) {
+  static const std::set<std::string> lengths = {
+      "relief_median",   "relief_max",        "roughness",       "roughness_length",
+      "water_min",       "water_max",         "fold_relief_max", "fault_throw_max",
+      "water_roughness", "salt_rim_roughness"};
+  return lengths.count(key) > 0;
+}
+
 void check_range(const Params& p, const std::string& lo, const std::string& hi) {
   if (p.at(lo) > p.at(hi)) {
     std::ostringstream msg;
@@ -452,7 +462,8 @@ std::map<std::string, double> default_parameters(const std::string& name) {
             {"salt_lobes", 2},
             {"salt_lobes_spread", 0.15},
             {"salt_width_min", 0.74},
-            {"salt_width_max", 0.82}};
+            {"salt_width_max", 0.82},
+            {"supersample", 1}};
   if (name == "seg-like")
     return {{"water_velocity", 1500},
             {"water_min", 2},
@@ -472,7 +483,8 @@ std::map<std::string, double> default_parameters(const std::string& name) {
             {"salt_lobes_spread", 0.6},
             {"salt_rim_roughness", 0.7},
             {"water_roughness", 0.25},
-            {"roughness_length", 5}};
+            {"roughness_length", 5},
+            {"supersample", 1}};
   if (is_openfwi(name))
     return {{"vmin", 1500},
             {"vmax", 4500},
@@ -527,10 +539,29 @@ GeneratorConfig resolve(const GeneratorConfig& config) {
     if (p.at("salt_fraction_max") >= 1) fail("salt_fraction_max must be below 1");
   }
   if (p.count("relief_median")) check_range(p, "relief_median", "relief_max");
+  if (p.count("supersample")) {
+    const double k = p.at("supersample");
+    if (k < 1 || k > 16 || k != std::floor(k)) fail("supersample must be a whole number, 1 to 16");
+  }
   return c;
 }
 
 VelocityModel generate(const GeneratorConfig& config, std::uint64_t seed, std::int64_t index) {
+  const auto supersample = config.parameters.find("supersample");
+  if (supersample != config.parameters.end() && supersample->second > 1) {
+    // The same model drawn on a k times finer grid, its lengths in cells k times larger, then
+    // block-averaged as vmb::resample averages any finer model (the release's, for one).
+    const int k = int(supersample->second);
+    GeneratorConfig fine = config;
+    fine.nz *= k;
+    fine.nx *= k;
+    fine.spacing /= k;
+    for (auto& [key, value] : fine.parameters)
+      if (is_length_in_cells(key)) value *= k;
+    fine.parameters["supersample"] = 1;
+    return resample(generate(fine, seed, index), config.nz, config.nx, config.spacing,
+                    config.spacing);
+  }
   Rng rng(seed, static_cast<std::uint64_t>(index));
   if (config.name == "fcnvmb-salt") return fcnvmb_salt(config, rng);
   if (config.name == "seg-like") return seg_like(config, rng);

@@ -69,6 +69,12 @@ const std::vector<Key>& keys() {
       {"grid.nz", {24, 51, 201, 201}, R::kPositive, "model rows", kModelStages},
       {"grid.nx", {33, 77, 301, 301}, R::kPositive, "model columns", kModelStages},
       {"grid.dx", {10.0, 40.0, 10.0, 10.0}, R::kPositive, "grid spacing, m", kModelStages},
+      {"grid.supersample",
+       {1, 4, 1, 1},
+       R::kPositive,
+       "generated models are drawn this many times finer and block-averaged to the grid, as "
+       "released models are resampled (the generators' supersample)",
+       kModelStages},
       {"survey.nshots",
        {3, 16, 29, 29},
        R::kPositive,

@@ -13,6 +13,7 @@
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/datagen/morphology.hpp"
 #include "vmb/io/model_io.hpp"
+#include "vmb/modeling/model.hpp"
 
 namespace {
 
@@ -210,6 +211,40 @@ TEST(Generators, DeterministicBySeedAndIndex) {
   }
 }
 
+// supersample k draws the model k times finer with its lengths in cells k times larger and
+// block-averages it: the same geology on a coarse grid, whose cells straddling a boundary hold
+// means of both sides, like a resampled released model.
+TEST(Generators, SupersampleBlockAveragesAFinerModel) {
+  for (const std::string name : {"fcnvmb-salt", "seg-like"}) {
+    GeneratorConfig coarse;
+    coarse.name = name;
+    coarse.nz = 51;
+    coarse.nx = 77;
+    coarse.spacing = 40.0;
+    coarse.parameters = {{"supersample", 4}, {"roughness_length", 2}};
+    coarse = vmb::datagen::resolve(coarse);
+    GeneratorConfig fine = coarse;
+    fine.nz = 204;
+    fine.nx = 308;
+    fine.spacing = 10.0;
+    fine.parameters["supersample"] = 1;
+    for (const char* length :
+         {"relief_median", "relief_max", "roughness", "roughness_length", "water_min", "water_max",
+          "fold_relief_max", "fault_throw_max", "water_roughness", "salt_rim_roughness"})
+      if (fine.parameters.count(length)) fine.parameters[length] *= 4;
+    for (int i = 0; i < 5; ++i) {
+      const auto m = vmb::datagen::generate(coarse, 9, i);
+      ASSERT_EQ(m.nz, 51);
+      ASSERT_EQ(m.nx, 77);
+      EXPECT_EQ(m.dx, 40.0);
+      const auto averaged = vmb::resample(vmb::datagen::generate(fine, 9, i), 51, 77, 40.0, 40.0);
+      EXPECT_EQ(m.velocity, averaged.velocity) << name << " " << i;
+      // Mixed cells: more distinct velocities than the fine model's layers and salt.
+      EXPECT_GT(std::set<float>(m.velocity.begin(), m.velocity.end()).size(), 40u) << name;
+    }
+  }
+}
+
 TEST(Generators, BadParameters) {
   auto message = [](GeneratorConfig c) -> std::string {
     try {
@@ -231,6 +266,10 @@ TEST(Generators, BadParameters) {
   EXPECT_NE(message(c).find("valid: dome_fraction_median, layers_max"), std::string::npos);
   c.parameters = {{"salt_probability", 1.5}};
   EXPECT_NE(message(c).find("salt_probability"), std::string::npos);
+  for (double k : {0.0, 2.5, 17.0}) {
+    c.parameters = {{"supersample", k}};
+    EXPECT_NE(message(c).find("supersample must be a whole number, 1 to 16"), std::string::npos);
+  }
   c.parameters = {};
   c.nz = 3;
   EXPECT_NE(message(c).find("8 x 8"), std::string::npos);
