@@ -219,7 +219,7 @@ Body random_dome(Rng& rng, int nz, double x0, double x1, int lobes) {
     const double right = k == lobes - 1 ? x1 - centres[k] : (centres[k + 1] - centres[k]) * inner;
     const double height = 0.4 * nz * (k == tallest ? 1.0 : rng.uniform(0.3, 0.75));
     shape.push_back(
-        {centres[k], left, right, height, rng.uniform(1.0, 2.0), rng.uniform(0.8, 2.2)});
+        {centres[k], left, right, height, rng.uniform(1.0, 4.0), rng.uniform(0.3, 2.2)});
   }
   return [=](double ix, double s) { return Span{nz - highest(shape, ix, s), nz - 1.0}; };
 }
