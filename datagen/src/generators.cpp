@@ -202,9 +202,9 @@ std::vector<Lobe> random_lobes(Rng& rng, int n, double xc, double spacing, doubl
 }
 
 // A diapir rising from the bottom of the model: the union of lobes whose heights are measured up
-// from the bottom row, so that its top carries one summit per lobe.
-// Its lobes sit side by side across columns [x0, x1], the outer flanks of the outermost reaching
-// x0 and x1, neighbours overlapping; one is the tallest.
+// from the bottom row, so that its top carries one summit per lobe. They sit side by side across
+// columns [x0, x1], the outer flanks of the outermost reaching x0 and x1, neighbours overlapping;
+// one is the tallest.
 Body random_dome(Rng& rng, int nz, double x0, double x1, int lobes) {
   const double span = x1 - x0;
   std::vector<double> centres;
@@ -287,7 +287,8 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
       std::clamp(p.at("relief_median") * std::exp(0.6 * rng.normal()), 0.0, p.at("relief_max"));
   const double roughness = p.at("roughness") * std::exp(0.2 * rng.normal());
   const auto fold = smooth_curve(rng, c.nx, 2, 0.6 * c.nx);
-  std::vector<double> amplitude(n, 0.0);
+  // Each curve below carries its interface's whole displacement, in cells.
+  const std::vector<double> amplitude(n, 1.0);
   std::vector<std::vector<double>> curves(n);
   const int steepest = n > 1 ? rng.integer(1, n - 1) : 0;
   for (int k = 0; k < n; ++k) {
@@ -301,7 +302,6 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
     const double bent = k == 0 ? 0.0 : relief * (k == steepest ? 1.0 : rng.uniform(0.3, 1.0));
     for (int ix = 0; ix < c.nx; ++ix)
       curves[k][ix] = bent * curves[k][ix] / (peak > 0 ? peak : 1.0) + rough[ix];
-    amplitude[k] = 1.0;
   }
   Layers strata{bend(base, amplitude, curves, c.nx), {}};
   // The top row is the first layer everywhere.

@@ -271,14 +271,9 @@ class Pipeline {
     fs::create_directories(run_ / "models");
     const std::string path = (run_ / "models" / (set + ".h5")).string();
     const bool test_set = set.rfind("test", 0) == 0;
-    if (released() && release_subset && (test_set || release_trains())) {
-      vmb::io::ModelFileOptions files;
-      files.dx = 10.0;  // the release's grid
-      vmb::datagen::import_model_set(path, release_files(release_subset, count_key), files,
-                                     std::string("fcnvmb-release:") + release_subset, {},
-                                     preset_grid());
-      return;
-    }
+    if (released() && release_subset && (test_set || release_trains()))
+      return import_release(path, release_files(release_subset, count_key),
+                            std::string("fcnvmb-release:") + release_subset);
     vmb::datagen::generate_model_set(path, generator(name),
                                      std::uint64_t(s_.integer("run.seed") + seed_offset),
                                      s_.integer(count_key));
@@ -288,17 +283,20 @@ class Pipeline {
   void release_seg_models() {
     if (release_seg().empty()) return say("  no FCNVMB release: no release SEG test set");
     fs::create_directories(run_ / "models");
-    vmb::io::ModelFileOptions files;
-    files.dx = 10.0;  // the release's grid
-    vmb::datagen::import_model_set((run_ / "models/release_seg.h5").string(),
-                                   vmb::datagen::fcnvmb_release_files(release_seg(), "seg"), files,
-                                   "fcnvmb-release:seg resampled", {}, preset_grid());
+    import_release((run_ / "models/release_seg.h5").string(),
+                   vmb::datagen::fcnvmb_release_files(release_seg(), "seg"),
+                   "fcnvmb-release:seg resampled");
   }
 
-  // The preset's grid, which released models are resampled to (a no-op on the release's grid).
-  vmb::datagen::ModelGrid preset_grid() const {
-    return {s_.integer("grid.nz"), s_.integer("grid.nx"), s_.number("grid.dx"),
-            s_.number("grid.dx")};
+  // Released models (10 m cells) as a model set on the preset's grid: block-averaged onto it, a
+  // no-op on the release's own grid.
+  void import_release(const std::string& path, const std::vector<std::string>& files,
+                      const std::string& source) const {
+    vmb::io::ModelFileOptions options;
+    options.dx = 10.0;
+    const vmb::datagen::ModelGrid grid{s_.integer("grid.nz"), s_.integer("grid.nx"),
+                                       s_.number("grid.dx"), s_.number("grid.dx")};
+    vmb::datagen::import_model_set(path, files, options, source, {}, grid);
   }
 
   vmb::datagen::DatasetConfig survey() const {
