@@ -213,32 +213,40 @@ Body random_dome(Rng& rng, int nz, double x0, double x1, int lobes) {
   const int tallest = rng.integer(0, lobes - 1);
   std::vector<Lobe> shape;
   for (int k = 0; k < lobes; ++k) {
-    // The tallest lobe is the narrowest towards its neighbours.
-    const double inner = k == tallest ? rng.uniform(0.4, 0.9) : rng.uniform(0.8, 1.3);
+    // The tallest lobe is the narrowest towards its neighbours; together they overlap little, so
+    // that deep valleys part the summits.
+    const bool tall = k == tallest;
+    const double inner = tall ? rng.uniform(0.4, 0.7) : rng.uniform(0.6, 1.0);
     const double left = k == 0 ? centres[k] - x0 : (centres[k] - centres[k - 1]) * inner;
     const double right = k == lobes - 1 ? x1 - centres[k] : (centres[k + 1] - centres[k]) * inner;
-    const double height = 0.4 * nz * (k == tallest ? 1.0 : rng.uniform(0.3, 0.75));
-    shape.push_back(
-        {centres[k], left, right, height, rng.uniform(1.0, 4.0), rng.uniform(0.3, 2.2)});
+    const double height = 0.4 * nz * (tall ? 1.0 : rng.uniform(0.3, 0.75));
+    // The tallest ranges from a spike to a steep-walled mesa, the others from ramps to hills.
+    const double sharpness = tall ? rng.uniform(1.0, 4.0) : rng.uniform(1.0, 2.0);
+    const double bluntness = tall ? rng.uniform(0.3, 2.2) : rng.uniform(0.8, 2.0);
+    shape.push_back({centres[k], left, right, height, sharpness, bluntness});
   }
   return [=](double ix, double s) { return Span{nz - highest(shape, ix, s), nz - 1.0}; };
 }
 
-// A sill: a thin lens along a gently tilted axis with pointed ends, its top raised into lobes and
-// its base bulging less.
+// A sill: a thin sheet along a gently tilted axis, nearly even in thickness over its middle and
+// tapering to pointed ends; its top rises into lobes and its base sags into keels elsewhere.
 Body random_sill(Rng& rng, int nz, double x0, double x1, int lobes) {
   const double xc = 0.5 * (x0 + x1), half_length = 0.5 * (x1 - x0);
   const double zc = rng.uniform(0.5, 0.7) * nz, slope = rng.uniform(-0.08, 0.08);
-  const double thickness = rng.uniform(0.03, 0.06) * nz, base = rng.uniform(0.4, 0.9);
-  const double taper = rng.uniform(1.0, 1.6);
-  const auto top = random_lobes(rng, lobes, xc, 0.8 * half_length / std::max(1, lobes - 1), 1.0,
+  const double thickness = rng.uniform(0.03, 0.06) * nz, base = rng.uniform(0.3, 0.6);
+  const double flatness = rng.uniform(1.5, 3.0), taper = rng.uniform(1.0, 1.6);
+  const double spacing = 0.8 * half_length / std::max(1, lobes - 1);
+  const auto top = random_lobes(rng, lobes, xc + rng.uniform(-0.3, 0.3) * half_length, spacing, 1.0,
                                 0.35 * half_length, 0.7 * half_length);
+  const auto keel = random_lobes(rng, lobes, xc + rng.uniform(-0.3, 0.3) * half_length, spacing,
+                                 rng.uniform(0.15, 0.6), 0.35 * half_length, 0.7 * half_length);
   return [=](double ix, double s) {
     const double u = (ix - xc) / half_length;
     if (std::abs(u) >= 1.0) return Span{1.0, 0.0};
-    const double envelope = s * thickness * std::pow(1.0 - u * u, taper);
+    const double envelope = s * thickness * std::pow(1.0 - std::pow(std::abs(u), flatness), taper);
     const double axis = zc + slope * (ix - xc);
-    return Span{axis - envelope * (0.5 + 0.7 * highest(top, ix, 1.0)), axis + base * envelope};
+    return Span{axis - envelope * (0.5 + 0.4 * highest(top, ix, 1.0)),
+                axis + envelope * (base + highest(keel, ix, 1.0))};
   };
 }
 
@@ -276,7 +284,16 @@ Body random_massif(Rng& rng, int nz, int nx, int lobes, double rim) {
   };
 }
 
-VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
+// Whether model `index` of a set is a sill: sills and diapirs alternate evenly through the set,
+// as the release's halves hold them in equal numbers, so that every run of n models holds
+// n * sill_probability sills to within one. The phase comes from the seed alone.
+bool is_sill(const Params& p, std::uint64_t seed, std::int64_t index) {
+  const double share = p.at("sill_probability");
+  const double phase = Rng(seed, 0, 1).uniform();
+  return std::floor((index + 1) * share + phase) > std::floor(index * share + phase);
+}
+
+VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng, bool sill) {
   const Params& p = c.parameters;
   VelocityModel m(c.nz, c.nx, c.spacing, c.spacing);
   const int layers = rng.integer(int(p.at("layers_min")), int(p.at("layers_max")));
@@ -297,11 +314,30 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
     for (int ix = 0; ix < c.nx; ++ix) curves[k][ix] = 0.7 * fold[ix] + 0.3 * own[ix];
     const double peak = *std::max_element(curves[k].begin(), curves[k].end()) -
                         *std::min_element(curves[k].begin(), curves[k].end());
-    // Every interface carries the rugosity; the first is otherwise flat, as in the release.
-    const auto rough = rugosity(rng, c.nx, p.at("roughness_length"), roughness);
+    // Every interface carries rugosity, the first otherwise flat, as in the release: wiggles over
+    // roughness_length columns plus a waviness as strong three times longer (the release's
+    // interfaces hold both scales).
+    auto rough = rugosity(rng, c.nx, p.at("roughness_length"), roughness);
+    const auto wave = rugosity(rng, c.nx, 3.0 * p.at("roughness_length"), roughness);
+    for (int ix = 0; ix < c.nx; ++ix) rough[ix] += wave[ix];
     const double bent = k == 0 ? 0.0 : relief * (k == steepest ? 1.0 : rng.uniform(0.3, 1.0));
     for (int ix = 0; ix < c.nx; ++ix)
       curves[k][ix] = bent * curves[k][ix] / (peak > 0 ? peak : 1.0) + rough[ix];
+  }
+  // The release's interfaces curl up or down at the model's sides, all on one side alike: steeply
+  // within a few columns, then along a gentle tail ten times longer.
+  const double curl_length = p.at("edge_curl_length");
+  for (int side = 0; side < 2; ++side) {
+    const double curl =
+        (rng.chance(0.5) ? 1 : -1) * p.at("edge_curl") * std::exp(0.9 * rng.normal());
+    for (int k = 0; k < n; ++k) {
+      const double own = curl * std::max(0.0, 1.0 + 0.2 * rng.normal());
+      for (int ix = 0; ix < c.nx; ++ix) {
+        const double d = side == 0 ? ix : c.nx - 1 - ix;
+        curves[k][ix] += own * (0.8 * std::exp(-d / curl_length) +
+                                0.2 * std::max(0.0, 1.0 - d / (10.0 * curl_length)));
+      }
+    }
   }
   Layers strata{bend(base, amplitude, curves, c.nx), {}};
   // The top row is the first layer everywhere.
@@ -312,9 +348,8 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
   for (int iz = 0; iz < c.nz; ++iz)
     for (int ix = 0; ix < c.nx; ++ix) m.at(iz, ix) = strata.at(ix, iz);
   if (rng.chance(p.at("salt_probability"))) {
-    const bool sill = rng.chance(p.at("sill_probability"));
     const double median = p.at(sill ? "sill_fraction_median" : "dome_fraction_median");
-    const double target = std::clamp(median * (1.0 + 0.33 * rng.normal()),
+    const double target = std::clamp(median * std::exp(0.32 * rng.normal()),
                                      p.at("salt_fraction_min"), p.at("salt_fraction_max"));
     const int lobes = lobe_count(rng, p);
     // The body spans salt_width_min to salt_width_max of the model's width, about its middle.
@@ -420,9 +455,9 @@ VelocityModel openfwi(const GeneratorConfig& c, Rng& rng) {
 // The parameters of fcnvmb-salt and seg-like that are lengths in cells.
 bool is_length_in_cells(const std::string& key) {
   static const std::set<std::string> lengths = {
-      "relief_median",   "relief_max",        "roughness",       "roughness_length",
-      "water_min",       "water_max",         "fold_relief_max", "fault_throw_max",
-      "water_roughness", "salt_rim_roughness"};
+      "relief_median",   "relief_max",         "roughness",       "roughness_length",
+      "water_min",       "water_max",          "fold_relief_max", "fault_throw_max",
+      "water_roughness", "salt_rim_roughness", "edge_curl",       "edge_curl_length"};
   return lengths.count(key) > 0;
 }
 
@@ -448,14 +483,16 @@ std::map<std::string, double> default_parameters(const std::string& name) {
             {"layers_max", 10},
             {"vmin", 2000},
             {"vmax", 4000},
-            {"relief_median", 8},
-            {"relief_max", 40},
+            {"relief_median", 3.5},
+            {"relief_max", 12},
             {"roughness", 0.6},
             {"roughness_length", 5},
+            {"edge_curl", 2.6},
+            {"edge_curl_length", 3.5},
             {"salt_velocity", 4500},
             {"salt_probability", 1.0},
             {"sill_probability", 0.5},
-            {"dome_fraction_median", 0.155},
+            {"dome_fraction_median", 0.16},
             {"sill_fraction_median", 0.07},
             {"salt_fraction_min", 0.028},
             {"salt_fraction_max", 0.34},
@@ -539,6 +576,8 @@ GeneratorConfig resolve(const GeneratorConfig& config) {
     if (p.at("salt_fraction_max") >= 1) fail("salt_fraction_max must be below 1");
   }
   if (p.count("relief_median")) check_range(p, "relief_median", "relief_max");
+  if (p.count("edge_curl_length") && p.at("edge_curl_length") <= 0)
+    fail("edge_curl_length must be positive");
   if (p.count("supersample")) {
     const double k = p.at("supersample");
     if (k < 1 || k > 16 || k != std::floor(k)) fail("supersample must be a whole number, 1 to 16");
@@ -563,7 +602,8 @@ VelocityModel generate(const GeneratorConfig& config, std::uint64_t seed, std::i
                     config.spacing);
   }
   Rng rng(seed, static_cast<std::uint64_t>(index));
-  if (config.name == "fcnvmb-salt") return fcnvmb_salt(config, rng);
+  if (config.name == "fcnvmb-salt")
+    return fcnvmb_salt(config, rng, is_sill(config.parameters, seed, index));
   if (config.name == "seg-like") return seg_like(config, rng);
   if (is_openfwi(config.name)) return openfwi(config, rng);
   fail("unknown generator '" + config.name + "'");

@@ -139,6 +139,14 @@ Morphology morphology(const VelocityModel& m, const MorphologyOptions& options) 
   }
   out.interface_roughness = columns >= options.roughness_window ? std::sqrt(sum / columns) : kNaN;
 
+  // Its curl at the sides: 3-column means at the edge and edge_window columns in (NaN spreads).
+  auto mean3 = [&](int x) { return (depth[x - 1] + depth[x] + depth[x + 1]) / 3.0; };
+  const int w = options.edge_window;
+  out.edge_curl =
+      nx >= 2 * w + 2
+          ? 0.5 * (std::abs(mean3(1) - mean3(w)) + std::abs(mean3(nx - 2) - mean3(nx - 1 - w)))
+          : kNaN;
+
   // Layer boundaries: steps between consecutive sediment velocities.
   std::map<float, int> rank;
   for (float v : m.velocity)
@@ -164,7 +172,7 @@ Morphology morphology(const VelocityModel& m, const MorphologyOptions& options) 
 MorphologySummary summarise(const std::vector<Morphology>& models) {
   MorphologySummary s;
   s.models = std::int64_t(models.size());
-  std::vector<double> fraction, peaks, shape, roughness, relief;
+  std::vector<double> fraction, peaks, shape, roughness, relief, curl;
   for (const auto& m : models) {
     if (m.salt_fraction == 0.0) continue;
     ++s.with_salt;
@@ -173,12 +181,14 @@ MorphologySummary summarise(const std::vector<Morphology>& models) {
     shape.push_back(m.salt_shape);
     roughness.push_back(m.interface_roughness);
     relief.push_back(m.largest_relief);
+    curl.push_back(m.edge_curl);
   }
   s.salt_fraction = spread(fraction);
   s.salt_top_peaks = spread(peaks);
   s.salt_shape = spread(shape);
   s.interface_roughness = spread(roughness);
   s.largest_relief = spread(relief);
+  s.edge_curl = spread(curl);
   return s;
 }
 
@@ -192,7 +202,8 @@ std::string to_text(const MorphologySummary& s) {
                                 {"salt_top_peaks", s.salt_top_peaks},
                                 {"salt_shape", s.salt_shape},
                                 {"interface_roughness", s.interface_roughness},
-                                {"largest_relief", s.largest_relief}}) {
+                                {"largest_relief", s.largest_relief},
+                                {"edge_curl", s.edge_curl}}) {
     std::snprintf(line, sizeof line, "%-28s %10.3f %10.3f %8lld\n", name, v.median, v.p90,
                   static_cast<long long>(v.count));
     t << line;

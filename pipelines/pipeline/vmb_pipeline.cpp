@@ -224,7 +224,8 @@ class Pipeline {
     g.parameters["supersample"] = s_.integer("grid.supersample");
     // The generators' rugosity defaults are calibrated on the release's 10 m cells.
     const auto defaults = vmb::datagen::default_parameters(name);
-    for (const char* p : {"roughness_length", "water_roughness", "salt_rim_roughness"})
+    for (const char* p : {"roughness_length", "water_roughness", "salt_rim_roughness", "edge_curl",
+                          "edge_curl_length"})
       if (defaults.count(p)) g.parameters[p] = defaults.at(p) * 10.0 / s_.number("grid.dx");
     if (name == "fcnvmb-salt") {
       for (const char* p : {"relief_median", "relief_max", "roughness"})

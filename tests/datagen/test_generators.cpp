@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "vmb/datagen/error.hpp"
@@ -75,13 +76,14 @@ MorphologySummary release(const std::string& subset, double salt_min,
 }
 
 MorphologySummary recorded(Spread fraction, Spread peaks, Spread shape, Spread roughness,
-                           Spread relief) {
+                           Spread relief, Spread curl) {
   MorphologySummary s;
   s.salt_fraction = fraction;
   s.salt_top_peaks = peaks;
   s.salt_shape = shape;
   s.interface_roughness = roughness;
   s.largest_relief = relief;
+  s.edge_curl = curl;
   return s;
 }
 
@@ -93,7 +95,8 @@ void expect_like(const MorphologySummary& generated, const MorphologySummary& re
       {"salt_top_peaks", &MorphologySummary::salt_top_peaks},
       {"salt_shape", &MorphologySummary::salt_shape},
       {"interface_roughness", &MorphologySummary::interface_roughness},
-      {"largest_relief", &MorphologySummary::largest_relief}};
+      {"largest_relief", &MorphologySummary::largest_relief},
+      {"edge_curl", &MorphologySummary::edge_curl}};
   std::printf("generated:\n%sreference:\n%s", vmb::datagen::to_text(generated).c_str(),
               vmb::datagen::to_text(reference).c_str());
   for (const auto& name : statistics) {
@@ -124,18 +127,46 @@ TEST(Generators, FcnvmbSaltIsLikeTheRelease) {
   }
   // Every statistic of 300 models within 15 % of the 1600 released training models'.
   const auto reference = release(
-      "train", 4400.0, recorded({0.096, 0.202}, {2, 2}, {6.874, 8.443}, {0.576, 0.720}, {10, 18}));
-  expect_like(
-      generated("fcnvmb-salt", 7, 300, 4400.0), reference,
-      {"salt_fraction", "salt_top_peaks", "salt_shape", "interface_roughness", "largest_relief"});
+      "train", 4400.0,
+      recorded({0.096, 0.202}, {2, 2}, {6.874, 8.443}, {0.576, 0.720}, {10, 18}, {2.5, 6.0}));
+  expect_like(generated("fcnvmb-salt", 7, 300, 4400.0), reference,
+              {"salt_fraction", "salt_top_peaks", "salt_shape", "interface_roughness",
+               "largest_relief", "edge_curl"});
+}
+
+// Sills and diapirs alternate evenly: any n consecutive models hold n * sill_probability sills to
+// within one (a diapir's salt reaches the bottom row, a sill's does not), whatever the seed.
+TEST(Generators, FcnvmbSaltSpreadsSillsEvenly) {
+  for (const double share : {0.5, 0.3}) {
+    for (const std::uint64_t seed : {1u, 2u}) {
+      auto c = config("fcnvmb-salt");
+      c.nz = 51;
+      c.nx = 77;
+      c.parameters["sill_probability"] = share;
+      std::vector<int> sill;
+      for (int i = 0; i < 60; ++i) {
+        const auto m = vmb::datagen::generate(c, seed, i);
+        bool bottom = false;
+        for (int ix = 0; ix < m.nx; ++ix) bottom |= m.at(m.nz - 1, ix) == 4500.0f;
+        sill.push_back(!bottom);
+      }
+      for (const int n : {7, 20, 60})
+        for (int first = 0; first + n <= 60; first += 3) {
+          const int count = std::accumulate(sill.begin() + first, sill.begin() + first + n, 0);
+          EXPECT_LE(std::abs(count - n * share), 1.0) << share << " " << seed << " " << first;
+        }
+    }
+  }
 }
 
 // Against the ten SEG/EAGE slices (eight with salt): the salt and the sea floor's rugosity. Their
 // velocities grade continuously, so the largest relief (between two velocities that follow each
-// other) says nothing about them and is not compared; eight bodies make every figure rough.
+// other) says nothing about them and is not compared; nor is the sea floor's edge curl, a cell or
+// less; eight bodies make every figure rough.
 TEST(Generators, SegLikeIsLikeTheSegSlices) {
   const auto reference = release(
-      "seg", 4400.0, recorded({0.073, 0.118}, {1, 2}, {5.635, 6.218}, {0.209, 0.252}, {0, 43}));
+      "seg", 4400.0,
+      recorded({0.073, 0.118}, {1, 2}, {5.635, 6.218}, {0.209, 0.252}, {0, 43}, {0.583, 1.0}));
   expect_like(generated("seg-like", 3, 100, 4400.0), reference,
               {"salt_fraction", "salt_top_peaks", "salt_shape", "interface_roughness"});
 }
@@ -191,11 +222,17 @@ TEST(Generators, OpenFwiFamilies) {
       bool rows_constant = true;
       for (int iz = 0; iz < m.nz; ++iz)
         for (int ix = 1; ix < m.nx; ++ix) rows_constant &= m.at(iz, ix) == m.at(iz, 0);
-      if (name == "flat") ASSERT_TRUE(rows_constant) << i;
+      if (name == "flat") {
+        ASSERT_TRUE(rows_constant) << i;
+      }
       bent += !rows_constant;
-      if (name.find("fault") == std::string::npos) ASSERT_TRUE(increases_with_depth(m, -1.0f));
+      if (name.find("fault") == std::string::npos) {
+        ASSERT_TRUE(increases_with_depth(m, -1.0f));
+      }
     }
-    if (name != "flat") EXPECT_GE(bent, 50) << name;
+    if (name != "flat") {
+      EXPECT_GE(bent, 50) << name;
+    }
   }
 }
 
@@ -230,7 +267,8 @@ TEST(Generators, SupersampleBlockAveragesAFinerModel) {
     fine.parameters["supersample"] = 1;
     for (const char* length :
          {"relief_median", "relief_max", "roughness", "roughness_length", "water_min", "water_max",
-          "fold_relief_max", "fault_throw_max", "water_roughness", "salt_rim_roughness"})
+          "fold_relief_max", "fault_throw_max", "water_roughness", "salt_rim_roughness",
+          "edge_curl", "edge_curl_length"})
       if (fine.parameters.count(length)) fine.parameters[length] *= 4;
     for (int i = 0; i < 5; ++i) {
       const auto m = vmb::datagen::generate(coarse, 9, i);
@@ -263,13 +301,16 @@ TEST(Generators, BadParameters) {
   c.parameters = {{"layers_min", 12}};
   EXPECT_NE(message(c).find("layers_min"), std::string::npos);
   c.parameters = {{"wavelength", 3}};
-  EXPECT_NE(message(c).find("valid: dome_fraction_median, layers_max"), std::string::npos);
+  EXPECT_NE(message(c).find("valid: dome_fraction_median, edge_curl, edge_curl_length, layers_max"),
+            std::string::npos);
   c.parameters = {{"salt_probability", 1.5}};
   EXPECT_NE(message(c).find("salt_probability"), std::string::npos);
   for (double k : {0.0, 2.5, 17.0}) {
     c.parameters = {{"supersample", k}};
     EXPECT_NE(message(c).find("supersample must be a whole number, 1 to 16"), std::string::npos);
   }
+  c.parameters = {{"edge_curl_length", 0.0}};
+  EXPECT_NE(message(c).find("edge_curl_length must be positive"), std::string::npos);
   c.parameters = {};
   c.nz = 3;
   EXPECT_NE(message(c).find("8 x 8"), std::string::npos);

@@ -1,5 +1,5 @@
 // Shape statistics on models whose answers are known: a disc's outline, counted peaks of a salt
-// top, the roughness of a sawtooth interface, the relief of a tilted layer.
+// top, the roughness of a sawtooth interface, the relief of a tilted layer, a curled edge.
 
 #include <gtest/gtest.h>
 
@@ -78,6 +78,21 @@ TEST(Morphology, FirstInterfaceRoughness) {
   const auto s = vmb::datagen::morphology(tilted);
   EXPECT_LT(s.interface_roughness, 0.5);
   EXPECT_EQ(s.largest_relief, 99 / 5);  // the boundary falls from row 10 to row 29
+}
+
+// The first interface's curl at the sides: 3-column means at the edge and 20 columns in. Bent
+// down by 10 - x cells over the first 10 columns, it curls by (10 + 9 + 8) / 3 = 9 cells on the
+// left and none on the right: 4.5 on average. Flat: 0; too narrow or salt at an edge: NaN.
+TEST(Morphology, EdgeCurlOfTheFirstInterface) {
+  EXPECT_EQ(vmb::datagen::morphology(layered(60, 100, 20)).edge_curl, 0.0);
+  vmb::VelocityModel curled = layered(60, 100, 20);
+  for (int x = 0; x < 10; ++x)
+    for (int z = 20; z < 30 - x; ++z) curled.at(z, x) = 2000.0f;
+  EXPECT_DOUBLE_EQ(vmb::datagen::morphology(curled).edge_curl, 4.5);
+  EXPECT_TRUE(std::isnan(vmb::datagen::morphology(layered(60, 40, 20)).edge_curl));
+  vmb::VelocityModel salted = layered(60, 100, 20);
+  for (int z = 10; z < 60; ++z) salted.at(z, 99) = kSalt;
+  EXPECT_TRUE(std::isnan(vmb::datagen::morphology(salted).edge_curl));
 }
 
 // Summaries: median and 90th percentile by nearest rank, over the models with salt only.

@@ -130,7 +130,7 @@ TEST(GenmodelsTool, StatsOfAModelSet) {
   r = vmb::test::run(kGenmodels + " --stats " + (dir / "set.h5") + " --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* row : {"12 models, ", "salt_fraction", "salt_top_peaks", "salt_shape",
-                          "interface_roughness", "largest_relief"})
+                          "interface_roughness", "largest_relief", "edge_curl"})
     EXPECT_NE(r.output.find(row), std::string::npos) << row << "\n" << r.output;
   // --picture draws the first four models: a PNG, and a picture is drawn only of a set.
   r = vmb::test::run(kGenmodels + " --stats " + (dir / "set.h5") + " --quiet --picture " +

@@ -7,16 +7,23 @@
 //                 2000 to 4000 m/s increasing with depth. Interfaces fold with a relief drawn
 //                 around relief_median (at most relief_max; the first interface does not fold)
 //                 and all carry small-scale rugosity: smoothed noise over roughness_length
-//                 columns whose RMS is drawn around `roughness` (lognormal, 20 %). Salt at
-//                 salt_velocity lies two rows or more below the first interface: with
-//                 probability sill_probability a sill (a thin lens with pointed ends along a
-//                 gently tilted axis, its top raised into lobes), otherwise a diapir rising from
-//                 the bottom (the union of lobes side by side, one tall and narrow, the others
-//                 lower and broader). A body spans salt_width_min to salt_width_max of the
-//                 model's width about its middle and has salt_lobes lobes (one fewer or one more
-//                 with probability salt_lobes_spread), hence as many summits, and covers a fraction
-//                 drawn around dome_fraction_median or sill_fraction_median (normal, 33 %),
-//                 within [salt_fraction_min, salt_fraction_max].
+//                 columns whose RMS is drawn around `roughness` (lognormal, 20 %), plus as
+//                 strong a waviness three times longer. At each side every interface curls up
+//                 or down by about edge_curl cells (one sign and size per side, lognormal, 90 %;
+//                 20 % more or less per interface), fading over
+//                 edge_curl_length columns and a tail ten times longer. Salt at
+//                 salt_velocity lies two rows or more below the first interface: in a share
+//                 sill_probability of the models, spread evenly through the set (any n
+//                 consecutive indices hold n * sill_probability to within one), a sill (a thin
+//                 sheet with pointed ends along a
+//                 gently tilted axis, its top raised into lobes and its base sagging into keels),
+//                 otherwise a diapir rising from the bottom (lobes side by side parted by deep
+//                 valleys, one tall and narrow, the others lower and broader). A body spans
+//                 salt_width_min to salt_width_max of the model's width about its middle and has
+//                 salt_lobes lobes (one fewer or one more with probability salt_lobes_spread),
+//                 hence as many summits, and covers a fraction drawn around dome_fraction_median
+//                 or sill_fraction_median (lognormal, 32 %), within [salt_fraction_min,
+//                 salt_fraction_max].
 //   seg-like      SEG/EAGE-style salt slices (their salt and sea-floor statistics within 15 %):
 //                 1500 m/s water 2 to 4 cells thick over a sea floor with water_roughness cells
 //                 of rugosity, finely layered sediments whose velocity grows with depth, folded

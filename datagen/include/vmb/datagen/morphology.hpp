@@ -18,6 +18,10 @@
 //                      differs from the surface cell's by more than 1 m/s, columns where it is
 //                      salt left out): the RMS of its depth minus its centred 31-column running
 //                      mean, over the columns with a whole window; NaN under 31 such columns
+//   edge_curl          how far the first interface (as above) curls at the model's sides: on
+//                      each side the mean depth of its outermost 3 columns minus that of the 3
+//                      columns centred edge_window columns in, absolute, averaged over both
+//                      sides; NaN where one of those columns is salt or the model is too narrow
 //   largest_relief     the largest spread (deepest minus shallowest row) across the columns of a
 //                      layer boundary: the cells where the velocity steps down a column from one
 //                      sediment (non-salt) velocity to the next higher one the model holds
@@ -37,6 +41,7 @@ struct MorphologyOptions {
   int smoothing = 9;              // columns of the salt top's running mean
   double peak_height = 3.0;       // cells a peak must stand above its surroundings
   int roughness_window = 31;      // columns of the first interface's running mean
+  int edge_window = 20;           // columns from a side to where the edge curl is measured from
 };
 
 struct Morphology {
@@ -45,6 +50,7 @@ struct Morphology {
   double salt_shape = 0.0;
   double interface_roughness = 0.0;
   double largest_relief = 0.0;
+  double edge_curl = 0.0;
 };
 
 Morphology morphology(const VelocityModel& model, const MorphologyOptions& options = {});
@@ -58,7 +64,7 @@ struct Spread {
 
 struct MorphologySummary {
   std::int64_t models = 0, with_salt = 0;
-  Spread salt_fraction, salt_top_peaks, salt_shape, interface_roughness, largest_relief;
+  Spread salt_fraction, salt_top_peaks, salt_shape, interface_roughness, largest_relief, edge_curl;
 };
 
 MorphologySummary summarise(const std::vector<Morphology>& models);
