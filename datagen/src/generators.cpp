@@ -284,16 +284,7 @@ Body random_massif(Rng& rng, int nz, int nx, int lobes, double rim) {
   };
 }
 
-// Whether model `index` of a set is a sill: sills and diapirs alternate evenly through the set,
-// as the release's halves hold them in equal numbers, so that every run of n models holds
-// n * sill_probability sills to within one. The phase comes from the seed alone.
-bool is_sill(const Params& p, std::uint64_t seed, std::int64_t index) {
-  const double share = p.at("sill_probability");
-  const double phase = Rng(seed, 0, 1).uniform();
-  return std::floor((index + 1) * share + phase) > std::floor(index * share + phase);
-}
-
-VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng, bool sill) {
+VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
   const Params& p = c.parameters;
   VelocityModel m(c.nz, c.nx, c.spacing, c.spacing);
   const int layers = rng.integer(int(p.at("layers_min")), int(p.at("layers_max")));
@@ -314,12 +305,8 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng, bool sill) {
     for (int ix = 0; ix < c.nx; ++ix) curves[k][ix] = 0.7 * fold[ix] + 0.3 * own[ix];
     const double peak = *std::max_element(curves[k].begin(), curves[k].end()) -
                         *std::min_element(curves[k].begin(), curves[k].end());
-    // Every interface carries rugosity, the first otherwise flat, as in the release: wiggles over
-    // roughness_length columns plus a waviness as strong three times longer (the release's
-    // interfaces hold both scales).
-    auto rough = rugosity(rng, c.nx, p.at("roughness_length"), roughness);
-    const auto wave = rugosity(rng, c.nx, 3.0 * p.at("roughness_length"), roughness);
-    for (int ix = 0; ix < c.nx; ++ix) rough[ix] += wave[ix];
+    // Every interface carries the rugosity; the first is otherwise flat, as in the release.
+    const auto rough = rugosity(rng, c.nx, p.at("roughness_length"), roughness);
     const double bent = k == 0 ? 0.0 : relief * (k == steepest ? 1.0 : rng.uniform(0.3, 1.0));
     for (int ix = 0; ix < c.nx; ++ix)
       curves[k][ix] = bent * curves[k][ix] / (peak > 0 ? peak : 1.0) + rough[ix];
@@ -329,7 +316,7 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng, bool sill) {
   const double curl_length = p.at("edge_curl_length");
   for (int side = 0; side < 2; ++side) {
     const double curl =
-        (rng.chance(0.5) ? 1 : -1) * p.at("edge_curl") * std::exp(0.9 * rng.normal());
+        (rng.chance(0.5) ? 1 : -1) * p.at("edge_curl") * std::exp(0.75 * rng.normal());
     for (int k = 0; k < n; ++k) {
       const double own = curl * std::max(0.0, 1.0 + 0.2 * rng.normal());
       for (int ix = 0; ix < c.nx; ++ix) {
@@ -348,6 +335,7 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng, bool sill) {
   for (int iz = 0; iz < c.nz; ++iz)
     for (int ix = 0; ix < c.nx; ++ix) m.at(iz, ix) = strata.at(ix, iz);
   if (rng.chance(p.at("salt_probability"))) {
+    const bool sill = rng.chance(p.at("sill_probability"));
     const double median = p.at(sill ? "sill_fraction_median" : "dome_fraction_median");
     const double target = std::clamp(median * std::exp(0.32 * rng.normal()),
                                      p.at("salt_fraction_min"), p.at("salt_fraction_max"));
@@ -487,7 +475,7 @@ std::map<std::string, double> default_parameters(const std::string& name) {
             {"relief_max", 12},
             {"roughness", 0.6},
             {"roughness_length", 5},
-            {"edge_curl", 2.6},
+            {"edge_curl", 3.1},
             {"edge_curl_length", 3.5},
             {"salt_velocity", 4500},
             {"salt_probability", 1.0},
@@ -602,8 +590,7 @@ VelocityModel generate(const GeneratorConfig& config, std::uint64_t seed, std::i
                     config.spacing);
   }
   Rng rng(seed, static_cast<std::uint64_t>(index));
-  if (config.name == "fcnvmb-salt")
-    return fcnvmb_salt(config, rng, is_sill(config.parameters, seed, index));
+  if (config.name == "fcnvmb-salt") return fcnvmb_salt(config, rng);
   if (config.name == "seg-like") return seg_like(config, rng);
   if (is_openfwi(config.name)) return openfwi(config, rng);
   fail("unknown generator '" + config.name + "'");

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <numeric>
 #include <set>
 
 #include "vmb/datagen/error.hpp"
@@ -132,31 +131,6 @@ TEST(Generators, FcnvmbSaltIsLikeTheRelease) {
   expect_like(generated("fcnvmb-salt", 7, 300, 4400.0), reference,
               {"salt_fraction", "salt_top_peaks", "salt_shape", "interface_roughness",
                "largest_relief", "edge_curl"});
-}
-
-// Sills and diapirs alternate evenly: any n consecutive models hold n * sill_probability sills to
-// within one (a diapir's salt reaches the bottom row, a sill's does not), whatever the seed.
-TEST(Generators, FcnvmbSaltSpreadsSillsEvenly) {
-  for (const double share : {0.5, 0.3}) {
-    for (const std::uint64_t seed : {1u, 2u}) {
-      auto c = config("fcnvmb-salt");
-      c.nz = 51;
-      c.nx = 77;
-      c.parameters["sill_probability"] = share;
-      std::vector<int> sill;
-      for (int i = 0; i < 60; ++i) {
-        const auto m = vmb::datagen::generate(c, seed, i);
-        bool bottom = false;
-        for (int ix = 0; ix < m.nx; ++ix) bottom |= m.at(m.nz - 1, ix) == 4500.0f;
-        sill.push_back(!bottom);
-      }
-      for (const int n : {7, 20, 60})
-        for (int first = 0; first + n <= 60; first += 3) {
-          const int count = std::accumulate(sill.begin() + first, sill.begin() + first + n, 0);
-          EXPECT_LE(std::abs(count - n * share), 1.0) << share << " " << seed << " " << first;
-        }
-    }
-  }
 }
 
 // Against the ten SEG/EAGE slices (eight with salt): the salt and the sea floor's rugosity. Their

@@ -7,15 +7,12 @@
 //                 2000 to 4000 m/s increasing with depth. Interfaces fold with a relief drawn
 //                 around relief_median (at most relief_max; the first interface does not fold)
 //                 and all carry small-scale rugosity: smoothed noise over roughness_length
-//                 columns whose RMS is drawn around `roughness` (lognormal, 20 %), plus as
-//                 strong a waviness three times longer. At each side every interface curls up
-//                 or down by about edge_curl cells (one sign and size per side, lognormal, 90 %;
-//                 20 % more or less per interface), fading over
+//                 columns whose RMS is drawn around `roughness` (lognormal, 20 %). At each
+//                 side every interface curls up or down by about edge_curl cells (one sign and
+//                 size per side, lognormal, 75 %; 20 % more or less per interface), fading over
 //                 edge_curl_length columns and a tail ten times longer. Salt at
-//                 salt_velocity lies two rows or more below the first interface: in a share
-//                 sill_probability of the models, spread evenly through the set (any n
-//                 consecutive indices hold n * sill_probability to within one), a sill (a thin
-//                 sheet with pointed ends along a
+//                 salt_velocity lies two rows or more below the first interface: with
+//                 probability sill_probability a sill (a thin sheet with pointed ends along a
 //                 gently tilted axis, its top raised into lobes and its base sagging into keels),
 //                 otherwise a diapir rising from the bottom (lobes side by side parted by deep
 //                 valleys, one tall and narrow, the others lower and broader). A body spans
