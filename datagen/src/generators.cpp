@@ -312,18 +312,20 @@ VelocityModel fcnvmb_salt(const GeneratorConfig& c, Rng& rng) {
       curves[k][ix] = bent * curves[k][ix] / (peak > 0 ? peak : 1.0) + rough[ix];
   }
   // The release's interfaces curl up or down at the model's sides, all on one side alike: steeply
-  // within a few columns, then along a gentle tail ten times longer.
+  // within a few columns, then along a gentle tail ten times longer (`profile`, by distance from
+  // the side, one for every interface).
   const double curl_length = p.at("edge_curl_length");
+  std::vector<double> profile(c.nx);
+  for (int d = 0; d < c.nx; ++d)
+    profile[d] =
+        0.8 * std::exp(-d / curl_length) + 0.2 * std::max(0.0, 1.0 - d / (10.0 * curl_length));
   for (int side = 0; side < 2; ++side) {
     const double curl =
         (rng.chance(0.5) ? 1 : -1) * p.at("edge_curl") * std::exp(0.75 * rng.normal());
     for (int k = 0; k < n; ++k) {
       const double own = curl * std::max(0.0, 1.0 + 0.2 * rng.normal());
-      for (int ix = 0; ix < c.nx; ++ix) {
-        const double d = side == 0 ? ix : c.nx - 1 - ix;
-        curves[k][ix] += own * (0.8 * std::exp(-d / curl_length) +
-                                0.2 * std::max(0.0, 1.0 - d / (10.0 * curl_length)));
-      }
+      for (int ix = 0; ix < c.nx; ++ix)
+        curves[k][ix] += own * profile[side == 0 ? ix : c.nx - 1 - ix];
     }
   }
   Layers strata{bend(base, amplitude, curves, c.nx), {}};
