@@ -43,7 +43,7 @@ timed evaluate "$bin/vmb-eval" --checkpoint "$work/run/checkpoint.pt" --data "$w
   --out "$work/eval" --name flat --quiet
 python3 - "$work/eval/metrics.json" "$train" "$test" "$epochs" <<'PY'
 import json, sys
-metrics = json.load(open(sys.argv[1]))
+metrics = json.load(open(sys.argv[1]))["mean"]
 print(f"InversionNet (width 32), {sys.argv[2]} training models, {sys.argv[4]} epochs, "
       f"{sys.argv[3]} test models:")
 for name in ("network", "baseline"):
