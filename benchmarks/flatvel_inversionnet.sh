@@ -37,7 +37,7 @@ for set in train test; do
   fi
 done
 timed train "$bin/vmb-train" --network inversionnet --width 32 --train "$work/train" \
-  --run "$work/run" --epochs "$epochs" --batch-size 16 --lr-schedule cosine --scale-labels \
+  --run "$work/run" --epochs "$epochs" --batch-size 4 --lr-schedule cosine --scale-labels \
   --standardise-data --quiet $([ -f "$work/run/checkpoint.pt" ] && echo --resume)
 timed evaluate "$bin/vmb-eval" --checkpoint "$work/run/checkpoint.pt" --data "$work/test" \
   --out "$work/eval" --name flat --quiet
