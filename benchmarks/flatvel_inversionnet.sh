@@ -6,12 +6,13 @@
 # and in OpenFWI's units: MAE and RMSE of velocities scaled to [-1, 1] by 1500 to 4500 m/s (the
 # m/s figures over 1500), SSIM of velocities scaled to [0, 1].
 #   benchmarks/flatvel_inversionnet.sh [build] [train models] [test models] [epochs] [work folder]
+# The defaults (1000, 200, 10) are the README's run.
 # Without a work folder a temporary one is used and removed; with one, finished steps are kept.
 set -euo pipefail
 build=${1:-build}
-train=${2:-2000}
+train=${2:-1000}
 test=${3:-200}
-epochs=${4:-20}
+epochs=${4:-10}
 work=${5:-}
 if [ -z "$work" ]; then
   work=$(mktemp -d)
@@ -27,12 +28,12 @@ timed() {  # timed LABEL COMMAND...: runs COMMAND and prints its wall time
   end=$(date +%s.%N)
   awk -v l="$label" -v a="$start" -v b="$end" 'BEGIN { printf "%-10s %7.0f s\n", l, b - a }'
 }
-for set in train test; do
+for part in train test; do
   count=$train seed=1
-  [ "$set" = test ] && count=$test seed=2
-  if [ ! -d "$work/$set" ]; then
-    "$bin/vmb-genmodels" --generator flat --count "$count" --seed "$seed" --out "$work/$set.h5"
-    timed "simulate $set" "$bin/vmb-datagen" --models "$work/$set.h5" --out "$work/$set" \
+  [ "$part" = test ] && count=$test seed=2
+  if [ ! -d "$work/$part" ]; then
+    "$bin/vmb-genmodels" --generator flat --count "$count" --seed "$seed" --out "$work/$part.h5"
+    timed "simulate $part" "$bin/vmb-datagen" --models "$work/$part.h5" --out "$work/$part" \
       --survey openfwi --quiet
   fi
 done
