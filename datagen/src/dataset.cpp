@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -579,6 +580,29 @@ DatasetReader::DatasetReader(const std::string& folder) {
                        std::to_string(shards_.size()) + " shards missing or unfinished (" + list +
                        "); complete it with: " + info_.command);
   }
+  const io::H5File first(shards_.front().path, io::H5File::Mode::kRead);
+  info_.sources_x = first.attribute_doubles("sources_x");
+  info_.sources_z = first.attribute_doubles("sources_z");
+  info_.receivers_x = first.attribute_doubles("receivers_x");
+  info_.receivers_z = first.attribute_doubles("receivers_z");
+  if (info_.sources_x.size() != std::size_t(info_.nshots) ||
+      info_.sources_z.size() != std::size_t(info_.nshots) ||
+      info_.receivers_x.size() != std::size_t(info_.nrec) ||
+      info_.receivers_z.size() != std::size_t(info_.nrec))
+    throw DatagenError("dataset '" + folder + "': " + shards_.front().path +
+                       " records a survey of another size than its gathers'");
+}
+
+bool survey_mirrors(const DatasetInfo& info) {
+  const double width = (info.nx - 1) * info.dx, tolerance = 1e-6 * info.dx;
+  auto mirrors = [&](const std::vector<double>& x, const std::vector<double>& z) {
+    for (std::size_t i = 0, n = x.size(); i < n; ++i)
+      if (std::abs(x[i] + x[n - 1 - i] - width) > tolerance ||
+          std::abs(z[i] - z[n - 1 - i]) > tolerance)
+        return false;
+    return !x.empty();
+  };
+  return mirrors(info.sources_x, info.sources_z) && mirrors(info.receivers_x, info.receivers_z);
 }
 
 void DatasetReader::read(std::int64_t i, std::vector<float>& gathers,

@@ -8,6 +8,7 @@
 #endif
 
 #include <algorithm>
+#include <tuple>
 
 #include "vmb/datagen/error.hpp"
 #include "vmb/datagen/rng.hpp"
@@ -15,11 +16,11 @@
 namespace vmb::network {
 
 torch::Tensor Normalisation::labels(const torch::Tensor& velocity) const {
-  return scale_labels ? (velocity - vmin) / (vmax - vmin) : velocity;
+  return scale_labels ? low + (1.0 - low) * (velocity - vmin) / (vmax - vmin) : velocity;
 }
 
 torch::Tensor Normalisation::velocity(const torch::Tensor& labels) const {
-  return scale_labels ? labels * (vmax - vmin) + vmin : labels;
+  return scale_labels ? (labels - low) / (1.0 - low) * (vmax - vmin) + vmin : labels;
 }
 
 torch::Tensor Normalisation::inputs(torch::Tensor gathers) const {
@@ -97,14 +98,31 @@ std::vector<std::int64_t> shuffled(std::int64_t n, std::uint64_t seed, int epoch
   return order;
 }
 
+std::vector<bool> mirror_choices(std::int64_t n, std::uint64_t seed, int epoch) {
+  std::vector<bool> mirror(std::size_t(n), false);
+  for (std::int64_t i = 0; i < n; ++i)
+    mirror[std::size_t(i)] =
+        datagen::Rng(seed, std::uint64_t(epoch), /*stream=*/2 + std::uint64_t(i)).chance(0.5);
+  return mirror;
+}
+
+std::pair<torch::Tensor, torch::Tensor> mirrored(const torch::Tensor& gathers,
+                                                 const torch::Tensor& velocity) {
+  return {gathers.flip({0, 2}), velocity.flip({1})};
+}
+
 BatchLoader::BatchLoader(const ShardDataset& data, std::vector<std::int64_t> order, int batch_size,
-                         const Normalisation& norm, int prefetch)
+                         const Normalisation& norm, std::vector<bool> mirror, int prefetch)
     : data_(data),
       order_(std::move(order)),
+      mirror_(std::move(mirror)),
       batch_size_(batch_size),
       norm_(norm),
       prefetch_(std::size_t(std::max(1, prefetch))) {
   if (batch_size < 1) throw NetworkError("batch size must be positive");
+  if (!mirror_.empty() && std::int64_t(mirror_.size()) != data.size())
+    throw NetworkError("the mirror choices cover " + std::to_string(mirror_.size()) +
+                       " samples, not the dataset's " + std::to_string(data.size()));
   thread_ = std::thread([this] { run(); });
 }
 
@@ -133,6 +151,8 @@ void BatchLoader::run() {
       std::vector<torch::Tensor> inputs, labels;
       for (std::size_t k = start; k < std::min(order_.size(), start + batch_size_); ++k) {
         auto [shots, velocity] = data_.sample(order_[k]);
+        if (!mirror_.empty() && mirror_[std::size_t(order_[k])])
+          std::tie(shots, velocity) = mirrored(shots, velocity);
         inputs.push_back(shots);
         labels.push_back(velocity.unsqueeze(0));
         batch.indices.push_back(order_[k]);

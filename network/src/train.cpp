@@ -51,7 +51,7 @@ void save_checkpoint(const std::string& path, Checkpoint& c, torch::optim::Adam&
   archive.write("input_shape", int_tensor(c.input_shape));
   archive.write("normalisation",
                 torch::tensor({double(c.norm.standardise_data), double(c.norm.scale_labels),
-                               c.norm.vmin, c.norm.vmax},
+                               c.norm.vmin, c.norm.vmax, c.norm.low},
                               torch::kFloat64));
   archive.write("mean_model", c.mean_model);
   std::vector<double> h;
@@ -257,11 +257,15 @@ Checkpoint load_checkpoint(const std::string& path, const std::string& network) 
   const auto time = int_vector(field("time", torch::kInt64, {2}));
   if (time[0] < 1 || time[1] < 0 || time[1] >= time[0]) throw bad("the time selection is invalid");
   c.time = {int(time[0]), int(time[1])};
-  const auto norm = field("normalisation", torch::kFloat64, {4});
+  // Four fields before vmbkit 0.5, whose scaled labels all started at 0.
+  const auto norm = field("normalisation", torch::kFloat64, {-1});
+  if (norm.numel() != 4 && norm.numel() != 5) throw bad("the normalisation is invalid");
   const double* v = norm.data_ptr<double>();
-  if (!std::isfinite(v[2]) || !std::isfinite(v[3]) || (v[1] != 0 && !(v[3] > v[2])))
+  const double low = norm.numel() == 5 ? v[4] : 0.0;
+  if (!std::isfinite(v[2]) || !std::isfinite(v[3]) || (v[1] != 0 && !(v[3] > v[2])) ||
+      !(low == 0.0 || low == -1.0))
     throw bad("the normalisation is invalid");
-  c.norm = {v[0] != 0, v[1] != 0, v[2], v[3]};
+  c.norm = {v[0] != 0, v[1] != 0, v[2], v[3], low};
   c.mean_model = field("mean_model", torch::kFloat32, {n[2], n[3]});
   if (!torch::isfinite(c.mean_model).all().item<bool>()) throw bad("the mean model is not finite");
   const auto h = field("history", torch::kFloat64, {-1, 4});
@@ -305,6 +309,8 @@ std::string training_settings(const TrainConfig& config, const std::string& netw
     j["lr-gamma"] = config.lr_gamma;
   }
   if (config.ssim_weight != 0.0) j["ssim-weight"] = config.ssim_weight;
+  if (config.l1_weight != 0.0) j["l1-weight"] = config.l1_weight;
+  if (config.mirror) j["mirror"] = true;
   j["batch-size"] = config.batch_size;
   j["seed"] = config.seed;
   return j.dump();
@@ -347,6 +353,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   if (config.checkpoint_every < 1) throw NetworkError("checkpoint interval must be at least 1");
   if (!(config.ssim_weight >= 0.0 && std::isfinite(config.ssim_weight)))
     throw NetworkError("the SSIM weight of the loss must be a number >= 0");
+  if (!(config.l1_weight >= 0.0 && std::isfinite(config.l1_weight)))
+    throw NetworkError("the L1 weight of the loss must be a number >= 0");
   if (config.run.empty()) throw NetworkError("no run folder given");
   if (config.lr_step < 0) throw NetworkError("the learning-rate step must not be negative");
   learning_rate(config, 0);  // the schedule's name and gamma, before any work
@@ -406,7 +414,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
       c.time = config.time;
       c.input_shape = {train_data->nshots(), train_data->nt(), train_data->nrec()};
       const auto [lo, hi] = train_data->velocity_range();
-      c.norm = {config.standardise_data, config.scale_labels, lo, hi};
+      c.norm = {config.standardise_data, config.scale_labels, lo, hi, c.net->label_low()};
     }
     c.seed = config.seed;
     c.mean_model = train_data->mean_velocity();
@@ -420,6 +428,11 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     throw NetworkError(
         "inversionnet's output lies in (-1, 1): train it with scaled labels "
         "(--scale-labels)");
+  if (config.mirror && !train_data->survey_mirrors())
+    throw NetworkError(
+        "--mirror needs a survey that mirrors onto itself (shots and receivers "
+        "placed symmetrically about the model's centre); '" +
+        config.train_data + "' has another");
   check_network_fits(c);
   c.net->to(device);
   torch::optim::Adam optimiser(c.net->parameters(),
@@ -439,7 +452,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     saved_epoch = c.epoch;
   }
 
-  const double label_range = c.norm.scale_labels ? 1.0 : c.norm.vmax - c.norm.vmin;
+  const double label_range = c.norm.label_span();
   const std::int64_t n = train_data->size();
   const std::int64_t batches = (n + config.batch_size - 1) / config.batch_size;
   io::Progress progress("vmb-train: batches", long(batches) * (config.epochs - c.epoch),
@@ -450,7 +463,8 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
     c.net->train();
     for (auto& group : optimiser.param_groups())
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate(config, epoch));
-    BatchLoader loader(*train_data, shuffled(n, c.seed, epoch), config.batch_size, c.norm);
+    BatchLoader loader(*train_data, shuffled(n, c.seed, epoch), config.batch_size, c.norm,
+                       config.mirror ? mirror_choices(n, c.seed, epoch) : std::vector<bool>());
     double sum = 0.0;
     int batch = 0;
     while (auto b = loader.next()) {
@@ -458,10 +472,10 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
       const auto out = forward(c.net, b->inputs, precision);
       const auto labels = b->labels.to(device);
       const auto mse = torch::mse_loss(out, labels);
-      const auto loss =
-          config.ssim_weight == 0.0
-              ? mse
-              : mse + config.ssim_weight * (1.0 - ssim_tensor(out, labels, label_range));
+      auto loss = mse;
+      if (config.ssim_weight != 0.0)
+        loss = loss + config.ssim_weight * (1.0 - ssim_tensor(out, labels, label_range));
+      if (config.l1_weight != 0.0) loss = loss + config.l1_weight * torch::l1_loss(out, labels);
       const double value = mse.item<double>();
       if (!std::isfinite(value)) {
         std::ostringstream msg;

@@ -243,6 +243,17 @@ const std::vector<Key>& keys() {
        "training loss: MSE + ssim_weight x (1 - SSIM) of the scaled velocities (0: the paper's "
        "MSE)",
        kTraining},
+      {"network.l1_weight",
+       {0.0, 0.0, 0.0, 0.0},
+       R::kNonNegative,
+       "adds l1_weight x mean |error| of the scaled velocities to the training loss (0: none)",
+       kTraining},
+      {"network.mirror",
+       {false, false, false, false},
+       R::kAny,
+       "mirror augmentation: each epoch shows each training sample left-right mirrored with "
+       "probability 1/2, its shots and receivers reversed (exact: the survey is symmetric)",
+       kTraining},
       {"compare.networks",
        {text(""), text(""), text(""), text("")},
        R::kAny,

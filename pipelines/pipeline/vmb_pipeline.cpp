@@ -352,6 +352,8 @@ class Pipeline {
     c.learning_rate = s_.number(phase + ".lr");
     c.lr_schedule = s_.text(phase + ".lr_schedule");
     c.ssim_weight = s_.number("network.ssim_weight");
+    c.l1_weight = s_.number("network.l1_weight");
+    c.mirror = s_.flag("network.mirror");
     c.seed = std::uint64_t(s_.integer("run.seed"));
     c.network = arch;
     c.width = s_.integer("network.width");

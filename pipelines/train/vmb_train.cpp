@@ -39,6 +39,8 @@ class Train {
         "factor of each step")("ssim-weight",
                                vmb::cli::non_negative<double>("ssim-weight")->default_value(0.0),
                                "loss = MSE + weight x (1 - SSIM) of the labels (0: MSE alone)")(
+        "l1-weight", vmb::cli::non_negative<double>("l1-weight")->default_value(0.0),
+        "adds weight x mean |error| of the labels to the loss (OpenFWI's InversionNet: 1)")(
         "checkpoint-every", vmb::cli::positive<int>("checkpoint-every")->default_value(1),
         "epochs between checkpoints")("seed", po::value<unsigned long>()->default_value(1),
                                       "seed of the initial weights and the shuffling")(
@@ -50,7 +52,11 @@ class Train {
         "time-offset", vmb::cli::non_negative<int>("time-offset")->default_value(0),
         "see --time-factor (the reference: 5 and 2 on 2000 samples)")(
         "standardise-data", po::bool_switch(), "standardise each sample's gathers")(
-        "scale-labels", po::bool_switch(), "scale labels to [0, 1] by the training velocity range")(
+        "scale-labels", po::bool_switch(),
+        "scale labels to [0, 1] by the training velocity range (inversionnet: [-1, 1])")(
+        "mirror", po::bool_switch(),
+        "mirror augmentation: each epoch shows each sample left-right mirrored with probability "
+        "1/2 (exact for a survey symmetric about the model's centre; refused otherwise)")(
         "init", po::value<std::string>(), "checkpoint to fine-tune from")(
         "resume", po::bool_switch(), "continue the run in --run from its checkpoint")(
         "summary", po::bool_switch(), "print the layer table and parameter count, and exit")(
@@ -91,6 +97,8 @@ class Train {
     c.lr_step = vm_["lr-step"].as<int>();
     c.lr_gamma = vm_["lr-gamma"].as<double>();
     c.ssim_weight = vm_["ssim-weight"].as<double>();
+    c.l1_weight = vm_["l1-weight"].as<double>();
+    c.mirror = vm_["mirror"].as<bool>();
     c.checkpoint_every = vm_["checkpoint-every"].as<int>();
     c.seed = vm_["seed"].as<unsigned long>();
     c.device = vm_["device"].as<std::string>();

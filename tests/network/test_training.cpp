@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -60,27 +61,31 @@ TEST_P(Overfit, NarrowNetworkOverfitsEightSamples) {
 
 INSTANTIATE_TEST_SUITE_P(Training, Overfit, testing::Values("fp32", "bf16"));
 
-// With SSIM in the loss the network still overfits, and the history keeps recording the MSE: the
-// first epoch, before any step changed the weights' effect much, records the same MSE as plain
-// training from the same weights on the same batches.
-TEST(Training, SsimInTheLossStillOverfitsAndRecordsTheMse) {
+// With SSIM or L1 terms in the loss the network still overfits, and the history keeps recording
+// the MSE: the first epoch, before any step changed the weights' effect much, records the same
+// MSE as plain training from the same weights on the same batches.
+TEST(Training, SsimAndL1InTheLossStillOverfitAndRecordTheMse) {
   vmb::test::TempDir dir;
   vmb::test::make_tiny_dataset(dir / "train", 8, 1);
   auto config = tiny_config(dir, "mse");
   config.epochs = 1;
   config.batch_size = 8;  // one batch: the first epoch's loss is that of the initial weights
   const double mse = vmb::network::train(config).front().train;
-  config.run = dir / "ssim";
-  config.epochs = 60;
-  config.batch_size = 4;
-  config.ssim_weight = 0.5;
-  auto one = config;
-  one.run = dir / "one";
-  one.epochs = 1;
-  one.batch_size = 8;
-  EXPECT_DOUBLE_EQ(vmb::network::train(one).front().train, mse);
-  const auto history = vmb::network::train(config);
-  EXPECT_LT(history.back().train, 0.05 * history.front().train);
+  for (const char* term : {"ssim", "l1"}) {
+    SCOPED_TRACE(term);
+    config.run = dir / term;
+    config.epochs = 60;
+    config.batch_size = 4;
+    config.ssim_weight = std::string(term) == "ssim" ? 0.5 : 0.0;
+    config.l1_weight = std::string(term) == "l1" ? 1.0 : 0.0;
+    auto one = config;
+    one.run = dir / (std::string(term) + "-one");
+    one.epochs = 1;
+    one.batch_size = 8;
+    EXPECT_DOUBLE_EQ(vmb::network::train(one).front().train, mse);
+    const auto history = vmb::network::train(config);
+    EXPECT_LT(history.back().train, 0.05 * history.front().train);
+  }
 }
 
 // Reduced precision costs no accuracy: bf16 autocast reaches, after the same steps from the same
@@ -197,6 +202,11 @@ TEST(Training, BadInputIsRefused) {
     weight.ssim_weight = w;
     EXPECT_NE(message([&] { vmb::network::train(weight); }).find("SSIM weight"), std::string::npos)
         << w;
+    weight.ssim_weight = 0.0;
+    weight.l1_weight = w;
+    EXPECT_NE(message([&] { vmb::network::train(weight); }).find("L1 weight"), std::string::npos)
+        << w;
+    weight.l1_weight = 0.0;
   }
   EXPECT_FALSE(fs::exists(dir / "schedule"));  // refused before any work
 }
@@ -348,6 +358,8 @@ TEST(Training, DamagedCheckpointsGetAClearError) {
        "field 'input_shape' has the wrong type or shape"},
       {"normalisation", torch::tensor({1.0, 1.0, 4000.0, 1500.0}, torch::kFloat64),
        "the normalisation is invalid"},
+      {"normalisation", torch::tensor({1.0, 1.0, 1500.0, 4000.0, 0.5}, torch::kFloat64),
+       "the normalisation is invalid"},
       {"mean_model", torch::zeros({24, 31}), "field 'mean_model' has the wrong type or shape"},
       {"history", torch::zeros({7, 4}, torch::kFloat64),
        "the loss history is longer than the epochs"}};
@@ -390,6 +402,13 @@ TEST(Training, EveryArchitectureTrainsAndIsRebuiltFromItsCheckpoint) {
     EXPECT_LT(history.back().train, 0.5 * history.front().train);
     auto c = vmb::network::load_checkpoint(checkpoint, arch);
     EXPECT_EQ(c.net->config().arch, arch);
+    // Scaled labels span [0, 1], or for InversionNet's tanh OpenFWI's [-1, 1].
+    const double low = arch == "inversionnet" ? -1.0 : 0.0;
+    EXPECT_EQ(c.norm.low, low);
+    const auto ends = c.norm.labels(torch::tensor({c.norm.vmin, c.norm.vmax}, torch::kFloat64));
+    EXPECT_NEAR(ends[0].item<double>(), low, 1e-12);
+    EXPECT_NEAR(ends[1].item<double>(), 1.0, 1e-12);
+    EXPECT_NEAR(c.norm.velocity(ends)[1].item<double>(), c.norm.vmax, 1e-9);
     auto again = vmb::network::load_checkpoint(checkpoint);
     vmb::network::ShardDataset data(dir / "train", c.time);
     const auto x = data.sample(2).first.unsqueeze(0);
@@ -438,4 +457,119 @@ TEST(Training, PeakMemoryFollowsTheWork) {
   EXPECT_GE(during - before, std::int64_t(250) << 20);
   ASSERT_TRUE(vmb::network::reset_peak_memory());
   EXPECT_LT(vmb::network::peak_memory_bytes(), during - (std::int64_t(200) << 20));
+}
+
+// The mirror augmentation: its choices depend on (seed, epoch, sample) only and mark about half
+// the samples; the loader hands marked samples over mirrored (the model's columns, the gathers'
+// shots and receivers reversed) and the others as stored.
+TEST(Training, MirrorChoicesAndMirroredBatches) {
+  const auto a = vmb::network::mirror_choices(1000, 7, 2);
+  EXPECT_EQ(a, vmb::network::mirror_choices(1000, 7, 2));
+  EXPECT_NE(a, vmb::network::mirror_choices(1000, 7, 3));
+  EXPECT_NE(a, vmb::network::mirror_choices(1000, 8, 2));
+  const auto marked = std::count(a.begin(), a.end(), true);
+  EXPECT_GT(marked, 430);
+  EXPECT_LT(marked, 570);
+  // The first 10 choices of a longer list are those of a list of 10: a sample's choice does not
+  // depend on the dataset's size.
+  EXPECT_EQ(std::vector<bool>(a.begin(), a.begin() + 10), vmb::network::mirror_choices(10, 7, 2));
+
+  vmb::test::TempDir dir;
+  vmb::datagen::DatasetConfig c;  // over salt models: far from mirror-symmetric
+  c.survey.nshots = 3;
+  c.nt = 200;
+  vmb::datagen::produce_dataset(vmb::test::make_salt_set(dir, 4), dir / "salt", c);
+  vmb::network::ShardDataset data(dir / "salt");
+  const std::vector<bool> mirror{true, false, true, false};
+  vmb::network::BatchLoader loader(data, {0, 1, 2, 3}, 4, {}, mirror);
+  const auto batch = loader.next();
+  ASSERT_TRUE(batch);
+  for (int i = 0; i < 4; ++i) {
+    auto [gathers, velocity] = data.sample(i);
+    const auto expected =
+        mirror[i] ? vmb::network::mirrored(gathers, velocity) : std::pair{gathers, velocity};
+    EXPECT_TRUE(torch::equal(batch->inputs[i], expected.first)) << i;
+    EXPECT_TRUE(torch::equal(batch->labels[i][0], expected.second)) << i;
+    if (mirror[i]) {
+      EXPECT_EQ(batch->labels[i][0][30][0].item<float>(), velocity[30][59].item<float>());
+      EXPECT_EQ(batch->inputs[i][0][150][0].item<float>(), gathers[2][150][59].item<float>());
+      EXPECT_FALSE(torch::equal(batch->labels[i][0], velocity));
+      EXPECT_FALSE(torch::equal(batch->inputs[i], gathers));
+    }
+  }
+  EXPECT_THROW(vmb::network::BatchLoader(data, {0, 1}, 2, {}, std::vector<bool>(3)),
+               vmb::NetworkError);
+}
+
+// Training with the mirror augmentation learns, is recorded in the run's settings (a resume
+// without it is refused), and is refused on a survey that does not mirror onto itself.
+TEST(Training, MirrorAugmentationTrainsAndNeedsASymmetricSurvey) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 8, 1);
+  auto config = tiny_config(dir, "run");
+  config.mirror = true;
+  const auto history = vmb::network::train(config);
+  EXPECT_LT(history.back().train, 0.1 * history.front().train);
+  auto plain = config;
+  plain.resume = true;
+  plain.mirror = false;
+  plain.epochs = 61;
+  EXPECT_NE(error_of([&] { vmb::network::train(plain); }).find("mirror"), std::string::npos);
+
+  vmb::datagen::DatasetConfig shifted;
+  shifted.survey.nshots = 3;
+  shifted.survey.sx0 = 50.0;
+  shifted.nt = 200;
+  vmb::datagen::produce_dataset(dir / "train.models.h5", dir / "shifted", shifted);
+  auto off_centre = tiny_config(dir, "off_centre");
+  off_centre.train_data = dir / "shifted";
+  off_centre.mirror = true;
+  const std::string what = error_of([&] { vmb::network::train(off_centre); });
+  EXPECT_NE(what.find("--mirror needs a survey that mirrors onto itself"), std::string::npos)
+      << what;
+  EXPECT_FALSE(fs::exists(dir / "off_centre/checkpoint.pt"));
+}
+
+// A checkpoint written before labels could start at -1 (its normalisation four numbers) loads
+// with labels in [0, 1], the scale it was trained on, and predicts what that scale says.
+TEST(Training, CheckpointsOfFourNormalisationNumbersKeepLabelsFromZero) {
+  vmb::test::TempDir dir;
+  vmb::test::make_tiny_dataset(dir / "train", 4, 1);
+  auto config = tiny_config(dir, "run");
+  config.network = "inversionnet";
+  config.width = 4;
+  config.epochs = 1;
+  vmb::network::train(config);
+  torch::serialize::InputArchive in;
+  in.load_from(dir / "run/checkpoint.pt");
+  torch::serialize::OutputArchive out, model;
+  for (const std::string name :
+       {"network", "epoch", "seed", "time", "input_shape", "mean_model", "history"}) {
+    torch::Tensor t;
+    in.read(name, t);
+    out.write(name, t);
+  }
+  c10::IValue architecture;
+  ASSERT_TRUE(in.try_read("architecture", architecture));
+  out.write("architecture", architecture);
+  torch::Tensor norm;
+  in.read("normalisation", norm);
+  ASSERT_EQ(norm.numel(), 5);
+  EXPECT_EQ(norm[4].item<double>(), -1.0);
+  out.write("normalisation", norm.slice(0, 0, 4).clone());
+  auto now = vmb::network::load_checkpoint(dir / "run/checkpoint.pt");
+  now.net->save(model);
+  out.write("model", model);
+  out.save_to(dir / "old.pt");
+  auto old = vmb::network::load_checkpoint(dir / "old.pt", "inversionnet");
+  EXPECT_EQ(old.norm.low, 0.0);
+  EXPECT_EQ(old.norm.vmin, now.norm.vmin);
+  EXPECT_EQ(old.norm.vmax, now.norm.vmax);
+  // The same network output read on each scale: (y + 1) / 2 of the span above vmin, and y of it.
+  vmb::network::ShardDataset data(dir / "train", now.time);
+  const auto x = data.sample(1).first.unsqueeze(0);
+  const double span = now.norm.vmax - now.norm.vmin;
+  const auto y = (vmb::network::predict(old, x) - old.norm.vmin) / span;
+  EXPECT_TRUE(torch::allclose((vmb::network::predict(now, x) - now.norm.vmin) / span,
+                              (y + 1.0) / 2.0, 1e-5, 1e-5));
 }

@@ -103,7 +103,15 @@ struct DatasetInfo {
   double dx = 0.0, dz = 0.0;  // m
   double dt = 0.0;            // s, stored
   std::string decimation;     // none | antialias | fcnvmb
+  // The survey, m: shot and receiver positions, in the order of the gathers' axes.
+  std::vector<double> sources_x, sources_z, receivers_x, receivers_z;
 };
+
+// Whether the dataset's survey maps onto itself under the mirror x -> (nx - 1) dx - x, shot s
+// onto shot nshots - 1 - s and receiver r onto receiver nrec - 1 - r (to a millionth of dx). The
+// gathers of a mirrored model are then its gathers with shots and receivers reversed, since the
+// solver's stencils and absorbing layers are mirror-symmetric too.
+bool survey_mirrors(const DatasetInfo& info);
 
 struct ShardEntry {
   std::string path;

@@ -47,6 +47,10 @@ class VelocityNetImpl : public torch::nn::Module {
   // The outputs of every stage, by name; the last is the network's output [B, 1, nz, nx].
   virtual std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x) = 0;
   virtual torch::Tensor forward(const torch::Tensor& x) { return stages(x).back().second; }
+  // The label of the slowest velocity when labels are scaled (the fastest is 1): 0, labels in
+  // [0, 1], for outputs without a bound; a network whose output is a tanh says -1, so that its
+  // labels fill (-1, 1) and its output starts, centred on 0, in their middle.
+  virtual double label_low() const { return 0.0; }
   const NetworkConfig& config() const { return config_; }
 
  protected:

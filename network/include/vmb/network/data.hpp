@@ -40,8 +40,12 @@ struct TimeSelection {
 // prediction.
 struct Normalisation {
   bool standardise_data = false;  // per sample: (x - mean) / std over all its traces
-  bool scale_labels = false;      // (v - vmin) / (vmax - vmin); otherwise labels in m/s
+  bool scale_labels = false;      // low + (1 - low) (v - vmin) / (vmax - vmin); otherwise m/s
   double vmin = 0.0, vmax = 1.0;  // the training data's velocity range, m/s
+  double low = 0.0;               // the label of vmin: the network's label_low()
+
+  // The span of the labels: 1 - low scaled, else vmax - vmin (m/s).
+  double label_span() const { return scale_labels ? 1.0 - low : vmax - vmin; }
 
   torch::Tensor labels(const torch::Tensor& velocity) const;
   torch::Tensor velocity(const torch::Tensor& labels) const;  // inverse of labels()
@@ -64,6 +68,8 @@ class ShardDataset {
   const std::string& folder() const { return reader_.info().folder; }
   // The dataset's settings hash (from its index.json).
   const std::string& config_hash() const { return reader_.info().config_hash; }
+  // Whether mirrored samples are exact (datagen::survey_mirrors).
+  bool survey_mirrors() const { return datagen::survey_mirrors(reader_.info()); }
 
   // Sample i: gathers [nshots, nt, nrec] and velocity [nz, nx] (m/s).
   std::pair<torch::Tensor, torch::Tensor> sample(std::int64_t i) const;
@@ -81,6 +87,16 @@ class ShardDataset {
 // A permutation of 0 .. n-1 that depends on (seed, epoch) only.
 std::vector<std::int64_t> shuffled(std::int64_t n, std::uint64_t seed, int epoch);
 
+// The mirror augmentation's choice for each of samples 0 .. n-1 in an epoch: mirrored or not,
+// each with probability 1/2, depending on (seed, epoch, sample) only.
+std::vector<bool> mirror_choices(std::int64_t n, std::uint64_t seed, int epoch);
+
+// Sample (gathers [nshots, nt, nrec], velocity [nz, nx]) as the mirrored model gives it: the
+// model's columns, and the gathers' shots and receivers, reversed. Exact for a survey that
+// datagen::survey_mirrors.
+std::pair<torch::Tensor, torch::Tensor> mirrored(const torch::Tensor& gathers,
+                                                 const torch::Tensor& velocity);
+
 struct Batch {
   torch::Tensor inputs;  // [B, nshots, nt, nrec], normalised
   torch::Tensor labels;  // [B, 1, nz, nx], normalised
@@ -88,11 +104,12 @@ struct Batch {
 };
 
 // Batches of the given sample order, read and normalised by a background thread while the
-// network works on the previous ones.
+// network works on the previous ones. With `mirror` (indexed by sample, as mirror_choices gives
+// it), the samples it marks come mirrored.
 class BatchLoader {
  public:
   BatchLoader(const ShardDataset& data, std::vector<std::int64_t> order, int batch_size,
-              const Normalisation& norm, int prefetch = 3);
+              const Normalisation& norm, std::vector<bool> mirror = {}, int prefetch = 3);
   ~BatchLoader();
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
@@ -105,6 +122,7 @@ class BatchLoader {
 
   const ShardDataset& data_;
   std::vector<std::int64_t> order_;
+  std::vector<bool> mirror_;
   int batch_size_;
   Normalisation norm_;
   std::size_t prefetch_;

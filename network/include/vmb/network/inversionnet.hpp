@@ -2,9 +2,10 @@
 // InversionNet (Wu and Lin, 2019, IEEE Transactions on Computational Imaging; the baseline of
 // OpenFWI, Deng et al., 2022) in LibTorch: a plain encoder-decoder without skip connections.
 //
-// Input [B, nshots, nt, nrec]; output [B, 1, nz, nx] in (-1, 1) (a tanh: labels scaled to [0, 1]
-// or OpenFWI's [-1, 1] fit). Every block is a convolution with bias -> BatchNorm -> LeakyReLU
-// (slope 0.2); widths w * [1, 2, 4, 8, 16], w = 32 as published.
+// Input [B, nshots, nt, nrec]; output [B, 1, nz, nx] in (-1, 1), a tanh: trained on labels scaled
+// to OpenFWI's [-1, 1] (label_low; checkpoints from before vmbkit 0.5 used [0, 1] and keep it).
+// Every block is a convolution with bias -> BatchNorm -> LeakyReLU (slope 0.2); widths w * [1, 2,
+// 4, 8, 16], w = 32 as published.
 // - Time encoder: (7x1) stride (2,1) to w, then (3x1) stride-(2,1) and stride-1 convolutions
 //   (2w, 2w, 2w, 2w, 4w, 4w): four halvings of the time axis, receivers untouched.
 // - Space encoder: 3x3 convolutions, a stride-2 and a stride-1 one at 4w, 8w and 8w.
@@ -39,6 +40,8 @@ class InversionNetImpl : public VelocityNetImpl {
   // Every block's output, by name (as OpenFWI names its layers: convblock1 ... convblock8,
   // deconv1_1 ... deconv5_2, crop, deconv6).
   std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x) override;
+  // OpenFWI's labels: velocities scaled to [-1, 1].
+  double label_low() const override { return -1.0; }
 
  private:
   std::vector<std::pair<std::string, torch::nn::Sequential>> encoder_, decoder_;

@@ -33,10 +33,17 @@ struct TrainConfig {
   std::string lr_schedule = "constant";
   int lr_step = 0;
   double lr_gamma = 0.1;
-  // The loss: MSE + ssim_weight * (1 - SSIM) of the labels (ssim_tensor, dynamic range 1 for
-  // scaled labels, else the training velocities' range). The MSE alone is what the history
-  // records, so losses compare across weights.
+  // The loss: MSE + ssim_weight * (1 - SSIM) + l1_weight * mean |error| of the labels
+  // (ssim_tensor, its dynamic range the labels' span, Normalisation::label_span; the L1 term, as
+  // OpenFWI trains InversionNet, pulls toward the median error, what MAE measures). The MSE alone
+  // is what the history records, so losses compare across weights.
   double ssim_weight = 0.0;
+  double l1_weight = 0.0;
+  // Mirror augmentation: each epoch shows each sample mirrored with probability 1/2
+  // (mirror_choices), the model's columns and the gathers' shots and receivers reversed. The
+  // mirrored gathers are exact, so this doubles the data without simulating; NetworkError unless
+  // the training data's survey mirrors onto itself.
+  bool mirror = false;
   int checkpoint_every = 1;
   std::uint64_t seed = 1;
   std::string device = "auto";     // auto | cpu | cuda
