@@ -6,7 +6,8 @@
 # and in OpenFWI's units: MAE and RMSE of velocities scaled to [-1, 1] by 1500 to 4500 m/s (the
 # m/s figures over 1500), SSIM of velocities scaled to [0, 1].
 #   benchmarks/flatvel_inversionnet.sh [build] [train models] [test models] [epochs] [work folder]
-# The defaults (1000, 200, 10) are the README's run.
+#                                      [batch size]
+# The defaults (1000, 200, 10, batch 4) are the README's run.
 # Without a work folder a temporary one is used and removed; with one, finished steps are kept.
 set -euo pipefail
 build=${1:-build}
@@ -14,6 +15,7 @@ train=${2:-1000}
 test=${3:-200}
 epochs=${4:-10}
 work=${5:-}
+batch=${6:-4}
 if [ -z "$work" ]; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
@@ -38,15 +40,15 @@ for part in train test; do
   fi
 done
 timed train "$bin/vmb-train" --network inversionnet --width 32 --train "$work/train" \
-  --run "$work/run" --epochs "$epochs" --batch-size 4 --lr-schedule cosine --scale-labels \
+  --run "$work/run" --epochs "$epochs" --batch-size "$batch" --lr-schedule cosine --scale-labels \
   --standardise-data --quiet $([ -f "$work/run/checkpoint.pt" ] && echo --resume)
 timed evaluate "$bin/vmb-eval" --checkpoint "$work/run/checkpoint.pt" --data "$work/test" \
   --out "$work/eval" --name flat --quiet
-python3 - "$work/eval/metrics.json" "$train" "$test" "$epochs" <<'PY'
+python3 - "$work/eval/metrics.json" "$train" "$test" "$epochs" "$batch" <<'PY'
 import json, sys
 metrics = json.load(open(sys.argv[1]))["mean"]
-print(f"InversionNet (width 32), {sys.argv[2]} training models, {sys.argv[4]} epochs, "
-      f"{sys.argv[3]} test models:")
+print(f"InversionNet (width 32), {sys.argv[2]} training models, {sys.argv[4]} epochs at batch "
+      f"{sys.argv[5]}, {sys.argv[3]} test models:")
 for name in ("network", "baseline"):
     m = metrics[name]
     label = "InversionNet" if name == "network" else "mean training model"
