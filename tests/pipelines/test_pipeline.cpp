@@ -196,7 +196,10 @@ TEST(Pipeline, MediumPresetTakesTheReleasesModelsEvenly) {
       medium + " --run.folder " + (dir / "run") +
       " --pretrain.models 3 --finetune.models 2 --test.simulated 2 --test.seg 2"
       " --survey.nshots 2 --survey.nt 1100 --network.width 2 --pretrain.epochs 1"
-      " --finetune.epochs 1 --pretrain.batch_size 2 --finetune.batch_size 2 --fwi.models 0");
+      " --finetune.epochs 1 --pretrain.batch_size 2 --finetune.batch_size 2 --fwi.models 0"
+      // fp32: bf16 training of this width-2 network on batches of one sample (3 models in
+      // batches of 2) turns NaN, an open bug this test is not about.
+      " --network.precision fp32");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   vmb::io::ModelFileOptions options;
   options.dx = 10.0;
