@@ -29,8 +29,8 @@ std::string text(const char* s) { return s; }
 // 1500 m/s water at 2.5 f0), a network of width 12. medium is the paper's geometry and survey with
 // a quarter of its pretraining models and a network of width 16, sized to finish within an hour on
 // a 2-core CPU (about 1.6 s of simulation per model, 0.16 s per sample per bf16 training step).
-// Its network underfits, so it spends its budget on steps: batch 4 costs no more per sample than
-// 10 on this CPU, the mirror doubles the data at no simulation cost, and the L1 term aims the
+// Its network is undertrained, so it spends its budget on steps: batch 4 costs no more per sample
+// than 10 on this CPU, the mirror doubles the data at no simulation cost, and the L1 term aims the
 // loss at the MAE it is judged by.
 const std::vector<Key>& keys() {
   using R = Range;
