@@ -89,21 +89,28 @@ TEST(Training, SsimAndL1InTheLossStillOverfitAndRecordTheMse) {
 }
 
 // Reduced precision costs no accuracy: bf16 autocast reaches, after the same steps from the same
-// weights on the same batches, a training loss within 10 % of float32's.
+// weights on the same batches, a training loss within 10 % of float32's. One run is no measure of
+// that: the two trajectories part chaotically, and single seeds ended between 17 % below and 25 %
+// above float32 (measured over seeds 1 to 10). The mean over eight seeds is the figure compared.
 TEST(Training, BfloatReachesTheFloatLoss) {
   if (!vmb::network::cpu_has_bf16()) GTEST_SKIP() << "this CPU has no bfloat16 units";
   vmb::test::TempDir dir;
   vmb::test::make_tiny_dataset(dir / "train", 8, 1);
-  auto config = tiny_config(dir, "fp32");
-  config.epochs = 30;
-  const double fp32 = vmb::network::train(config).back().train;
-  config.run = dir / "bf16";
-  config.precision = "bf16";
-  const auto bf16 = vmb::network::train(config);
-  std::printf("loss after 30 epochs: fp32 %.4g, bf16 %.4g (first epoch %.4g)\n", fp32,
-              bf16.back().train, bf16.front().train);
-  EXPECT_LT(bf16.back().train, 0.2 * bf16.front().train);  // it learned
-  EXPECT_NEAR(bf16.back().train, fp32, 0.1 * fp32);
+  double fp32 = 0, bf16 = 0;
+  for (int seed = 1; seed <= 8; ++seed) {
+    auto config = tiny_config(dir, "fp32_" + std::to_string(seed));
+    config.epochs = 30;
+    config.seed = seed;
+    fp32 += vmb::network::train(config).back().train / 8;
+    config.run = dir / ("bf16_" + std::to_string(seed));
+    config.precision = "bf16";
+    const auto history = vmb::network::train(config);
+    EXPECT_LT(history.back().train, 0.2 * history.front().train) << "seed " << seed;  // it learned
+    bf16 += history.back().train / 8;
+  }
+  std::printf("mean loss after 30 epochs over 8 seeds: fp32 %.4g, bf16 %.4g (%+.1f %%)\n", fp32,
+              bf16, 100 * (bf16 / fp32 - 1));
+  EXPECT_NEAR(bf16, fp32, 0.1 * fp32);
 }
 
 TEST(Training, CheckpointReloadsToIdenticalPredictions) {
