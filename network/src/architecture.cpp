@@ -24,6 +24,8 @@ void check_architecture(const std::string& name) {
   throw NetworkError("unknown network '" + name + "' (" + known + ")");
 }
 
+bool output_bounded(const std::string& arch) { return arch == "inversionnet"; }
+
 namespace {
 
 // The trainable parameter count of an architecture as a function of its width w: every weight

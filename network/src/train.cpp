@@ -103,23 +103,6 @@ double validation_loss(VelocityNet& net, const ShardDataset& data, const Normali
   return sum / double(data.size());
 }
 
-// A forward pass of one empty sample on the CPU: gathers too small for the model size are
-// reported in one line before any training starts.
-void check_network_fits(Checkpoint& c) {
-  torch::NoGradGuard no_grad;
-  const bool training = c.net->is_training();
-  c.net->eval();
-  try {
-    c.net->forward(torch::zeros({1, c.input_shape[0], c.input_shape[1], c.input_shape[2]}));
-  } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
-    throw NetworkError("the network cannot map gathers of " + std::to_string(c.input_shape[1]) +
-                       " x " + std::to_string(c.input_shape[2]) +
-                       " to the model: " + what.substr(0, what.find('\n')));
-  }
-  c.net->train(training);
-}
-
 // Refuses to resume a run under other settings, naming each one that differs.
 void refuse_changed_settings(const std::string& recorded, const std::string& given) {
   auto old = nlohmann::json::parse(recorded);
@@ -143,6 +126,42 @@ void refuse_changed_settings(const std::string& recorded, const std::string& giv
 }
 
 }  // namespace
+
+void check_trainable(VelocityNet& net, const std::vector<std::int64_t>& input_shape,
+                     std::int64_t smallest_batch) {
+  torch::NoGradGuard no_grad;
+  const bool training = net->is_training();
+  const auto one_line = [](const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    return what.substr(0, what.find('\n'));
+  };
+  const torch::Tensor empty =
+      torch::zeros({1, input_shape.at(0), input_shape.at(1), input_shape.at(2)});
+  net->eval();
+  try {
+    net->forward(empty);
+  } catch (const c10::Error& e) {
+    throw NetworkError("the network cannot map gathers of " + std::to_string(input_shape[1]) +
+                       " x " + std::to_string(input_shape[2]) + " to the model: " + one_line(e));
+  }
+  net->train();
+  if (smallest_batch == 1) {
+    // The pass in training mode moves batch normalisation's running statistics: put them back.
+    std::vector<torch::Tensor> buffers;
+    for (const auto& b : net->buffers()) buffers.push_back(b.clone());
+    try {
+      net->forward(empty);
+    } catch (const c10::Error& e) {
+      throw NetworkError(net->config().arch +
+                         " cannot train on a batch of 1 sample, which these settings make "
+                         "(choose a batch size that leaves no single sample over): " +
+                         one_line(e));
+    }
+    auto now = net->buffers();
+    for (std::size_t i = 0; i < buffers.size(); ++i) now[i].copy_(buffers[i]);
+  }
+  net->train(training);
+}
 
 void check_fits(const Checkpoint& c, const ShardDataset& data, const std::string& what) {
   const std::vector<std::int64_t> shape{data.nshots(), data.nt(), data.nrec()};
@@ -423,17 +442,17 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
         training_settings(config, c.net->config().arch, precision, train_data->config_hash(),
                           validation ? validation->config_hash() : "");
   }
-  // InversionNet ends in a tanh: velocities in m/s are out of its reach.
-  if (c.net->config().arch == "inversionnet" && !c.norm.scale_labels)
-    throw NetworkError(
-        "inversionnet's output lies in (-1, 1): train it with scaled labels "
-        "(--scale-labels)");
+  if (output_bounded(c.net->config().arch) && !c.norm.scale_labels)
+    throw NetworkError(c.net->config().arch +
+                       "'s output lies in (-1, 1): train it with scaled labels (--scale-labels)");
   if (config.mirror && !train_data->survey_mirrors())
     throw NetworkError(
         "--mirror needs a survey that mirrors onto itself (shots and receivers "
         "placed symmetrically about the model's centre); '" +
         config.train_data + "' has another");
-  check_network_fits(c);
+  const std::int64_t n = train_data->size();
+  check_trainable(c.net, c.input_shape,
+                  n % config.batch_size == 0 ? config.batch_size : n % config.batch_size);
   c.net->to(device);
   torch::optim::Adam optimiser(c.net->parameters(),
                                torch::optim::AdamOptions(config.learning_rate));
@@ -453,7 +472,6 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
   }
 
   const double label_range = c.norm.label_span();
-  const std::int64_t n = train_data->size();
   const std::int64_t batches = (n + config.batch_size - 1) / config.batch_size;
   io::Progress progress("vmb-train: batches", long(batches) * (config.epochs - c.epoch),
                         config.quiet);

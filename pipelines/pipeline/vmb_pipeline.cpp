@@ -184,9 +184,9 @@ class Pipeline {
       } catch (const vmb::NetworkError& e) {
         throw vmb::cli::UsageError(std::string("network.arch or compare.networks: ") + e.what());
       }
-      if (arch == "inversionnet" && !s_.flag("network.scale_labels"))
-        throw vmb::cli::UsageError(
-            "inversionnet's output lies in (-1, 1): it needs network.scale_labels true");
+      if (vmb::network::output_bounded(arch) && !s_.flag("network.scale_labels"))
+        throw vmb::cli::UsageError(arch +
+                                   "'s output lies in (-1, 1): it needs network.scale_labels true");
     }
     if (s_.integer("fwi.fix_top") >= s_.integer("grid.nz"))
       throw vmb::cli::UsageError("fwi.fix_top must be below grid.nz");
@@ -212,6 +212,38 @@ class Pipeline {
       for (const char* g : {"fcnvmb-salt", "seg-like"}) vmb::datagen::resolve(generator(g));
     } catch (const std::exception& e) {
       throw vmb::cli::UsageError(e.what());
+    }
+    check_batches_train(networks);
+  }
+
+  // A network that cannot train on the one-sample batch a phase's models leave over (InversionNet)
+  // is refused now, not after the simulation.
+  void check_batches_train(const std::vector<std::string>& networks) const {
+    for (const std::string phase : {"pretrain", "finetune"}) {
+      const int models = s_.integer(phase + ".models"), batch = s_.integer(phase + ".batch_size");
+      if (batch != 1 && models % batch != 1) continue;
+      const int decimation = s_.integer("survey.decimation");
+      const std::vector<std::int64_t> input{
+          s_.integer("survey.nshots"),
+          vmb::datagen::selected_samples(s_.integer("survey.nt"), decimation,
+                                         std::min(2, decimation - 1)),
+          s_.integer("grid.nx")};
+      for (const auto& arch : networks) {
+        vmb::network::NetworkConfig c{arch,
+                                      int(input[0]),
+                                      int(input[1]),
+                                      int(input[2]),
+                                      s_.integer("grid.nz"),
+                                      s_.integer("grid.nx"),
+                                      s_.integer("network.width")};
+        auto net = vmb::network::make_network(c);
+        try {
+          vmb::network::check_trainable(net, input, 1);
+        } catch (const vmb::NetworkError& e) {
+          throw vmb::cli::UsageError(phase + ".models " + std::to_string(models) +
+                                     " in batches of " + std::to_string(batch) + ": " + e.what());
+        }
+      }
     }
   }
 

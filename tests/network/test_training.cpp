@@ -447,6 +447,24 @@ TEST(Training, EveryArchitectureTrainsAndIsRebuiltFromItsCheckpoint) {
   unscaled.network = "inversionnet";
   unscaled.scale_labels = false;
   EXPECT_THROW(vmb::network::train(unscaled), vmb::NetworkError);
+  // Nor can its bottleneck's batch normalisation train on one sample: 8 samples in batches of 7
+  // leave one over, refused before training; in batches of 6 they leave two, and it trains.
+  auto one_over = tiny_config(dir, "one-over");
+  one_over.network = "inversionnet";
+  one_over.width = 4;
+  one_over.epochs = 1;
+  one_over.batch_size = 7;
+  try {
+    vmb::network::train(one_over);
+    ADD_FAILURE() << "a batch of one sample was taken";
+  } catch (const vmb::NetworkError& e) {
+    EXPECT_NE(std::string(e.what()).find("inversionnet cannot train on a batch of 1 sample"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "one-over/checkpoint.pt"));
+  one_over.batch_size = 6;
+  EXPECT_EQ(vmb::network::train(one_over).size(), 1u);
 }
 
 // The peak-memory counter sees an allocation the work touched, and its reset forgets it once it

@@ -40,6 +40,10 @@ const std::vector<std::string>& architectures();
 // NetworkError naming the known architectures unless `name` is one.
 void check_architecture(const std::string& name);
 
+// Whether the architecture's output is bounded (InversionNet ends in a tanh), so that it can only
+// learn labels scaled into its range, never velocities in m/s.
+bool output_bounded(const std::string& arch);
+
 // What every architecture is: a module from gathers to a velocity model.
 class VelocityNetImpl : public torch::nn::Module {
  public:
@@ -48,9 +52,9 @@ class VelocityNetImpl : public torch::nn::Module {
   virtual std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x) = 0;
   virtual torch::Tensor forward(const torch::Tensor& x) { return stages(x).back().second; }
   // The label of the slowest velocity when labels are scaled (the fastest is 1): 0, labels in
-  // [0, 1], for outputs without a bound; a network whose output is a tanh says -1, so that its
-  // labels fill (-1, 1) and its output starts, centred on 0, in their middle.
-  virtual double label_low() const { return 0.0; }
+  // [0, 1], for outputs without a bound; -1 for a bounded one (a tanh), so that its labels fill
+  // (-1, 1) and its output starts, centred on 0, in their middle.
+  double label_low() const { return output_bounded(config_.arch) ? -1.0 : 0.0; }
   const NetworkConfig& config() const { return config_; }
 
  protected:

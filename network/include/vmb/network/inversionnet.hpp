@@ -40,8 +40,6 @@ class InversionNetImpl : public VelocityNetImpl {
   // Every block's output, by name (as OpenFWI names its layers: convblock1 ... convblock8,
   // deconv1_1 ... deconv5_2, crop, deconv6).
   std::vector<std::pair<std::string, torch::Tensor>> stages(const torch::Tensor& x) override;
-  // OpenFWI's labels: velocities scaled to [-1, 1].
-  double label_low() const override { return -1.0; }
 
  private:
   std::vector<std::pair<std::string, torch::nn::Sequential>> encoder_, decoder_;

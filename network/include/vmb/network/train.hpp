@@ -98,6 +98,13 @@ std::vector<EpochLoss> train(const TrainConfig& config);
 // any).
 Checkpoint load_checkpoint(const std::string& path, const std::string& network = "");
 
+// Throws NetworkError, in one line, before any training, if the network cannot map gathers of
+// input_shape (nshots, nt, nrec) to its model, or cannot train on a batch of smallest_batch
+// samples (a batch normalisation that then sees one value per channel, as at InversionNet's
+// 1 x 1 bottleneck with one sample). Leaves the network's weights and statistics as they were.
+void check_trainable(VelocityNet& net, const std::vector<std::int64_t>& input_shape,
+                     std::int64_t smallest_batch);
+
 // Throws NetworkError, naming `what` and both shapes, unless the dataset's gathers and models are
 // what the checkpoint's network takes and makes.
 void check_fits(const Checkpoint& checkpoint, const ShardDataset& data, const std::string& what);
