@@ -14,8 +14,8 @@
 namespace vmb::io {
 namespace {
 
-// Pixels per character of the text at the size used here, at most (a capital M is 16):
-// room for titles.
+// Pixels per character of the text at the size used here, at most (a capital M is 16): the
+// scratch room text is measured in.
 constexpr int kCharWidth = 17;
 
 // Viridis at 9 points, interpolated linearly by PLplot.
@@ -177,6 +177,24 @@ class Plot {
   PLINT stream_ = -1;
 };
 
+// The width in pixels of `text` drawn at character scale `scale` (1: the axes' text): drawn once,
+// left-justified, into a scratch picture and measured there, as PLplot's public interface
+// measures no text.
+int text_width(const std::string& text, double scale = 1.0) {
+  if (text.empty()) return 0;
+  const Image probe = [&] {
+    Plot plot(kCharWidth * int(text.size()) + 20, 60);
+    plschr(0.0, scale);
+    plvpor(0.0, 1.0, 0.0, 1.0);
+    plmtex("t", -2.0, 0.0, 0.0, text.c_str());
+    return plot.finish();
+  }();
+  for (int x = probe.width - 1; x >= 0; --x)
+    for (int y = 0; y < probe.height; ++y)
+      if (probe.rgb[(std::size_t(y) * probe.width + x) * 3] < 255) return x + 1;
+  return 0;
+}
+
 void set_viridis() {
   std::array<PLFLT, kViridis.size()> pos{}, r{}, g{}, b{};
   for (std::size_t k = 0; k < kViridis.size(); ++k) {
@@ -239,7 +257,7 @@ Image velocity_picture(const VelocityModel& model, const Survey* survey, const s
   const int w = std::max(60, int(std::lround(model.nx * scale)));
   const int h = std::max(60, int(std::lround(model.nz * scale * model.dz / model.dx)));
   const PixelRect r{100, 50, 100 + w, 50 + h};
-  Plot plot(std::max(r.x1 + 200, r.x0 + kCharWidth * int(title.size()) + 20), r.y1 + 70);
+  Plot plot(std::max(r.x1 + 200, r.x0 + text_width(title) + 20), r.y1 + 70);
   const auto [vmin, vmax] = shown_range(model.min_velocity(), model.max_velocity());
   plot.area(r, -model.dx / 2, model.width_m() + model.dx / 2, -model.dz / 2,
             model.depth_m() + model.dz / 2);
@@ -273,7 +291,7 @@ Image field_picture(const float* field, int rows, int cols, const FieldAxes& axe
                     ? std::max(60, int(std::lround(rows * scale * axes.row_step / axes.col_step)))
                     : std::clamp(rows, 200, 800);
   const PixelRect r{100, 50, 100 + w, 50 + h};
-  Plot plot(std::max(r.x1 + 200, r.x0 + kCharWidth * int(axes.title.size()) + 20), r.y1 + 70);
+  Plot plot(std::max(r.x1 + 200, r.x0 + text_width(axes.title) + 20), r.y1 + 70);
   float clip = abs_percentile(field, std::size_t(rows) * cols, clip_percentile);
   if (!(clip > 0)) clip = 1.0f;
   plot.area(r, axes.col_origin - axes.col_step / 2, axes.col_origin + (cols - 0.5) * axes.col_step,
@@ -315,7 +333,7 @@ Image curves_picture(const std::vector<Curve>& curves, const std::string& title,
   y1 += pad;
   const std::string heading = title + (log_y ? " (log scale)" : "");
   const PixelRect r{100, 40, 740, 440};
-  Plot plot(std::max(r.x1 + 240, r.x0 + kCharWidth * int(heading.size()) + 20), r.y1 + 70);
+  Plot plot(std::max(r.x1 + 240, r.x0 + text_width(heading) + 20), r.y1 + 70);
   plot.area(r, x0, x1, y1, y0);
   plcol0(kGrid);
   plbox("g", 0, 0, log_y ? "gl" : "g", 0, 0);
@@ -381,6 +399,8 @@ std::pair<int, int> panel_size(int nz, int nx) {
 // Rows of panels: the left margin, the top (title, then the panels' labels), the space between
 // panels (ticks only on the y axes after the first) and beside a colour bar.
 constexpr int kLeft = 100, kTop = 70, kGap = 35, kBarSpace = 125;
+// Their text, the title's included, at this scale of the axes' text.
+constexpr double kPanelText = 0.85;
 
 // One model panel: raster on the current colour map, axes, and its label above.
 void model_panel(Plot& plot, const PixelRect& r, const float* v, int nz, int nx, double dx,
@@ -392,7 +412,7 @@ void model_panel(Plot& plot, const PixelRect& r, const float* v, int nz, int nx,
 }
 
 // Smaller characters where several panels share the picture.
-void panel_text() { plschr(0.0, 0.85); }
+void panel_text() { plschr(0.0, kPanelText); }
 
 }  // namespace
 
@@ -410,7 +430,7 @@ Image comparison_picture(const float* truth, const float* prediction, int nz, in
   const PixelRect a{kLeft, kTop, kLeft + w, kTop + h};
   const PixelRect b{a.x1 + kGap, kTop, a.x1 + kGap + w, kTop + h};
   const PixelRect c{b.x1 + kBarSpace, kTop, b.x1 + kBarSpace + w, kTop + h};
-  const int width = std::max(c.x1 + kBarSpace, kLeft + kCharWidth * int(title.size()) + 20);
+  const int width = std::max(c.x1 + kBarSpace, kLeft + text_width(title, kPanelText) + 20);
   Plot plot(width, kTop + h + 60);
   panel_text();
   const auto [lo, hi] = shown_range(vmin, vmax);
@@ -430,7 +450,7 @@ Image models_picture(const std::vector<ModelPanel>& panels, int nz, int nx, doub
   const auto [w, h] = panel_size(nz, nx);
   const int n = int(panels.size());
   const int right = kLeft + n * w + std::max(n - 1, 0) * kGap;
-  const int width = std::max(right + kBarSpace, kLeft + kCharWidth * int(title.size()) + 20);
+  const int width = std::max(right + kBarSpace, kLeft + text_width(title, kPanelText) + 20);
   Plot plot(width, kTop + h + 60);
   panel_text();
   const auto [lo, hi] = shown_range(vmin, vmax);

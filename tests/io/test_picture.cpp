@@ -217,4 +217,6 @@ TEST(Picture, ComparisonTitleIsNeverCut) {
         rightmost = std::max(rightmost, x);
   EXPECT_GT(rightmost, plain.width);
   EXPECT_LT(rightmost, image.width - 5);
+  // Nor does it leave empty canvas: the picture is as wide as its measured title needs.
+  EXPECT_GT(rightmost, image.width - 40);
 }
