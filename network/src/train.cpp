@@ -451,8 +451,7 @@ std::vector<EpochLoss> train(const TrainConfig& config) {
         "placed symmetrically about the model's centre); '" +
         config.train_data + "' has another");
   const std::int64_t n = train_data->size();
-  check_trainable(c.net, c.input_shape,
-                  n % config.batch_size == 0 ? config.batch_size : n % config.batch_size);
+  check_trainable(c.net, c.input_shape, smallest_batch(n, config.batch_size));
   c.net->to(device);
   torch::optim::Adam optimiser(c.net->parameters(),
                                torch::optim::AdamOptions(config.learning_rate));

@@ -221,7 +221,7 @@ class Pipeline {
   void check_batches_train(const std::vector<std::string>& networks) const {
     for (const std::string phase : {"pretrain", "finetune"}) {
       const int models = s_.integer(phase + ".models"), batch = s_.integer(phase + ".batch_size");
-      if (batch != 1 && models % batch != 1) continue;
+      if (vmb::network::smallest_batch(models, batch) != 1) continue;
       const int decimation = s_.integer("survey.decimation");
       const std::vector<std::int64_t> input{
           s_.integer("survey.nshots"),

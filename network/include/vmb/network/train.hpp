@@ -98,6 +98,11 @@ std::vector<EpochLoss> train(const TrainConfig& config);
 // any).
 Checkpoint load_checkpoint(const std::string& path, const std::string& network = "");
 
+// The size of the smallest batch an epoch of `samples` in batches of `batch_size` makes: the last.
+inline std::int64_t smallest_batch(std::int64_t samples, std::int64_t batch_size) {
+  return samples % batch_size == 0 ? batch_size : samples % batch_size;
+}
+
 // Throws NetworkError, in one line, before any training, if the network cannot map gathers of
 // input_shape (nshots, nt, nrec) to its model, or cannot train on a batch of smallest_batch
 // samples (a batch normalisation that then sees one value per channel, as at InversionNet's
