@@ -7,12 +7,14 @@
 #include "vmb/network/data.hpp"
 #include "vmb/network/fcnvmb.hpp"
 #include "vmb/network/inversionnet.hpp"
+#include "vmb/network/unet.hpp"
 #include "vmb/network/unetpp.hpp"
 
 namespace vmb::network {
 
 const std::vector<std::string>& architectures() {
-  static const std::vector<std::string> names = {"fcnvmb", "inversionnet", "unetpp", "unet-wide"};
+  static const std::vector<std::string> names = {"fcnvmb", "inversionnet", "unet", "unetpp",
+                                                 "unet-wide"};
   return names;
 }
 
@@ -76,6 +78,7 @@ VelocityNet make_network(const NetworkConfig& config) {
   const auto held = [](std::shared_ptr<VelocityNetImpl> impl) { return VelocityNet(impl); };
   if (config.arch == "fcnvmb") return held(std::make_shared<FcnvmbImpl>(config));
   if (config.arch == "inversionnet") return held(std::make_shared<InversionNetImpl>(config));
+  if (config.arch == "unet") return held(std::make_shared<UnetImpl>(config));
   if (config.arch == "unetpp") return held(std::make_shared<UnetPlusPlusImpl>(config));
   return held(std::make_shared<FcnvmbImpl>(config, matched_width(config)));  // unet-wide
 }

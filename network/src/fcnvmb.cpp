@@ -22,7 +22,7 @@ DownImpl::DownImpl(int in, int out) {
 
 torch::Tensor DownImpl::forward(const torch::Tensor& x) { return pool_(conv_(x)); }
 
-UpImpl::UpImpl(int in, int out) {
+UpImpl::UpImpl(int in, int out, SkipJoin join) : join_(join) {
   up_ =
       register_module("up", nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 2).stride(2)));
   conv_ = register_module("conv", ConvBlock(in, out));
@@ -40,7 +40,18 @@ torch::Tensor upsample(const torch::nn::ConvTranspose2d& up, const torch::Tensor
   return torch::pixel_shuffle(torch::conv2d(x, kernel, up->bias.repeat_interleave(4)), 2);
 }
 
+torch::Tensor upsample_to(const torch::nn::ConvTranspose2d& up, const torch::Tensor& x,
+                          const torch::Tensor& skip) {
+  const torch::Tensor out = upsample(up, x);
+  TORCH_CHECK(out.size(2) >= skip.size(2) && out.size(3) >= skip.size(3), "upsampled ", out.size(2),
+              " x ", out.size(3), " is smaller than its skip of ", skip.size(2), " x ",
+              skip.size(3));
+  return out.slice(2, 0, skip.size(2)).slice(3, 0, skip.size(3));
+}
+
 torch::Tensor UpImpl::forward(const torch::Tensor& skip, const torch::Tensor& deeper) {
+  if (join_ == SkipJoin::cropped)
+    return conv_(torch::cat({skip, upsample_to(up_, deeper, skip)}, 1));
   const torch::Tensor up = upsample(up_, deeper);
   const std::int64_t rows = up.size(2) - skip.size(2), cols = up.size(3) - skip.size(3);
   // Centred zero padding: left and top get the floor of half the difference.

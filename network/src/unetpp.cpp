@@ -37,12 +37,8 @@ std::vector<std::pair<std::string, torch::Tensor>> UnetPlusPlusImpl::stages(
     keep(k, 0, blocks_[k][0](k == 0 ? x : pool_(node[k - 1][0])));
     for (int j = 1; j <= k; ++j) {
       const int i = k - j;
-      const auto& skip = node[i][0];
-      const torch::Tensor up = upsample(ups_[i][j], node[i + 1][j - 1])
-                                   .slice(2, 0, skip.size(2))
-                                   .slice(3, 0, skip.size(3));
       std::vector<torch::Tensor> inputs(node[i].begin(), node[i].begin() + j);
-      inputs.push_back(up);
+      inputs.push_back(upsample_to(ups_[i][j], node[i + 1][j - 1], node[i][0]));
       keep(i, j, blocks_[i][j](torch::cat(inputs, 1)));
     }
   }

@@ -119,7 +119,7 @@ po::options_description network_options(const std::string& when_empty) {
   po::options_description network("Network");
   network.add_options()(
       "network", po::value<std::string>()->default_value(""),
-      ("fcnvmb | inversionnet | unetpp | unet-wide (see vmb-train --summary); " + when_empty)
+      ("fcnvmb | inversionnet | unet | unetpp | unet-wide (see vmb-train --summary); " + when_empty)
           .c_str());
   return network;
 }

@@ -67,8 +67,8 @@ po::options_description threads_options();
 // --threads.
 po::options_description device_options();
 
-// --network NAME (fcnvmb | inversionnet | unetpp | unet-wide, default none), with what an empty
-// value means for the tool.
+// --network NAME (fcnvmb | inversionnet | unet | unetpp | unet-wide, default none), with what an
+// empty value means for the tool.
 po::options_description network_options(const std::string& when_empty);
 
 // --batch-size, samples per batch (default given).

@@ -217,7 +217,7 @@ const std::vector<Key>& keys() {
       {"network.arch",
        {text("fcnvmb"), text("fcnvmb"), text("fcnvmb"), text("fcnvmb")},
        R::kAny,
-       "the network: fcnvmb, inversionnet, unetpp or unet-wide (vmb-train --network)",
+       "the network: fcnvmb, inversionnet, unet, unetpp or unet-wide (vmb-train --network)",
        kTraining},
       {"network.width",
        {4, 12, 16, 64},
@@ -261,7 +261,7 @@ const std::vector<Key>& keys() {
        {text(""), text(""), text(""), text("")},
        R::kAny,
        "networks to train side by side with the same data, epochs and settings, comma-separated "
-       "(e.g. fcnvmb,inversionnet,unetpp,unet-wide); empty: no comparison",
+       "(e.g. fcnvmb,inversionnet,unet,unetpp,unet-wide); empty: no comparison",
        {"compare"}},
   };
   return table;

@@ -1,14 +1,32 @@
-// The networks: the authors' reference U-Net, OpenFWI's InversionNet and UNet++, their parameter
-// counts and every stage's shape.
+// The networks: the authors' reference U-Net, OpenFWI's InversionNet, the classic U-Net and
+// UNet++, their parameter counts, every stage's shape and where the skips reach.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "vmb/network/data.hpp"
 #include "vmb/network/fcnvmb.hpp"
 #include "vmb/network/inversionnet.hpp"
+#include "vmb/network/unet.hpp"
 #include "vmb/network/unetpp.hpp"
+
+namespace {
+
+using StageShapes = std::vector<std::pair<std::string, std::vector<std::int64_t>>>;
+
+// Every stage's name and shape, in order.
+void expect_stages(const std::vector<std::pair<std::string, torch::Tensor>>& stages,
+                   const StageShapes& expected) {
+  ASSERT_EQ(stages.size(), expected.size());
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    EXPECT_EQ(stages[i].first, expected[i].first);
+    EXPECT_EQ(stages[i].second.sizes().vec(), expected[i].second) << expected[i].first;
+  }
+}
+
+}  // namespace
 
 TEST(Architecture, PaperSizeParametersAndStageShapes) {
   vmb::network::Fcnvmb net;
@@ -16,16 +34,12 @@ TEST(Architecture, PaperSizeParametersAndStageShapes) {
   torch::NoGradGuard no_grad;
   net->eval();
   const auto stages = net->stages(torch::zeros({1, 29, 400, 301}));
-  const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected = {
-      {"down1", {1, 64, 200, 151}}, {"down2", {1, 128, 100, 76}},  {"down3", {1, 256, 50, 38}},
-      {"down4", {1, 512, 25, 19}},  {"centre", {1, 1024, 25, 19}}, {"up4", {1, 512, 50, 38}},
-      {"up3", {1, 256, 100, 76}},   {"up2", {1, 128, 200, 152}},   {"up1", {1, 64, 400, 304}},
-      {"output", {1, 1, 201, 301}}};
-  ASSERT_EQ(stages.size(), expected.size());
-  for (std::size_t i = 0; i < stages.size(); ++i) {
-    EXPECT_EQ(stages[i].first, expected[i].first);
-    EXPECT_EQ(stages[i].second.sizes().vec(), expected[i].second) << expected[i].first;
-  }
+  const StageShapes expected = {{"down1", {1, 64, 200, 151}},  {"down2", {1, 128, 100, 76}},
+                                {"down3", {1, 256, 50, 38}},   {"down4", {1, 512, 25, 19}},
+                                {"centre", {1, 1024, 25, 19}}, {"up4", {1, 512, 50, 38}},
+                                {"up3", {1, 256, 100, 76}},    {"up2", {1, 128, 200, 152}},
+                                {"up1", {1, 64, 400, 304}},    {"output", {1, 1, 201, 301}}};
+  expect_stages(stages, expected);
 }
 
 TEST(Architecture, SmallPresetsAndSkipPadding) {
@@ -100,8 +114,7 @@ TEST(Architecture, InversionNetOpenFwiShapesAndParameters) {
   torch::NoGradGuard no_grad;
   net->eval();
   const auto stages = net->stages(torch::zeros({1, 5, 1000, 70}));
-  using Shape = std::vector<std::int64_t>;
-  const std::vector<std::pair<std::string, Shape>> expected = {
+  const StageShapes expected = {
       {"convblock1", {1, 32, 500, 70}},   {"convblock2_1", {1, 64, 250, 70}},
       {"convblock2_2", {1, 64, 250, 70}}, {"convblock3_1", {1, 64, 125, 70}},
       {"convblock3_2", {1, 64, 125, 70}}, {"convblock4_1", {1, 128, 63, 70}},
@@ -115,11 +128,7 @@ TEST(Architecture, InversionNetOpenFwiShapesAndParameters) {
       {"deconv4_1", {1, 64, 40, 40}},     {"deconv4_2", {1, 64, 40, 40}},
       {"deconv5_1", {1, 32, 80, 80}},     {"deconv5_2", {1, 32, 80, 80}},
       {"crop", {1, 32, 70, 70}},          {"deconv6", {1, 1, 70, 70}}};
-  ASSERT_EQ(stages.size(), expected.size());
-  for (std::size_t i = 0; i < stages.size(); ++i) {
-    EXPECT_EQ(stages[i].first, expected[i].first);
-    EXPECT_EQ(stages[i].second.sizes().vec(), expected[i].second) << expected[i].first;
-  }
+  expect_stages(stages, expected);
   const auto out = stages.back().second;
   EXPECT_LE(out.abs().max().item<float>(), 1.0f);  // the tanh
 }
@@ -142,6 +151,60 @@ TEST(Architecture, InversionNetAdaptsToOtherGeometries) {
   EXPECT_THROW(
       vmb::network::InversionNet(vmb::network::NetworkConfig{"inversionnet", 5, 0, 70, 70, 70, 32}),
       vmb::NetworkError);
+}
+
+// The classic U-Net is FCNVMB with full-resolution skips: the same parameter count at the paper's
+// size, and every decoder stage at its encoder stage's size.
+TEST(Architecture, UnetStageShapesAndFcnvmbParameters) {
+  vmb::network::Unet net(vmb::network::NetworkConfig{"unet", 29, 400, 301, 201, 301, 64});
+  EXPECT_EQ(vmb::network::parameter_count(*net), 31058497);
+  torch::NoGradGuard no_grad;
+  net->eval();
+  const auto stages = net->stages(torch::zeros({1, 29, 400, 301}));
+  const StageShapes expected = {{"down1", {1, 64, 400, 301}},  {"down2", {1, 128, 200, 151}},
+                                {"down3", {1, 256, 100, 76}},  {"down4", {1, 512, 50, 38}},
+                                {"centre", {1, 1024, 25, 19}}, {"up4", {1, 512, 50, 38}},
+                                {"up3", {1, 256, 100, 76}},    {"up2", {1, 128, 200, 151}},
+                                {"up1", {1, 64, 400, 301}},    {"output", {1, 1, 201, 301}}};
+  expect_stages(stages, expected);
+}
+
+// Where the top skip reaches: with the last upsampling silenced, the output sees the input only
+// through the top skip. In the classic U-Net each output cell then depends on the input cells
+// within 4 (two 3x3 blocks) of its own; in FCNVMB the padded, pooled skip covers only the centre,
+// so a cell near the corner depends on no input at all (the rectangle in its predictions).
+TEST(Architecture, OnlyTheClassicUnetsTopSkipReachesEveryCell) {
+  const vmb::network::NetworkConfig config{"", 2, 40, 33, 24, 32, 4};
+  const auto input_gradient = [](vmb::network::VelocityNet& net, int r, int c) {
+    const auto x = torch::randn({1, 2, 40, 33}, torch::requires_grad());
+    net->forward(x)[0][0][r][c].backward();
+    return x.grad().abs().sum(1)[0];  // [nt, nrec]
+  };
+  for (const char* arch : {"unet", "fcnvmb"}) {
+    SCOPED_TRACE(arch);
+    auto c = config;
+    c.arch = arch;
+    torch::manual_seed(4);
+    auto net = vmb::network::make_network(c);
+    net->eval();
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : net->named_parameters())
+        if (p.key().rfind("up1.up.", 0) == 0) p.value().zero_();
+    }
+    if (std::string(arch) == "unet") {
+      for (const auto& [r, col] : {std::pair{3, 5}, std::pair{12, 16}, std::pair{22, 30}}) {
+        const auto g = input_gradient(net, r, col);
+        auto outside = g.clone();
+        outside.slice(0, std::max(0, r - 4), r + 5).slice(1, std::max(0, col - 4), col + 5).zero_();
+        EXPECT_GT(g.max().item<float>(), 0.0f) << r << ", " << col;
+        EXPECT_EQ(outside.max().item<float>(), 0.0f) << r << ", " << col;
+      }
+    } else {
+      EXPECT_EQ(input_gradient(net, 3, 5).max().item<float>(), 0.0f);
+      EXPECT_GT(input_gradient(net, 20, 20).max().item<float>(), 0.0f);
+    }
+  }
 }
 
 // UNet++'s nodes: X(i,j) has w 2^i channels at level i's size (ceil-mode halvings of the input),
@@ -190,8 +253,9 @@ TEST(Architecture, EveryArchitectureIsBuiltByNameAndEveryParameterLearns) {
     vmb::network::make_network({"resnet", 3, 40, 33, 24, 32, 4});
     ADD_FAILURE() << "an unknown architecture was built";
   } catch (const vmb::NetworkError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown network 'resnet' (fcnvmb, inversionnet, unetpp"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("unknown network 'resnet' (fcnvmb, inversionnet, unet, unetpp"),
+        std::string::npos)
         << e.what();
   }
   EXPECT_THROW(vmb::network::make_network({"unetpp", 3, 40, 33, 24, 32, 0}), vmb::NetworkError);

@@ -1,11 +1,13 @@
 #pragma once
 // The networks that map shot gathers to a velocity model, behind one type: each architecture is
-// its own unit (fcnvmb.hpp, inversionnet.hpp, unetpp.hpp) deriving from VelocityNetImpl, built by
-// name from one NetworkConfig, so training, checkpoints, evaluation and prediction take any of
-// them.
+// its own unit (fcnvmb.hpp, inversionnet.hpp, unet.hpp, unetpp.hpp) deriving from VelocityNetImpl,
+// built by name from one NetworkConfig, so training, checkpoints, evaluation and prediction take
+// any of them.
 //
 //   fcnvmb        the paper's U-Net (Yang and Ma, 2019)
 //   inversionnet  OpenFWI's encoder-decoder without skips (Wu and Lin, 2019)
+//   unet          FCNVMB with a classic U-Net's skips (Ronneberger et al., 2015): full resolution
+//                 where FCNVMB's are pooled and padded; the same parameters
 //   unetpp        FCNVMB's encoder with UNet++'s nested, dense skips (Zhou et al., 2018)
 //   unet-wide     the control for unetpp: FCNVMB with as many parameters as unetpp of the same
 //                 width (its own width the integer that comes closest), so that a gain of unetpp

@@ -51,13 +51,31 @@ TORCH_MODULE(Down);
 // LibTorch's slow_conv_transpose2d (im2col and BLAS), which took a tenth of a training step.
 torch::Tensor upsample(const torch::nn::ConvTranspose2d& up, const torch::Tensor& x);
 
-// Upsample the deeper tensor, pad the skip to it, concatenate [skip, up], a conv block.
+// upsample(up, x) cropped to the rows and columns of `skip`, a full-resolution encoder output:
+// ceil-mode pooling leaves the upsampled tensor at most one cell larger, dropped at the bottom and
+// right.
+torch::Tensor upsample_to(const torch::nn::ConvTranspose2d& up, const torch::Tensor& x,
+                          const torch::Tensor& skip);
+
+// How a decoder stage meets its skip.
+enum class SkipJoin {
+  // The reference's: the skip is the encoder stage's pooled output, half the upsampled size,
+  // zero-padded centred to it; its features reach only the centre of the decoder's grid.
+  padded,
+  // A classic U-Net's: the skip is the encoder's output before pooling, cell for cell where the
+  // upsampled tensor is (upsample_to).
+  cropped
+};
+
+// Upsample the deeper tensor, join the skip to it (SkipJoin), concatenate [skip, up], a conv
+// block.
 class UpImpl : public torch::nn::Module {
  public:
-  UpImpl(int in, int out);
+  UpImpl(int in, int out, SkipJoin join = SkipJoin::padded);
   torch::Tensor forward(const torch::Tensor& skip, const torch::Tensor& deeper);
 
  private:
+  SkipJoin join_;
   torch::nn::ConvTranspose2d up_{nullptr};
   ConvBlock conv_{nullptr};
 };
