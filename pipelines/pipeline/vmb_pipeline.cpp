@@ -412,17 +412,32 @@ class Pipeline {
 
   // Every network of compare.networks trained as the main one is (the same data, epochs,
   // schedule, loss, width setting and seed; pretraining, then fine-tuning) and evaluated on every
-  // test set; network.arch's results are the main stages'. A network whose training or evaluation
-  // finished before is not redone. Writes compare/summary.json (per network: parameters, seconds
-  // per epoch, peak memory, and each test set's mean metrics and data misfit) and the panels
-  // compare/SET_K.png (the truth and every network's prediction of test model K).
+  // test set; network.arch's results are the main stages'. Each compare/NAME records the
+  // fingerprint of the data and training settings it was made under (compare/NAME/settings): a
+  // network whose training or evaluation finished before under them is not redone, so adding a
+  // network to the list trains only that one; one made under other settings is made afresh.
+  // Writes compare/summary.json (per network: parameters, seconds per epoch, peak memory, and
+  // each test set's mean metrics and data misfit) and the panels compare/SET_K.png (the truth and
+  // every network's prediction of test model K).
   void compare() {
+    // The summary and the panels are the list's: whatever follows, the old ones go.
+    if (fs::exists(run_ / "compare"))
+      for (const auto& entry : fs::directory_iterator(run_ / "compare"))
+        if (!entry.is_directory()) fs::remove(entry.path());
     const auto names = compared();
     if (names.empty()) return say("  compare.networks is empty: no comparison");
-    fs::create_directories(run_ / "compare");
+    const std::string settings = comparison_settings();
     for (const auto& arch : names) {
       if (arch == s_.text("network.arch")) continue;
       const fs::path root = home(arch);
+      std::string recorded;
+      std::ifstream(root / "settings") >> recorded;
+      if (recorded != settings) {
+        if (fs::exists(root)) say("  " + arch + ": made under other settings, made afresh");
+        fs::remove_all(root);
+        fs::create_directories(root);
+        vmb::io::write_text_file((root / "settings").string(), settings + "\n");
+      }
       for (const char* phase : {"pretrain", "finetune"})
         if (!fs::exists(root / "train" / phase / "peak_memory_bytes")) {
           say("  " + arch + ": " + phase);
@@ -496,6 +511,19 @@ class Pipeline {
                                     set + " model " + std::to_string(k) + ": every network"));
       }
     }
+  }
+
+  // The fingerprint of the settings the compared networks are made under: the hashes of the
+  // stages the comparison depends on, which chain the data's and the training's settings.
+  std::string comparison_settings() const {
+    std::string text;
+    for (const auto& dep : stage("compare").depends_on) text += dep + ":" + stage(dep).hash + "|";
+    return vmb::io::fingerprint(text);
+  }
+
+  const Stage& stage(const std::string& name) const {
+    return *std::find_if(stages_.begin(), stages_.end(),
+                         [&](const Stage& st) { return st.name == name; });
   }
 
   // fwi.bands as numbers; UsageError naming the key for anything else.
@@ -746,7 +774,7 @@ class Pipeline {
          [this] { fwi_comparison(); }},
         {"compare",
          {"eval.test_simulated", "eval.test_seg", "eval.release_seg"},
-         {"compare"},
+         {},  // compare() keeps each network's work made under the same settings
          [this] { compare(); }},
         {"report",
          {"eval.test_simulated", "eval.test_seg", "eval.release_seg", "fwi.test_seg", "compare"},

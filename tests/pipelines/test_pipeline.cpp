@@ -348,12 +348,13 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
 // compare.networks trains each network as the main one is and sets them side by side: the main
 // network's results are reused, the others trained into compare/NAME; summary.json holds each
 // one's parameters, seconds per epoch, peak memory and every test set's metrics; the report shows
-// the table and the panels.
+// the table and the panels. A network added to the list is the only one trained; other training
+// settings make every compared network afresh; an empty list leaves no comparison behind.
 TEST(Pipeline, NetworksSideBySide) {
   vmb::test::TempDir dir;
-  auto r = vmb::test::run(pipeline(dir / "run",
-                                   " --test.release_seg none --network.arch unetpp "
-                                   "--compare.networks fcnvmb,unetpp,inversionnet"));
+  const std::string settings = " --test.release_seg none --network.arch unetpp";
+  auto r = vmb::test::run(
+      pipeline(dir / "run", settings + " --compare.networks fcnvmb,unetpp,inversionnet"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir / "run/compare/fcnvmb/train/finetune/checkpoint.pt"));
   EXPECT_TRUE(fs::exists(dir / "run/compare/inversionnet/eval/test_seg/predictions.h5"));
@@ -383,6 +384,35 @@ TEST(Pipeline, NetworksSideBySide) {
   EXPECT_NE(html.find("Network: unetpp, width 4."), std::string::npos);
   EXPECT_NE(html.find("compare/test_seg_0.png"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir / "run/compare/test_simulated_2.png"));
+
+  const fs::path checkpoint = dir / "run/compare/fcnvmb/train/finetune/checkpoint.pt";
+  const auto written = fs::last_write_time(checkpoint);
+  const std::string weights = read(checkpoint);
+  r = vmb::test::run(
+      pipeline(dir / "run", settings + " --compare.networks fcnvmb,unetpp,inversionnet,unet"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("unet: pretrain"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("fcnvmb: pretrain"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("inversionnet: pretrain"), std::string::npos) << r.output;
+  EXPECT_EQ(fs::last_write_time(checkpoint), written);
+  EXPECT_EQ(nlohmann::json::parse(read(dir / "run/compare/summary.json")).size(), 4u);
+
+  r = vmb::test::run(pipeline(dir / "run", settings + " --finetune.lr 0.002" +
+                                               " --compare.networks fcnvmb,unetpp,inversionnet"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("fcnvmb: made under other settings, made afresh"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("inversionnet: pretrain"), std::string::npos) << r.output;
+  EXPECT_NE(read(checkpoint), weights);
+  EXPECT_EQ(nlohmann::json::parse(read(dir / "run/compare/summary.json")).size(), 3u);
+
+  r = vmb::test::run(
+      pipeline(dir / "run", settings + " --finetune.lr 0.002 --compare.networks ''"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "run/compare/summary.json"));
+  EXPECT_FALSE(fs::exists(dir / "run/compare/test_seg_0.png"));
+  EXPECT_EQ(read(dir / "run/report.html").find("Networks side by side"), std::string::npos);
+  EXPECT_TRUE(fs::exists(checkpoint));  // kept for a later list that names it again
 }
 
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
