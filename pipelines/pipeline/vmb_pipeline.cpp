@@ -314,7 +314,10 @@ class Pipeline {
 
   // The release's SEG/EAGE slices resampled to the preset's grid, when there is a release.
   void release_seg_models() {
-    if (release_seg().empty()) return say("  no FCNVMB release: no release SEG test set");
+    if (release_seg().empty())
+      return say(released() ? "  the SEG-style test set is the release's SEG/EAGE slices "
+                              "(data.fcnvmb): no second copy"
+                            : "  no FCNVMB release: no release SEG test set");
     fs::create_directories(run_ / "models");
     import_release((run_ / "models/release_seg.h5").string(),
                    vmb::datagen::fcnvmb_release_files(release_seg(), "seg"),
