@@ -49,6 +49,12 @@ torch::Tensor upsample_to(const torch::nn::ConvTranspose2d& up, const torch::Ten
   return out.slice(2, 0, skip.size(2)).slice(3, 0, skip.size(3));
 }
 
+torch::Tensor model_window(const torch::Tensor& top, const NetworkConfig& config) {
+  TORCH_CHECK(top.size(2) >= config.nz && top.size(3) >= config.nx, "input of ", top.size(2), " x ",
+              top.size(3), " is too small for a ", config.nz, " x ", config.nx, " model");
+  return top.slice(2, 0, config.nz).slice(3, 0, config.nx).contiguous();
+}
+
 torch::Tensor UpImpl::forward(const torch::Tensor& skip, const torch::Tensor& deeper) {
   if (join_ == SkipJoin::cropped)
     return conv_(torch::cat({skip, upsample_to(up_, deeper, skip)}, 1));

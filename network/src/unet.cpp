@@ -23,12 +23,11 @@ std::vector<std::pair<std::string, torch::Tensor>> UnetImpl::stages(const torch:
   const auto d1 = down1_(x), d2 = down2_(pool_(d1)), d3 = down3_(pool_(d2)), d4 = down4_(pool_(d3));
   const auto c = centre_(pool_(d4));
   const auto u4 = up4_(d4, c), u3 = up3_(d3, u4), u2 = up2_(d2, u3), u1 = up1_(d1, u2);
-  const int nz = config().nz, nx = config().nx;
-  TORCH_CHECK(u1.size(2) >= nz && u1.size(3) >= nx, "input of ", u1.size(2), " x ", u1.size(3),
-              " is too small for a ", nz, " x ", nx, " model");
-  const auto cropped = u1.slice(2, 0, nz).slice(3, 0, nx).contiguous();
-  return {{"down1", d1}, {"down2", d2}, {"down3", d3}, {"down4", d4}, {"centre", c},
-          {"up4", u4},   {"up3", u3},   {"up2", u2},   {"up1", u1},   {"output", final_(cropped)}};
+  return {{"down1", d1}, {"down2", d2},
+          {"down3", d3}, {"down4", d4},
+          {"centre", c}, {"up4", u4},
+          {"up3", u3},   {"up2", u2},
+          {"up1", u1},   {"output", final_(model_window(u1, config()))}};
 }
 
 }  // namespace vmb::network

@@ -43,10 +43,7 @@ std::vector<std::pair<std::string, torch::Tensor>> UnetPlusPlusImpl::stages(
     }
   }
   const auto& top = node[0][kLevels - 1];
-  const int nz = config().nz, nx = config().nx;
-  TORCH_CHECK(top.size(2) >= nz && top.size(3) >= nx, "input of ", top.size(2), " x ", top.size(3),
-              " is too small for a ", nz, " x ", nx, " model");
-  out.emplace_back("output", final_(top.slice(2, 0, nz).slice(3, 0, nx).contiguous()));
+  out.emplace_back("output", final_(model_window(top, config())));
   return out;
 }
 

@@ -57,6 +57,10 @@ torch::Tensor upsample(const torch::nn::ConvTranspose2d& up, const torch::Tensor
 torch::Tensor upsample_to(const torch::nn::ConvTranspose2d& up, const torch::Tensor& x,
                           const torch::Tensor& skip);
 
+// The top decoder level's first nz rows and nx columns (config's), contiguous; c10::Error when the
+// level is smaller than the model.
+torch::Tensor model_window(const torch::Tensor& top, const NetworkConfig& config);
+
 // How a decoder stage meets its skip.
 enum class SkipJoin {
   // The reference's: the skip is the encoder stage's pooled output, half the upsampled size,
