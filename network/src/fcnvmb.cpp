@@ -49,10 +49,11 @@ torch::Tensor upsample_to(const torch::nn::ConvTranspose2d& up, const torch::Ten
   return out.slice(2, 0, skip.size(2)).slice(3, 0, skip.size(3));
 }
 
-torch::Tensor model_window(const torch::Tensor& top, const NetworkConfig& config) {
-  TORCH_CHECK(top.size(2) >= config.nz && top.size(3) >= config.nx, "input of ", top.size(2), " x ",
-              top.size(3), " is too small for a ", config.nz, " x ", config.nx, " model");
-  return top.slice(2, 0, config.nz).slice(3, 0, config.nx).contiguous();
+torch::Tensor model_window(const torch::Tensor& top, const NetworkConfig& config, int first) {
+  TORCH_CHECK(top.size(2) >= first + config.nz && top.size(3) >= first + config.nx, "input of ",
+              top.size(2), " x ", top.size(3), " after the decoder is too small for a ", config.nz,
+              " x ", config.nx, " model");
+  return top.slice(2, first, first + config.nz).slice(3, first, first + config.nx).contiguous();
 }
 
 torch::Tensor UpImpl::forward(const torch::Tensor& skip, const torch::Tensor& deeper) {
@@ -85,12 +86,12 @@ std::vector<std::pair<std::string, torch::Tensor>> FcnvmbImpl::stages(const torc
   const auto d1 = down1_(x), d2 = down2_(d1), d3 = down3_(d2), d4 = down4_(d3);
   const auto c = centre_(d4);
   const auto u4 = up4_(d4, c), u3 = up3_(d3, u4), u2 = up2_(d2, u3), u1 = up1_(d1, u2);
-  const int nz = config().nz, nx = config().nx;
-  TORCH_CHECK(u1.size(2) >= 1 + nz && u1.size(3) >= 1 + nx, "input of ", u1.size(2), " x ",
-              u1.size(3), " after the decoder is too small for a ", nz, " x ", nx, " model");
-  const auto cropped = u1.slice(2, 1, 1 + nz).slice(3, 1, 1 + nx).contiguous();
-  s = {{"down1", d1}, {"down2", d2}, {"down3", d3}, {"down4", d4}, {"centre", c},
-       {"up4", u4},   {"up3", u3},   {"up2", u2},   {"up1", u1},   {"output", final_(cropped)}};
+  // The reference crops from index 1.
+  s = {{"down1", d1}, {"down2", d2},
+       {"down3", d3}, {"down4", d4},
+       {"centre", c}, {"up4", u4},
+       {"up3", u3},   {"up2", u2},
+       {"up1", u1},   {"output", final_(model_window(u1, config(), 1))}};
   return s;
 }
 

@@ -57,9 +57,9 @@ torch::Tensor upsample(const torch::nn::ConvTranspose2d& up, const torch::Tensor
 torch::Tensor upsample_to(const torch::nn::ConvTranspose2d& up, const torch::Tensor& x,
                           const torch::Tensor& skip);
 
-// The top decoder level's first nz rows and nx columns (config's), contiguous; c10::Error when the
-// level is smaller than the model.
-torch::Tensor model_window(const torch::Tensor& top, const NetworkConfig& config);
+// The top decoder level's nz rows and nx columns (config's) from row and column `first` on,
+// contiguous; c10::Error when the level is too small for that window.
+torch::Tensor model_window(const torch::Tensor& top, const NetworkConfig& config, int first = 0);
 
 // How a decoder stage meets its skip.
 enum class SkipJoin {
