@@ -82,17 +82,15 @@ FcnvmbImpl::FcnvmbImpl(const NetworkConfig& config, int width) : VelocityNetImpl
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> FcnvmbImpl::stages(const torch::Tensor& x) {
-  std::vector<std::pair<std::string, torch::Tensor>> s;
   const auto d1 = down1_(x), d2 = down2_(d1), d3 = down3_(d2), d4 = down4_(d3);
   const auto c = centre_(d4);
   const auto u4 = up4_(d4, c), u3 = up3_(d3, u4), u2 = up2_(d2, u3), u1 = up1_(d1, u2);
   // The reference crops from index 1.
-  s = {{"down1", d1}, {"down2", d2},
-       {"down3", d3}, {"down4", d4},
-       {"centre", c}, {"up4", u4},
-       {"up3", u3},   {"up2", u2},
-       {"up1", u1},   {"output", final_(model_window(u1, config(), 1))}};
-  return s;
+  return {{"down1", d1}, {"down2", d2},
+          {"down3", d3}, {"down4", d4},
+          {"centre", c}, {"up4", u4},
+          {"up3", u3},   {"up2", u2},
+          {"up1", u1},   {"output", final_(model_window(u1, config(), 1))}};
 }
 
 }  // namespace vmb::network
