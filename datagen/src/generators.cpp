@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <set>
 #include <sstream>
 
-#include "running_mean.hpp"
+#include "curves.hpp"
+#include "salt_basin.hpp"
 #include "vmb/datagen/error.hpp"
 #include "vmb/datagen/rng.hpp"
 
@@ -25,22 +27,6 @@ const std::vector<std::string>& openfwi_families() {
 bool is_openfwi(const std::string& name) {
   const auto& f = openfwi_families();
   return std::find(f.begin(), f.end(), name) != f.end();
-}
-
-// A smooth random curve over nx columns, scaled to peak-to-peak 1 (values in [-0.5, 0.5]): a few
-// sinusoids whose wavelengths are at least min_wavelength columns.
-std::vector<double> smooth_curve(Rng& rng, int nx, int modes, double min_wavelength) {
-  std::vector<double> c(nx, 0.0);
-  for (int m = 0; m < modes; ++m) {
-    const double wavelength = rng.uniform(min_wavelength, 3.0 * min_wavelength);
-    const double phase = rng.uniform(0.0, 2 * M_PI), amplitude = rng.uniform(0.3, 1.0);
-    for (int ix = 0; ix < nx; ++ix)
-      c[ix] += amplitude * std::sin(2 * M_PI * ix / wavelength + phase);
-  }
-  const auto [lo, hi] = std::minmax_element(c.begin(), c.end());
-  const double range = *hi - *lo, mid = 0.5 * (*hi + *lo);
-  for (double& v : c) v = range > 0 ? (v - mid) / range : 0.0;
-  return c;
 }
 
 // Layers bounded by interfaces depth[k][ix] (cells, increasing with k), one velocity per layer.
@@ -250,21 +236,6 @@ Body random_sill(Rng& rng, int nz, double x0, double x1, int lobes) {
   };
 }
 
-// Small-scale rugosity of an interface: white noise smoothed twice by a running mean of
-// `length` columns, scaled to an RMS of `rms` cells.
-std::vector<double> rugosity(Rng& rng, int nx, double length, double rms) {
-  std::vector<double> r(nx);
-  for (double& v : r) v = rng.normal();
-  const int window = 2 * std::max(0, int(std::lround(0.5 * length))) + 1;
-  r = running_mean(running_mean(r, window), window);
-  double mean = 0.0, square = 0.0;
-  for (double v : r) mean += v / nx;
-  for (double v : r) square += (v - mean) * (v - mean) / nx;
-  const double scale = square > 0 ? rms / std::sqrt(square) : 0.0;
-  for (double& v : r) v = (v - mean) * scale;
-  return r;
-}
-
 // A salt massif as in the SEG/EAGE slices: a body on a nearly flat base whose top rises into
 // lobes, with blunt ends and a ragged rim (rugosity of `rim` cells RMS on its top and base).
 Body random_massif(Rng& rng, int nz, int nx, int lobes, double rim) {
@@ -462,7 +433,7 @@ void check_range(const Params& p, const std::string& lo, const std::string& hi) 
 }  // namespace
 
 std::vector<std::string> generator_names() {
-  std::vector<std::string> names = {"fcnvmb-salt", "seg-like"};
+  std::vector<std::string> names = {"fcnvmb-salt", "seg-like", "salt-basin"};
   for (const auto& n : openfwi_families()) names.push_back(n);
   return names;
 }
@@ -512,6 +483,7 @@ std::map<std::string, double> default_parameters(const std::string& name) {
             {"water_roughness", 0.25},
             {"roughness_length", 5},
             {"supersample", 1}};
+  if (name == "salt-basin") return salt_basin_defaults();
   if (is_openfwi(name))
     return {{"vmin", 1500},
             {"vmax", 4500},
@@ -568,6 +540,7 @@ GeneratorConfig resolve(const GeneratorConfig& config) {
   if (p.count("relief_median")) check_range(p, "relief_median", "relief_max");
   if (p.count("edge_curl_length") && p.at("edge_curl_length") <= 0)
     fail("edge_curl_length must be positive");
+  if (c.name == "salt-basin") check_salt_basin(p, fail);
   if (p.count("supersample")) {
     const double k = p.at("supersample");
     if (k < 1 || k > 16 || k != std::floor(k)) fail("supersample must be a whole number, 1 to 16");
@@ -594,8 +567,62 @@ VelocityModel generate(const GeneratorConfig& config, std::uint64_t seed, std::i
   Rng rng(seed, static_cast<std::uint64_t>(index));
   if (config.name == "fcnvmb-salt") return fcnvmb_salt(config, rng);
   if (config.name == "seg-like") return seg_like(config, rng);
+  if (config.name == "salt-basin") return salt_basin(config, rng);
   if (is_openfwi(config.name)) return openfwi(config, rng);
   fail("unknown generator '" + config.name + "'");
+}
+
+std::vector<GeneratorPart> resolve(const std::vector<GeneratorPart>& parts) {
+  if (parts.empty()) fail("a mixture needs at least one generator");
+  std::vector<GeneratorPart> resolved;
+  for (const auto& part : parts) {
+    if (!(part.weight > 0) || !std::isfinite(part.weight))
+      fail("generator " + part.config.name + " has weight " + std::to_string(part.weight) +
+           ": weights must be positive");
+    resolved.push_back({resolve(part.config), part.weight});
+    const GeneratorConfig &a = resolved.front().config, &b = resolved.back().config;
+    if (a.nz != b.nz || a.nx != b.nx || a.spacing != b.spacing)
+      fail("generators " + a.name + " and " + b.name + " of one mixture make different grids");
+  }
+  return resolved;
+}
+
+VelocityModel generate(const std::vector<GeneratorPart>& parts, std::uint64_t seed,
+                       std::int64_t index) {
+  if (parts.size() == 1) return generate(parts.front().config, seed, index);
+  double total = 0.0;
+  for (const auto& part : parts) total += part.weight;
+  // Stream 1: the choice never shares random numbers with the model itself (stream 0).
+  double u = Rng(seed, static_cast<std::uint64_t>(index), 1).uniform() * total;
+  for (const auto& part : parts) {
+    if (u < part.weight) return generate(part.config, seed, index);
+    u -= part.weight;
+  }
+  return generate(parts.back().config, seed, index);
+}
+
+std::vector<GeneratorPart> parse_mixture(const std::string& text, int nz, int nx, double spacing) {
+  std::vector<GeneratorPart> parts;
+  std::stringstream list(text);
+  std::string item;
+  while (std::getline(list, item, ',')) {
+    GeneratorPart part;
+    const auto colon = item.find(':');
+    part.config.name = item.substr(0, colon);
+    if (colon != std::string::npos) {
+      const std::string weight = item.substr(colon + 1);
+      char* end = nullptr;
+      part.weight = std::strtod(weight.c_str(), &end);
+      if (weight.empty() || *end != '\0')
+        fail("generator mixture '" + text + "': weight '" + weight + "' is not a number");
+    }
+    part.config.nz = nz;
+    part.config.nx = nx;
+    part.config.spacing = spacing;
+    parts.push_back(part);
+  }
+  if (parts.empty()) fail("generator mixture '" + text + "' names no generator");
+  return parts;
 }
 
 }  // namespace vmb::datagen

@@ -47,16 +47,33 @@ void check_room(const std::string& path, std::int64_t count, int nz, int nx) {
 
 void generate_model_set(const std::string& path, const GeneratorConfig& config, std::uint64_t seed,
                         std::int64_t count, const std::function<void(std::int64_t)>& progress) {
+  generate_model_set(path, std::vector<GeneratorPart>{{config, 1.0}}, seed, count, progress);
+}
+
+void generate_model_set(const std::string& path, const std::vector<GeneratorPart>& parts,
+                        std::uint64_t seed, std::int64_t count,
+                        const std::function<void(std::int64_t)>& progress) {
   if (count <= 0) throw DatagenError("the number of models must be positive");
-  const GeneratorConfig c = resolve(config);
+  const std::vector<GeneratorPart> mix = resolve(parts);
+  const GeneratorConfig& c = mix.front().config;
+  std::string names, parameters = mix.size() == 1 ? describe(c.parameters) : "";
+  for (const auto& part : mix) {
+    names += (names.empty() ? "" : "+") + part.config.name;
+    if (mix.size() > 1) {
+      std::ostringstream weight;
+      weight << part.weight;
+      parameters +=
+          part.config.name + "*" + weight.str() + "{" + describe(part.config.parameters) + "}";
+    }
+  }
   check_room(path, count, c.nz, c.nx);
   io::AtomicFile out(path);
   {
-    io::H5File file = create_set(out, count, c.nz, c.nx, c.spacing, c.spacing, c.name,
-                                 describe(c.parameters), seed);
+    io::H5File file =
+        create_set(out, count, c.nz, c.nx, c.spacing, c.spacing, names, parameters, seed);
     io::Checksum checksum;
     for (std::int64_t i = 0; i < count; ++i) {
-      const VelocityModel m = generate(c, seed, i);
+      const VelocityModel m = generate(mix, seed, i);
       file.write_slab("/velocity", io::Extent(i), m.velocity.data());
       checksum.update(m.velocity.data(), m.velocity.size() * sizeof(float));
       if (progress) progress(i + 1);
@@ -111,6 +128,15 @@ void import_model_set(const std::string& path, const std::vector<std::string>& f
   out.commit();
 }
 
+bool fcnvmb_release_has(const std::string& root, const std::string& subset) {
+  namespace fs = std::filesystem;
+  const char* folder = subset == "seg_train" ? "train_data/SEGSaltData/vmodel_train"
+                       : subset == "seg"     ? "test_data/SEGSaltData/vmodel_test"
+                       : subset == "test"    ? "test_data/SimulateData/vmodel_test"
+                                             : "train_data/SimulateData/vmodel_train";
+  return fs::is_directory(fs::path(root) / folder);
+}
+
 std::vector<std::string> fcnvmb_release_files(const std::string& root, const std::string& subset) {
   namespace fs = std::filesystem;
   fs::path folder;
@@ -131,8 +157,13 @@ std::vector<std::string> fcnvmb_release_files(const std::string& root, const std
     stem = "saltv";
     first = 1;
     last = 10;
+  } else if (subset == "seg_train") {
+    folder = fs::path(root) / "train_data/SEGSaltData/vmodel_train";
+    stem = "svmodel";
+    first = 1;
+    last = 130;
   } else {
-    throw DatagenError("unknown FCNVMB subset '" + subset + "' (train, test or seg)");
+    throw DatagenError("unknown FCNVMB subset '" + subset + "' (train, test, seg or seg_train)");
   }
   if (!fs::is_directory(folder))
     throw DatagenError("'" + folder.string() + "' does not exist: is '" + root +

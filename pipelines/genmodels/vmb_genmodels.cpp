@@ -45,8 +45,9 @@ class GenModels {
  public:
   static po::options_description options() {
     po::options_description source("Source of the models");
-    source.add_options()("generator", po::value<std::string>(),
-                         "fcnvmb-salt | seg-like | flat | curved | flat-fault | curved-fault")(
+    source.add_options()(
+        "generator", po::value<std::string>(),
+        "fcnvmb-salt | seg-like | salt-basin | flat | curved | flat-fault | curved-fault")(
         "count", vmb::cli::positive<long>("count"), "number of models to generate")(
         "seed", po::value<unsigned long>()->default_value(1),
         "global seed; model i depends on (seed, i) only")(
@@ -58,7 +59,7 @@ class GenModels {
         "grid spacing, m (default: 10, or from the imported files)")(
         "import-fcnvmb", po::value<std::string>(), "FCNVMB release folder to import")(
         "subset", po::value<std::string>()->default_value("train"),
-        "with --import-fcnvmb: train | test | seg")(
+        "with --import-fcnvmb: train | test | seg | seg_train")(
         "import", po::value<std::vector<std::string>>()->multitoken(),
         "model files to import (any format vmb-simulate reads)");
     source.add(vmb::cli::model_file_options(false));

@@ -146,6 +146,14 @@ const std::vector<Key>& keys() {
        R::kPositive,
        "generated SEG-style models to fine-tune on",
        {"models.finetune"}},
+      {"finetune.generators",
+       {text("salt-basin:3,seg-like:1"), text("salt-basin:3,seg-like:1"),
+        text("salt-basin:3,seg-like:1"), text("salt-basin:3,seg-like:1")},
+       R::kAny,
+       "generators of the fine-tuning models and their weights, name:weight comma-separated "
+       "(salt-basin: faulted, dipping basins with diapirs, sheets and flanks; seg-like: the "
+       "SEG-style test set's generator); the finetune.* shape keys below apply to seg-like",
+       {"models.finetune"}},
       {"finetune.water_min", {2, 1, 2, 2}, R::kPositive, "thinnest water layer, cells", kSegModels},
       {"finetune.water_max", {3, 1, 4, 4}, R::kPositive, "thickest water layer, cells", kSegModels},
       {"finetune.layers_min", {4, 8, 15, 15}, R::kPositive, "fewest sediment layers", kSegModels},

@@ -132,6 +132,11 @@ class Pipeline {
   bool released() const { return !s_.text("data.fcnvmb").empty(); }
   // Whether the release supplies the training sets too, not only the test sets.
   bool release_trains() const { return released() && s_.text("data.fcnvmb_use") == "all"; }
+  // Whether it holds the paper's 130 SEG/EAGE fine-tuning slices (the authors' whole archive).
+  bool release_has_seg_train() const {
+    return release_trains() &&
+           vmb::datagen::fcnvmb_release_has(s_.text("data.fcnvmb"), "seg_train");
+  }
 
   // The release folder of the SEG/EAGE slices test set; empty: no such set. With data.fcnvmb
   // the SEG-style test set is those slices already, on the same grid, so auto adds none.
@@ -159,6 +164,7 @@ class Pipeline {
     if (released()) {
       try {
         if (release_trains()) release_files("train", "pretrain.models");
+        if (release_has_seg_train()) release_files("seg_train", "finetune.models");
         release_files("test", "test.simulated");
         release_files("seg", "test.seg");
       } catch (const vmb::DatagenError& e) {
@@ -213,6 +219,11 @@ class Pipeline {
     } catch (const std::exception& e) {
       throw vmb::cli::UsageError(e.what());
     }
+    try {
+      vmb::datagen::resolve(mixture(s_.text("finetune.generators")));
+    } catch (const std::exception& e) {
+      throw vmb::cli::UsageError(std::string("finetune.generators: ") + e.what());
+    }
     check_batches_train(networks);
   }
 
@@ -262,13 +273,20 @@ class Pipeline {
     if (name == "fcnvmb-salt") {
       for (const char* p : {"relief_median", "relief_max", "roughness"})
         g.parameters[p] = s_.number(std::string("pretrain.") + p);
-    } else {
+    } else if (name == "seg-like") {
       for (const char* p : {"water_min", "water_max", "layers_min", "layers_max"})
         g.parameters[p] = s_.integer(std::string("finetune.") + p);
       for (const char* p : {"fold_relief_max", "fault_throw_max"})
         g.parameters[p] = s_.number(std::string("finetune.") + p);
     }
     return g;
+  }
+
+  // A generator name, or a mixture "name:weight,...", as parts configured by generator().
+  std::vector<vmb::datagen::GeneratorPart> mixture(const std::string& text) const {
+    auto parts = vmb::datagen::parse_mixture(text, 0, 0, 0.0);
+    for (auto& part : parts) part.config = generator(part.config.name);
+    return parts;
   }
 
   // `count_key` models of a subset of the FCNVMB release, in the release's order: the first ones,
@@ -307,7 +325,7 @@ class Pipeline {
     if (released() && release_subset && (test_set || release_trains()))
       return import_release(path, release_files(release_subset, count_key),
                             std::string("fcnvmb-release:") + release_subset);
-    vmb::datagen::generate_model_set(path, generator(name),
+    vmb::datagen::generate_model_set(path, mixture(name),
                                      std::uint64_t(s_.integer("run.seed") + seed_offset),
                                      s_.integer(count_key));
   }
@@ -330,6 +348,12 @@ class Pipeline {
                       const std::string& source) const {
     vmb::io::ModelFileOptions options;
     options.dx = 10.0;
+    // Each subset's field by name: the SEG/EAGE slices hold svmodel, the simulated models vmodel.
+    options.variable = source.find(":seg") != std::string::npos ? "svmodel" : "vmodel";
+    // Every released model is 201 x 301: a file of another shape is refused by name, not
+    // resampled.
+    options.nz = 201;
+    options.nx = 301;
     const vmb::datagen::ModelGrid grid{s_.integer("grid.nz"), s_.integer("grid.nx"),
                                        s_.number("grid.dx"), s_.number("grid.dx")};
     vmb::datagen::import_model_set(path, files, options, source, {}, grid);
@@ -718,7 +742,10 @@ class Pipeline {
         {"models.finetune",
          {},
          {"models/finetune.h5"},
-         [this] { models("finetune", "seg-like", "finetune.models", 1, nullptr); }},
+         [this] {
+           models("finetune", s_.text("finetune.generators"), "finetune.models", 1,
+                  release_has_seg_train() ? "seg_train" : nullptr);
+         }},
         {"models.test_simulated",
          {},
          {"models/test_simulated.h5"},
@@ -827,8 +854,10 @@ class Pipeline {
   // The fastest velocity the pipeline's models can hold: what sets the solver's time step.
   double max_velocity() const {
     double vmax = released() ? 4500.0 : 0.0;
-    for (const char* name : {"fcnvmb-salt", "seg-like"})
-      for (const auto& [key, value] : vmb::datagen::resolve(generator(name)).parameters)
+    auto parts = mixture(s_.text("finetune.generators"));
+    for (const char* name : {"fcnvmb-salt", "seg-like"}) parts.push_back({generator(name), 1.0});
+    for (const auto& part : vmb::datagen::resolve(parts))
+      for (const auto& [key, value] : part.config.parameters)
         if (key.find("velocity") != std::string::npos || key.find("vmax") != std::string::npos)
           vmax = std::max(vmax, value);
     return vmax;
@@ -960,6 +989,7 @@ class Pipeline {
          "fine-tuned on SEG-style slices and evaluated on held-out ones; each against the baseline "
          "that predicts the mean model of the network's training data. Network: "
       << html(s_.text("network.arch")) << ", width " << s_.integer("network.width") << ".</p>\n";
+    sources_report(h, j);
     for (const auto& [set, label] :
          {std::pair{"test_simulated", "Simulated test set (pretrained network)"},
           std::pair{"test_seg", "SEG-style test set (fine-tuned network)"},
@@ -1010,6 +1040,37 @@ class Pipeline {
   }
 
   // The FWI comparison's section of the report, when the stage ran on any model.
+  // Where each model set came from: its generators (a mixture's parts and weights) or the files
+  // it was imported from.
+  void sources_report(std::ostringstream& h, nlohmann::json& j) const {
+    h << "<h2>Where each set came from</h2>\n<table><tr><th>set</th><th>models</th><th>source"
+         "</th></tr>\n";
+    for (const char* set : {"pretrain", "finetune", "test_simulated", "test_seg", "release_seg"}) {
+      const fs::path path = run_ / "models" / (std::string(set) + ".h5");
+      if (!fs::exists(path)) continue;
+      const vmb::datagen::ModelSetReader reader(path.string());
+      const auto& info = reader.info();
+      std::string source = info.generator == "import" ? info.parameters : info.generator;
+      if (info.generator.find('+') != std::string::npos) {
+        // name*weight{...} parts: keep each name and weight.
+        source.clear();
+        for (std::size_t at = 0; at < info.parameters.size();) {
+          const auto brace = info.parameters.find('{', at);
+          if (brace == std::string::npos) break;
+          source += (source.empty() ? "" : " + ") + info.parameters.substr(at, brace - at);
+          at = info.parameters.find('}', brace) + 1;
+        }
+        source = "generated, mixture " + source;
+      } else if (info.generator != "import") {
+        source = "generated, " + source;
+      }
+      j["sources"][set] = {{"models", info.count}, {"source", source}};
+      h << "<tr><th>" << set << "</th><td>" << info.count << "</td><td style=\"text-align:left\">"
+        << html(source) << "</td></tr>\n";
+    }
+    h << "</table>\n";
+  }
+
   void fwi_report(std::ostringstream& h, nlohmann::json& j) const {
     std::ifstream in(run_ / "fwi/summary.tsv");
     std::vector<std::pair<std::string, std::vector<double>>> rows;

@@ -289,3 +289,76 @@ TEST(Generators, BadParameters) {
   c.nz = 3;
   EXPECT_NE(message(c).find("8 x 8"), std::string::npos);
 }
+
+// salt-basin: water over a sea floor, sediment between the water and the salt velocity, slower
+// near the sea floor than deep down (compaction), dipping and faulted strata, salt with steep
+// flanks and, in many models, overhangs; models without salt too.
+TEST(Generators, SaltBasinHasGeology) {
+  const auto c = config("salt-basin");
+  std::vector<vmb::datagen::Morphology> stats;
+  int with_salt = 0, overhanging = 0;
+  for (int i = 0; i < 60; ++i) {
+    const auto m = vmb::datagen::generate(c, 11, i);
+    ASSERT_EQ(m.nz, 201);
+    ASSERT_EQ(m.nx, 301);
+    double shallow = 0.0, deep = 0.0;
+    int shallow_n = 0, deep_n = 0;
+    for (int ix = 0; ix < m.nx; ++ix) {
+      ASSERT_EQ(m.at(0, ix), 1500.0f) << i;  // water at the surface
+      int floor = 0;
+      while (m.at(floor, ix) == 1500.0f) ++floor;
+      ASSERT_LE(floor, 46) << i;  // at most 300 m of water and 150 m of relief
+      for (int iz = floor; iz < m.nz; ++iz) {
+        const float v = m.at(iz, ix);
+        ASSERT_GE(v, 1550.0f) << i;
+        ASSERT_LE(v, 4482.0f) << i;
+        if (v == 4482.0f) continue;
+        if (iz < floor + 20) {
+          shallow += v;
+          ++shallow_n;
+        }
+        if (iz >= m.nz - 20) {
+          deep += v;
+          ++deep_n;
+        }
+      }
+    }
+    if (deep_n > 0) {
+      ASSERT_GT(deep / deep_n, shallow / shallow_n + 500.0) << i;
+    }
+    stats.push_back(vmb::datagen::morphology(m, {4400.0}));
+    with_salt += stats.back().salt_fraction > 0;
+    overhanging += stats.back().salt_fraction > 0 && stats.back().overhang >= 5;
+  }
+  EXPECT_GE(with_salt, 45);
+  EXPECT_LT(with_salt, 60);
+  EXPECT_GE(overhanging, 15);
+  const auto s = vmb::datagen::summarise(stats);
+  EXPECT_GT(s.dip_median.median, 3.0);   // strata dip
+  EXPECT_GT(s.dip_p90.median, 15.0);     // and some steeply
+  EXPECT_GE(s.fault_count.median, 1.0);  // faulted
+  EXPECT_GT(s.flank_dip.median, 60.0);   // steep salt flanks
+}
+
+// A mixture draws each sample from one of its parts, by weight, as that part alone would.
+TEST(Generators, MixtureDrawsFromEachPart) {
+  const auto parts =
+      vmb::datagen::resolve(vmb::datagen::parse_mixture("salt-basin:3,seg-like:1", 0, 0, 0.0));
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].weight, 3.0);
+  int basin = 0;
+  for (int i = 0; i < 80; ++i) {
+    const auto m = vmb::datagen::generate(parts, 4, i);
+    const bool from_basin = m.velocity == vmb::datagen::generate(parts[0].config, 4, i).velocity;
+    const bool from_seg = m.velocity == vmb::datagen::generate(parts[1].config, 4, i).velocity;
+    ASSERT_NE(from_basin, from_seg) << i;
+    basin += from_basin;
+  }
+  EXPECT_GE(basin, 50);  // 60 expected
+  EXPECT_LE(basin, 70);
+  EXPECT_THROW(vmb::datagen::parse_mixture("salt-basin:x", 0, 0, 0.0), vmb::DatagenError);
+  EXPECT_THROW(vmb::datagen::resolve(vmb::datagen::parse_mixture("salt-basin:0", 0, 0, 0.0)),
+               vmb::DatagenError);
+  EXPECT_THROW(vmb::datagen::resolve(vmb::datagen::parse_mixture("granite", 0, 0, 0.0)),
+               vmb::DatagenError);
+}

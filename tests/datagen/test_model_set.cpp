@@ -79,3 +79,51 @@ TEST(ModelSet, ImportRefusesMixedGrids) {
   }
   EXPECT_FALSE(fs::exists(dir / "set.h5"));
 }
+
+// The authors' whole archive also holds the paper's 130 SEG/EAGE fine-tuning slices
+// (train_data/SEGSaltData/vmodel_train/svmodel{1..130}.mat, field svmodel). On a tree written
+// here in that layout (small slices), they are found in order; a missing slice, a misnamed field
+// and a slice of the wrong shape are each refused naming the file.
+TEST(ModelSet, FcnvmbReleaseFineTuningSlices) {
+  vmb::test::TempDir dir;
+  const fs::path folder = fs::path(dir / "train_data/SEGSaltData/vmodel_train");
+  EXPECT_FALSE(vmb::datagen::fcnvmb_release_has(dir.path(), "seg_train"));
+  fs::create_directories(folder);
+  EXPECT_TRUE(vmb::datagen::fcnvmb_release_has(dir.path(), "seg_train"));
+  vmb::io::ModelFileOptions mat;
+  mat.variable = "svmodel";
+  for (int i = 1; i <= 130; ++i)
+    vmb::io::write_model((folder / ("svmodel" + std::to_string(i) + ".mat")).string(),
+                         vmb::demo_model(12, 16, 10.0), mat);
+  const auto files = vmb::datagen::fcnvmb_release_files(dir.path(), "seg_train");
+  ASSERT_EQ(files.size(), 130u);
+  EXPECT_EQ(fs::path(files[0]).filename(), "svmodel1.mat");
+  EXPECT_EQ(fs::path(files[129]).filename(), "svmodel130.mat");
+  // The release's own check: every slice of one shape, read by its field.
+  vmb::io::ModelFileOptions options;
+  options.dx = 10.0;
+  options.nz = 12;
+  options.nx = 16;
+  options.variable = "svmodel";
+  vmb::datagen::import_model_set(dir / "seg_train.h5", files, options, "fcnvmb-release:seg_train");
+  EXPECT_EQ(vmb::datagen::ModelSetReader(dir / "seg_train.h5").info().count, 130);
+  auto refused = [&](const std::string& file) {
+    try {
+      vmb::datagen::import_model_set(dir / "bad.h5",
+                                     vmb::datagen::fcnvmb_release_files(dir.path(), "seg_train"),
+                                     options, "fcnvmb-release:seg_train");
+    } catch (const std::exception& e) {
+      return std::string(e.what()).find(file) != std::string::npos;
+    }
+    return false;
+  };
+  vmb::io::write_model((folder / "svmodel7.mat").string(), vmb::demo_model(12, 17, 10.0), mat);
+  EXPECT_TRUE(refused("svmodel7.mat"));  // wrongly shaped
+  vmb::io::ModelFileOptions misnamed;
+  misnamed.variable = "vmodel";
+  vmb::io::write_model((folder / "svmodel7.mat").string(), vmb::demo_model(12, 16, 10.0), misnamed);
+  EXPECT_TRUE(refused("svmodel7.mat"));  // field vmodel, not svmodel
+  fs::remove(folder / "svmodel7.mat");
+  EXPECT_TRUE(refused("svmodel7.mat"));  // missing
+  EXPECT_FALSE(fs::exists(dir / "bad.h5"));
+}

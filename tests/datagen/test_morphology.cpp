@@ -109,3 +109,81 @@ TEST(Morphology, SummaryCountsModelsWithSalt) {
   EXPECT_EQ(s.interface_roughness.count, 10);
   EXPECT_NE(vmb::datagen::to_text(s).find("salt_top_peaks"), std::string::npos);
 }
+
+namespace {
+
+// Layers 5 rows thick whose velocity steps by 30, 60, 90, 120 m/s in turn (no two neighbouring
+// steps alike), moved down by depth(x, z) rows, from 1500 m/s at 20 layers above the top.
+template <typename Depth>
+vmb::VelocityModel stepped(int nz, int nx, Depth depth) {
+  vmb::VelocityModel m(nz, nx, 10.0, 10.0);
+  for (int z = 0; z < nz; ++z)
+    for (int x = 0; x < nx; ++x) {
+      const int layer = int(std::floor((z - depth(x, z)) / 5.0)) + 20;
+      float v = 1500.0f;
+      for (int k = 0; k < layer; ++k) v += 30.0f * float(1 + k % 4);
+      m.at(z, x) = v;
+    }
+  return m;
+}
+
+}  // namespace
+
+// Dips of layer boundaries: flat layers dip 0; layers tilted at 30 degrees, drawn as a staircase
+// on the grid, read within 3 degrees of it.
+TEST(Morphology, LayerDips) {
+  const auto flat = vmb::datagen::morphology(stepped(80, 120, [](int, int) { return 0.0; }));
+  EXPECT_EQ(flat.dip_median, 0.0);
+  EXPECT_EQ(flat.dip_p90, 0.0);
+  const double slope = std::tan(30.0 * M_PI / 180.0);
+  const auto tilted =
+      vmb::datagen::morphology(stepped(80, 120, [&](int x, int) { return slope * x; }));
+  EXPECT_NEAR(tilted.dip_median, 30.0, 3.0);
+  EXPECT_NEAR(tilted.dip_p90, 30.0, 5.0);
+}
+
+// A normal fault dipping 60 degrees with a throw of 6 rows through flat layers: one fault of
+// throw 6; a second one, 90 columns away with a throw of 9, makes two; unbroken layers none.
+TEST(Morphology, FaultCountAndThrow) {
+  const auto none = vmb::datagen::morphology(stepped(120, 200, [](int, int) { return 0.0; }));
+  EXPECT_EQ(none.fault_count, 0.0);
+  EXPECT_TRUE(std::isnan(none.fault_throw));
+  const double run = 1.0 / std::tan(60.0 * M_PI / 180.0);
+  // The hanging wall (left of the plane x = 50 + run (z - 60)) is let down by `throw_rows`.
+  auto fault = [&](double x0, double throw_rows) {
+    return [=](int x, int z) { return x < x0 + run * (z - 60) ? throw_rows : 0.0; };
+  };
+  const auto one = vmb::datagen::morphology(stepped(120, 200, fault(50, 6)));
+  EXPECT_EQ(one.fault_count, 1.0);
+  EXPECT_EQ(one.fault_throw, 6.0);
+  const auto two = vmb::datagen::morphology(
+      stepped(120, 200, [&](int x, int z) { return fault(50, 6)(x, z) + fault(140, 9)(x, z); }));
+  EXPECT_EQ(two.fault_count, 2.0);
+}
+
+// A rectangle of salt: vertical flanks (90 degrees), no overhang. A triangle widening downwards
+// at one column per row: 45-degree flanks, no overhang. A T: a cap 41 columns wide on a stem 11
+// wide reaches 15 columns beyond it on each side; the stem's walls are vertical.
+TEST(Morphology, SaltFlanksAndOverhang) {
+  vmb::VelocityModel box = layered(100, 150, 10);
+  for (int z = 40; z < 80; ++z)
+    for (int x = 50; x < 100; ++x) box.at(z, x) = kSalt;
+  const auto b = vmb::datagen::morphology(box);
+  EXPECT_EQ(b.flank_dip, 90.0);
+  EXPECT_EQ(b.overhang, 0.0);
+  vmb::VelocityModel triangle = layered(100, 150, 10);
+  for (int z = 40; z < 90; ++z)
+    for (int x = 75 - (z - 40); x <= 75 + (z - 40); ++x) triangle.at(z, x) = kSalt;
+  const auto t = vmb::datagen::morphology(triangle);
+  EXPECT_NEAR(t.flank_dip, 45.0, 1e-9);
+  EXPECT_EQ(t.overhang, 0.0);
+  vmb::VelocityModel tee = layered(100, 150, 10);
+  for (int z = 30; z < 40; ++z)
+    for (int x = 55; x <= 95; ++x) tee.at(z, x) = kSalt;
+  for (int z = 40; z < 100; ++z)
+    for (int x = 70; x <= 80; ++x) tee.at(z, x) = kSalt;
+  const auto s = vmb::datagen::morphology(tee);
+  EXPECT_EQ(s.overhang, 15.0);
+  EXPECT_EQ(s.flank_dip, 90.0);
+  EXPECT_TRUE(std::isnan(vmb::datagen::morphology(layered(50, 60, 10)).overhang));
+}

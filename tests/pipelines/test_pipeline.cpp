@@ -418,7 +418,7 @@ TEST(Pipeline, NetworksSideBySide) {
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
-  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 53) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 54) << table.output;
   const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";

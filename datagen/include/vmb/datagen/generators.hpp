@@ -27,6 +27,25 @@
 //                 and cut by faults, and a salt massif at 4482 m/s: a nearly flat base, a top
 //                 rising into salt_lobes lobes (as above), blunt ends and a ragged rim of
 //                 salt_rim_roughness cells.
+//   salt-basin    salt basins as geology describes them, in metres and fractions of the section
+//                 (so the same on any grid): a sea floor water_depth_min to water_depth_max deep
+//                 with up to seafloor_relief_max of slope and undulation; one to packages_max
+//                 sediment packages parted by angular unconformities, each tilted (older ones up
+//                 to dip_max degrees), folded (up to fold_relief_max of the depth), thickening
+//                 across the section (growth_max), in layers layer_thickness_min to _max thick;
+//                 velocity from a compaction trend (mudline velocity plus a gradient in 1/s times
+//                 the depth below the sea floor, at most sediment_vmax), plus each layer's
+//                 deviation (RMS layer_contrast) and each older package's burial bonus (up to
+//                 unconformity_bonus_max); up to faults_max normal faults dipping 45 to 70 degrees
+//                 with throws of fault_throw_min to _max m, each dying upwards at an
+//                 unconformity; a low-velocity wedge pinching out (wedge_probability); and, with
+//                 salt_probability, up to salt_bodies_max salt bodies at salt_velocity: diapirs
+//                 (tilted stems from below the section crowned by bulbs that overhang them,
+//                 sometimes shedding a tongue), sheets (canopies, often fed from below, often
+//                 leaving the section) and flanks of massifs beyond a side, with sediment rafts
+//                 inside (inclusion_probability) and strata dragged up along them (up to drag_max
+//                 m). Calibrated on the real models of ../shared/data/real-models other than the
+//                 SEAM salt section (docs/geology.md), never on the SEG/EAGE slices.
 //   flat, curved, flat-fault, curved-fault
 //                 OpenFWI-style families (default 70 x 70 at 10 m, 1500 to 4500 m/s): flat layers,
 //                 sine-bent layers, and each with one fault.
@@ -59,5 +78,24 @@ GeneratorConfig resolve(const GeneratorConfig& config);
 
 // Sample `index` of the generator. config must be resolved.
 VelocityModel generate(const GeneratorConfig& config, std::uint64_t seed, std::int64_t index);
+
+// A mixture of generators, so that a training set holds several families: sample `index` is
+// drawn by part k with probability weight_k / (sum of the weights), the choice a function of
+// (seed, index) alone, and then made by that part as generate(part, seed, index) would.
+struct GeneratorPart {
+  GeneratorConfig config;
+  double weight = 1.0;
+};
+
+// Every part resolved; throws DatagenError when there are none, a weight is not positive, or the
+// parts' grids differ.
+std::vector<GeneratorPart> resolve(const std::vector<GeneratorPart>& parts);
+
+// Sample `index` of a resolved mixture.
+VelocityModel generate(const std::vector<GeneratorPart>& parts, std::uint64_t seed,
+                       std::int64_t index);
+
+// "name:weight,name:weight" (a bare name weighs 1) as parts on one grid.
+std::vector<GeneratorPart> parse_mixture(const std::string& text, int nz, int nx, double spacing);
 
 }  // namespace vmb::datagen

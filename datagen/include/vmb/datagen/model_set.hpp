@@ -33,6 +33,12 @@ struct ModelSetInfo {
 void generate_model_set(const std::string& path, const GeneratorConfig& config, std::uint64_t seed,
                         std::int64_t count, const std::function<void(std::int64_t)>& progress = {});
 
+// The same for a mixture of generators (generators.hpp): the generator attribute names the parts
+// joined by '+', the parameters attribute gives each part as name*weight{key=value;...}.
+void generate_model_set(const std::string& path, const std::vector<GeneratorPart>& parts,
+                        std::uint64_t seed, std::int64_t count,
+                        const std::function<void(std::int64_t)>& progress = {});
+
 // A grid to resample imported models to (vmb::resample): nz x nx nodes spaced dz, dx (m).
 struct ModelGrid {
   int nz = 0, nx = 0;
@@ -48,9 +54,16 @@ void import_model_set(const std::string& path, const std::vector<std::string>& f
                       const std::function<void(std::int64_t)>& progress = {},
                       const std::optional<ModelGrid>& grid = std::nullopt);
 
-// The model files of the FCNVMB release under root, in the authors' layout:
-// subset "train" (vmodel1..1600), "test" (vmodel1601..1700) or "seg" (saltv1..10).
+// The model files of the FCNVMB release under root, in the authors' layout: subset "train"
+// (train_data/SimulateData/vmodel_train/vmodel1..1600), "test" (vmodel1601..1700 under
+// test_data/SimulateData/vmodel_test), "seg" (test_data/SEGSaltData/vmodel_test/saltv1..10) or
+// "seg_train" (the paper's fine-tuning slices, train_data/SEGSaltData/vmodel_train/
+// svmodel1..130). Throws DatagenError naming the folder or the first file that is missing.
 std::vector<std::string> fcnvmb_release_files(const std::string& root, const std::string& subset);
+
+// Whether the release under root holds the subset's folder (the partial copy in ../shared has no
+// seg_train).
+bool fcnvmb_release_has(const std::string& root, const std::string& subset);
 
 // Reads a model set's description, or one of its models. Opening it verifies the checksum and
 // that every velocity is finite and positive; a set without a checksum (written by vmbkit before

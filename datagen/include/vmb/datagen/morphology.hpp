@@ -25,8 +25,28 @@
 //   largest_relief     the largest spread (deepest minus shallowest row) across the columns of a
 //                      layer boundary: the cells where the velocity steps down a column from one
 //                      sediment (non-salt) velocity to the next higher one the model holds
+//   flank_dip          the salt flanks' steepness, degrees from horizontal: in each row the
+//                      outermost salt cell on each side, and the median over rows and sides of
+//                      the angle its position moves through over 3 rows (90 for vertical walls,
+//                      45 for a 1:1 slope), edges at the model's sides left out
+//   overhang           how far, in columns, the outermost salt of a row reaches beyond the
+//                      outermost salt of every deeper row that holds salt, the largest over rows
+//                      and sides: 0 for bodies that widen downwards, a bulb's reach beyond its
+//                      stem, and for a lens the rounding of its underside
+//   dip_median, dip_p90  the dips of sediment layer boundaries, degrees from horizontal: the
+//                      orientation of the structure tensor (5 x 5 window) of log-velocity smoothed
+//                      over 5 x 5 cells, at cells whose 5 x 5 window changes by more than 2 % and
+//                      with no salt within 5 cells; per model
+//                      the median and the 90th percentile (dips above about 60 degrees read as
+//                      faults and are missed)
+//   fault_count, fault_throw  breaks of horizons: a velocity step (>= 30 m/s, sediment) that
+//                      goes on from the column before (a like step, within 20 % or 20 m/s, within
+//                      a row) but not into the next column, where the nearest like step that goes
+//                      on into the column after is 2 to nz/6 rows away; breaks within 4 columns
+//                      and 12 rows chain into a fault of at least 3 breaks; the count of faults
+//                      and the median break (rows) over them (NaN without faults)
 // Salt statistics are NaN for a model without salt; summaries count models with salt only, as the
-// release's statistics are quoted.
+// release's statistics are quoted, except the sediment ones (dips and faults), over all models.
 
 #include <cstdint>
 #include <string>
@@ -51,6 +71,9 @@ struct Morphology {
   double interface_roughness = 0.0;
   double largest_relief = 0.0;
   double edge_curl = 0.0;
+  double flank_dip = 0.0, overhang = 0.0;
+  double dip_median = 0.0, dip_p90 = 0.0;
+  double fault_count = 0.0, fault_throw = 0.0;
 };
 
 Morphology morphology(const VelocityModel& model, const MorphologyOptions& options = {});
@@ -65,6 +88,7 @@ struct Spread {
 struct MorphologySummary {
   std::int64_t models = 0, with_salt = 0;
   Spread salt_fraction, salt_top_peaks, salt_shape, interface_roughness, largest_relief, edge_curl;
+  Spread flank_dip, overhang, dip_median, dip_p90, fault_count, fault_throw;
 };
 
 MorphologySummary summarise(const std::vector<Morphology>& models);
