@@ -1,5 +1,7 @@
 #include "vmb/datagen/model_set.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -83,6 +85,38 @@ void generate_model_set(const std::string& path, const std::vector<GeneratorPart
   out.commit();
 }
 
+namespace {
+
+// Writes `count` models as an imported set: model(i) gives each (all of the first's grid).
+void write_imported(const std::string& path, std::size_t count,
+                    const std::function<VelocityModel(std::size_t)>& model,
+                    const std::function<std::string(std::size_t)>& name, const std::string& source,
+                    const std::function<void(std::int64_t)>& progress) {
+  const VelocityModel first = model(0);
+  check_room(path, std::int64_t(count), first.nz, first.nx);
+  io::AtomicFile out(path);
+  {
+    io::H5File file = create_set(out, std::int64_t(count), first.nz, first.nx, first.dx, first.dz,
+                                 "import", source, 0);
+    io::Checksum checksum;
+    for (std::size_t i = 0; i < count; ++i) {
+      const VelocityModel m = i == 0 ? first : model(i);
+      if (m.nz != first.nz || m.nx != first.nx)
+        throw DatagenError("'" + name(i) + "' is " + std::to_string(m.nz) + " x " +
+                           std::to_string(m.nx) + ", not " + std::to_string(first.nz) + " x " +
+                           std::to_string(first.nx) + " like the first model");
+      validate(m);
+      file.write_slab("/velocity", io::Extent(i), m.velocity.data());
+      checksum.update(m.velocity.data(), m.velocity.size() * sizeof(float));
+      if (progress) progress(std::int64_t(i) + 1);
+    }
+    file.set_attribute("checksum", checksum.hex());
+  }
+  out.commit();
+}
+
+}  // namespace
+
 void import_model_set(const std::string& path, const std::vector<std::string>& files,
                       const io::ModelFileOptions& options, const std::string& source,
                       const std::function<void(std::int64_t)>& progress,
@@ -101,31 +135,76 @@ void import_model_set(const std::string& path, const std::vector<std::string>& f
       if (models > 1) entries.back().options.sample = k;
     }
   }
-  auto read = [&](const Entry& e) {
-    VelocityModel m = io::read_model(e.file, e.options);
-    return grid ? resample(m, grid->nz, grid->nx, grid->dz, grid->dx) : m;
-  };
-  const VelocityModel first = read(entries[0]);
-  check_room(path, std::int64_t(entries.size()), first.nz, first.nx);
-  io::AtomicFile out(path);
-  {
-    io::H5File file = create_set(out, std::int64_t(entries.size()), first.nz, first.nx, first.dx,
-                                 first.dz, "import", source, 0);
-    io::Checksum checksum;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      const VelocityModel m = i == 0 ? first : read(entries[i]);
-      if (m.nz != first.nz || m.nx != first.nx)
-        throw DatagenError("'" + entries[i].file + "' is " + std::to_string(m.nz) + " x " +
-                           std::to_string(m.nx) + ", not " + std::to_string(first.nz) + " x " +
-                           std::to_string(first.nx) + " like the first model");
-      validate(m);
-      file.write_slab("/velocity", io::Extent(i), m.velocity.data());
-      checksum.update(m.velocity.data(), m.velocity.size() * sizeof(float));
-      if (progress) progress(std::int64_t(i) + 1);
-    }
-    file.set_attribute("checksum", checksum.hex());
+  write_imported(
+      path, entries.size(),
+      [&](std::size_t i) {
+        VelocityModel m = io::read_model(entries[i].file, entries[i].options);
+        return grid ? resample(m, grid->nz, grid->nx, grid->dz, grid->dx) : m;
+      },
+      [&](std::size_t i) { return entries[i].file; }, source, progress);
+}
+
+std::vector<int> window_starts(int section_columns, int window_columns, int count) {
+  if (count < 1) throw DatagenError("the number of windows must be at least 1");
+  if (window_columns > section_columns)
+    throw DatagenError("a window of " + std::to_string(window_columns) +
+                       " columns does not fit a section of " + std::to_string(section_columns));
+  std::vector<int> starts;
+  const int room = section_columns - window_columns;
+  for (int k = 0; k < count; ++k)
+    starts.push_back(count == 1 ? room / 2 : int(std::lround(double(k) * room / (count - 1))));
+  return starts;
+}
+
+void import_section_windows(const std::string& path, const std::string& file,
+                            const io::ModelFileOptions& options, int count, const ModelGrid& grid,
+                            std::optional<double> above_sea_floor_m,
+                            const std::function<void(std::int64_t)>& progress) {
+  const VelocityModel section = io::read_model(file, options);
+  // The window spans the grid's extent, in the section's cells (rounded up, so that resampling
+  // never reaches beyond it).
+  const int rows = int(std::ceil((grid.nz - 1) * grid.dz / section.dz - 1e-9)) + 1;
+  const int columns = int(std::ceil((grid.nx - 1) * grid.dx / section.dx - 1e-9)) + 1;
+  if (rows > section.nz)
+    throw DatagenError("'" + file + "' is " + std::to_string(section.depth_m()) +
+                       " m deep: windows need " + std::to_string((grid.nz - 1) * grid.dz) + " m");
+  std::vector<int> starts;
+  try {
+    starts = window_starts(section.nx, columns, count);
+  } catch (const DatagenError& e) {
+    throw DatagenError("'" + file + "': " + e.what());
   }
-  out.commit();
+  // Each window's top row: the section's, or above_sea_floor_m above the shallowest sea floor
+  // in its columns (the first row faster than the top row by more than 1 %), as deep as fits.
+  std::vector<int> tops(starts.size(), 0);
+  if (above_sea_floor_m) {
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+      int floor = section.nz;
+      for (int x = starts[k]; x < starts[k] + columns; ++x) {
+        int z = 0;
+        while (z < section.nz && section.at(z, x) <= 1.01f * section.at(0, x)) ++z;
+        floor = std::min(floor, z);
+      }
+      const int top = floor - int(std::lround(*above_sea_floor_m / section.dz));
+      tops[k] = std::clamp(top, 0, section.nz - rows);
+    }
+  }
+  std::ostringstream source;
+  source << "windows of " << file << " (" << (grid.nz - 1) * grid.dz << " m x "
+         << (grid.nx - 1) * grid.dx << " m) with top left corners at (x, z) =";
+  for (std::size_t k = 0; k < starts.size(); ++k)
+    source << " (" << starts[k] * section.dx << ", " << tops[k] * section.dz << ")";
+  source << " m";
+  write_imported(
+      path, starts.size(),
+      [&](std::size_t i) {
+        VelocityModel window(rows, columns, section.dz, section.dx);
+        for (int z = 0; z < rows; ++z)
+          for (int x = 0; x < columns; ++x)
+            window.at(z, x) = section.at(tops[i] + z, starts[i] + x);
+        return resample(window, grid.nz, grid.nx, grid.dz, grid.dx);
+      },
+      [&](std::size_t i) { return file + " window " + std::to_string(i); }, source.str(), progress);
 }
 
 bool fcnvmb_release_has(const std::string& root, const std::string& subset) {

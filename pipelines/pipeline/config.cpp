@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <tuple>
 
@@ -47,6 +48,41 @@ std::string Pipeline::release_seg() const {
   if (released()) return {};
   const std::string beside = "../shared/data/fcnvmb-release";
   return fs::is_directory(beside) ? beside : std::string();
+}
+
+std::string Pipeline::seam_section() const {
+  const std::string& value = s_.text("test.seam");
+  if (value == "none") return {};
+  if (value != "auto") return value;
+  const std::string beside =
+      "../shared/data/real-models/deeplogs_seam_i_salt_nz151_nx1751_f32le.bin";
+  return fs::exists(beside) ? beside : std::string();
+}
+
+vmb::io::ModelFileOptions Pipeline::seam_options() const {
+  const fs::path file = seam_section();
+  vmb::io::ModelFileOptions options;
+  if (file.extension() != ".bin") return options;
+  // A raw section: its shape and spacing from the manifest.json beside it.
+  const fs::path manifest = file.parent_path() / "manifest.json";
+  std::ifstream in(manifest);
+  if (!in)
+    throw vmb::cli::UsageError("test.seam: no " + manifest.string() + " gives the shape of " +
+                               file.string());
+  try {
+    for (const auto& entry : nlohmann::json::parse(in))
+      if (entry.at("file").get<std::string>() == file.filename().string()) {
+        options.nz = entry.at("shape_nz_nx").at(0).get<int>();
+        options.nx = entry.at("shape_nz_nx").at(1).get<int>();
+        options.dz = entry.at("dz_m").get<double>();
+        options.dx = entry.at("dx_m").get<double>();
+        return options;
+      }
+  } catch (const nlohmann::json::exception& e) {
+    throw vmb::cli::UsageError("test.seam: " + manifest.string() + ": " + e.what());
+  }
+  throw vmb::cli::UsageError("test.seam: " + manifest.string() + " does not describe " +
+                             file.filename().string());
 }
 
 vmb::datagen::GeneratorConfig Pipeline::generator(const std::string& name) const {
@@ -97,12 +133,13 @@ std::vector<std::string> Pipeline::release_files(const char* subset, const char*
   return picked;
 }
 
-// The models of a set (pretrain, finetune, test_simulated, test_seg or release_seg).
+// The models of a set (pretrain, finetune, test_simulated, test_seg, release_seg or test_seam).
 int Pipeline::samples(const std::string& set) const {
   if (set == "pretrain") return s_.integer("pretrain.models");
   if (set == "finetune") return s_.integer("finetune.models");
   if (set == "test_simulated") return s_.integer("test.simulated");
   if (set == "release_seg") return release_seg().empty() ? 0 : 10;
+  if (set == "test_seam") return seam_section().empty() ? 0 : s_.integer("test.seam_windows");
   return s_.integer("test.seg");
 }
 

@@ -22,6 +22,7 @@
 #include "stage_runner.hpp"
 #include "vmb/datagen/dataset.hpp"
 #include "vmb/datagen/generators.hpp"
+#include "vmb/io/model_io.hpp"
 
 namespace vmb::network {
 struct EvalResult;
@@ -58,6 +59,10 @@ class Pipeline {
   // A network that cannot train on the one-sample batch a phase's models leave over (InversionNet)
   // is refused now, not after the simulation.
   void check_batches_train(const std::vector<std::string>& networks) const;
+  // The section of the SEAM windows test set (test.seam); empty: no such set.
+  std::string seam_section() const;
+  // How to read it: a raw .bin's shape and spacing from the manifest.json beside it.
+  vmb::io::ModelFileOptions seam_options() const;
   vmb::datagen::GeneratorConfig generator(const std::string& name) const;
   // A generator name, or a mixture "name:weight,...", as parts configured by generator().
   std::vector<vmb::datagen::GeneratorPart> mixture(const std::string& text) const;
@@ -73,6 +78,8 @@ class Pipeline {
               int seed_offset, const char* release_subset);
   // The release's SEG/EAGE slices resampled to the preset's grid, when there is a release.
   void release_seg_models();
+  // Windows of the SEAM section, resampled to the grid, when there is one.
+  void seam_models();
   // Released models (10 m cells) as a model set on the preset's grid: block-averaged onto it, a
   // no-op on the release's own grid.
   void import_release(const std::string& path, const std::vector<std::string>& files,

@@ -99,7 +99,8 @@ void Pipeline::report() {
        "th{background:#eee}img{max-width:100%}</style></head><body>\n<h1>FCNVMB reproduction: "
     << html(s_.preset()) << " preset</h1>\n<p>vmbkit " << vmb::io::version()
     << ". Pretrained on generated (or released) salt models and evaluated on held-out ones; "
-       "fine-tuned on SEG-style slices and evaluated on held-out ones; each against the baseline "
+       "fine-tuned on the fine-tuning set and evaluated on held-out and real ones; each against "
+       "the baseline "
        "that predicts the mean model of the network's training data. Network: "
     << html(s_.text("network.arch")) << ", width " << s_.integer("network.width") << ".</p>\n";
   sources_report(h, j);
@@ -108,6 +109,9 @@ void Pipeline::report() {
         std::pair{"test_seg", "SEG-style test set (fine-tuned network)"},
         std::pair{"release_seg",
                   "The release's ten SEG/EAGE slices, resampled to this grid (fine-tuned "
+                  "network)"},
+        std::pair{"test_seam",
+                  "Windows of the SEAM salt section, resampled to this grid (fine-tuned "
                   "network)"}}) {
     if (!fs::exists(run_ / "eval" / set / "summary.tsv")) continue;
     const auto m = summary(set, run_);
@@ -157,7 +161,8 @@ void Pipeline::report() {
 void Pipeline::sources_report(std::ostringstream& h, nlohmann::json& j) const {
   h << "<h2>Where each set came from</h2>\n<table><tr><th>set</th><th>models</th><th>source"
        "</th></tr>\n";
-  for (const char* set : {"pretrain", "finetune", "test_simulated", "test_seg", "release_seg"}) {
+  for (const char* set :
+       {"pretrain", "finetune", "test_simulated", "test_seg", "release_seg", "test_seam"}) {
     const fs::path path = run_ / "models" / (std::string(set) + ".h5");
     if (!fs::exists(path)) continue;
     const vmb::datagen::ModelSetReader reader(path.string());
@@ -225,7 +230,8 @@ void Pipeline::compare_report(std::ostringstream& h, nlohmann::json& j) const {
   static const std::map<std::string, std::string> labels = {
       {"test_simulated", "simulated test"},
       {"test_seg", "SEG-style test"},
-      {"release_seg", "released SEG/EAGE slices"}};
+      {"release_seg", "released SEG/EAGE slices"},
+      {"test_seam", "SEAM section windows"}};
   h << "<h2>Networks side by side</h2>\n<p>Each network trained with the same data, epochs ("
     << s_.integer("pretrain.epochs") << " pretraining, " << s_.integer("finetune.epochs")
     << " fine-tuning), schedule, loss and seed; width setting " << s_.integer("network.width")

@@ -147,8 +147,8 @@ const std::vector<Key>& keys() {
        "generated SEG-style models to fine-tune on",
        {"models.finetune"}},
       {"finetune.generators",
-       {text("salt-basin:3,seg-like:1"), text("salt-basin:3,seg-like:1"),
-        text("salt-basin:3,seg-like:1"), text("salt-basin:3,seg-like:1")},
+       {text("salt-basin:1,seg-like:1"), text("salt-basin:1,seg-like:1"),
+        text("salt-basin:1,seg-like:1"), text("salt-basin:1,seg-like:1")},
        R::kAny,
        "generators of the fine-tuning models and their weights, name:weight comma-separated "
        "(salt-basin: faulted, dipping basins with diapirs, sheets and flanks; seg-like: the "
@@ -197,6 +197,25 @@ const std::vector<Key>& keys() {
        "the fine-tuned network; auto: data.fcnvmb, else ../shared/data/fcnvmb-release if there; "
        "none: no such set",
        {"models.release_seg"}},
+      {"test.seam",
+       {text("auto"), text("auto"), text("auto"), text("auto")},
+       R::kAny,
+       "a long real salt section whose windows, resampled to the grid, are a further test set of "
+       "the fine-tuned network: a model file, raw .bin described by the manifest.json beside it; "
+       "auto: ../shared/data/real-models/deeplogs_seam_i_salt_nz151_nx1751_f32le.bin if there; "
+       "none: no such set",
+       {"models.test_seam"}},
+      {"test.seam_windows",
+       {2, 10, 10, 10},
+       R::kPositive,
+       "windows of test.seam, each the grid's extent, evenly spread along it",
+       {"models.test_seam"}},
+      {"test.seam_water",
+       {40.0, 40.0, 40.0, 40.0},
+       R::kNonNegative,
+       "m of water each SEAM window keeps above the shallowest sea floor in it (the section lies "
+       "under 0.5 to 1.4 km of water; the training models under 300 m at most)",
+       {"models.test_seam"}},
       {"fwi.models",
        {1, 3, 1, 3},
        R::kNonNegative,

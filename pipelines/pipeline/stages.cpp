@@ -88,6 +88,16 @@ void Pipeline::import_release(const std::string& path, const std::vector<std::st
   vmb::datagen::import_model_set(path, files, options, source, {}, grid);
 }
 
+void Pipeline::seam_models() {
+  if (seam_section().empty()) return say("  no SEAM section (test.seam): no SEAM test set");
+  fs::create_directories(run_ / "models");
+  const vmb::datagen::ModelGrid grid{s_.integer("grid.nz"), s_.integer("grid.nx"),
+                                     s_.number("grid.dx"), s_.number("grid.dx")};
+  vmb::datagen::import_section_windows((run_ / "models/test_seam.h5").string(), seam_section(),
+                                       seam_options(), s_.integer("test.seam_windows"), grid,
+                                       s_.number("test.seam_water"));
+}
+
 void Pipeline::data(const std::string& set) {
   fs::create_directories(run_ / "data");
   std::unique_ptr<vmb::io::Progress> progress;
@@ -137,6 +147,7 @@ std::vector<std::pair<std::string, std::string>> Pipeline::test_sets() const {
   std::vector<std::pair<std::string, std::string>> sets = {{"test_simulated", "pretrain"},
                                                            {"test_seg", "finetune"}};
   if (fs::exists(run_ / "data/release_seg")) sets.emplace_back("release_seg", "finetune");
+  if (fs::exists(run_ / "data/test_seam")) sets.emplace_back("test_seam", "finetune");
   return sets;
 }
 

@@ -96,6 +96,11 @@ void Pipeline::check_values() const {
       throw vmb::cli::UsageError(std::string("test.release_seg: ") + e.what());
     }
   }
+  if (!seam_section().empty()) {
+    if (!fs::exists(seam_section()))
+      throw vmb::cli::UsageError("test.seam: '" + seam_section() + "' does not exist");
+    seam_options();
+  }
   fwi_bands();
   auto networks = compared();
   for (std::size_t k = 0; k < networks.size(); ++k)
@@ -213,6 +218,13 @@ void Pipeline::define_stages() {
        [this] {
          if (fs::exists(run_ / "models/release_seg.h5")) data("release_seg");
        }},
+      {"models.test_seam", {}, {"models/test_seam.h5"}, [this] { seam_models(); }},
+      {"data.test_seam",
+       {"models.test_seam"},
+       {"data/test_seam"},
+       [this] {
+         if (fs::exists(run_ / "models/test_seam.h5")) data("test_seam");
+       }},
       {"train.pretrain",
        {"data.pretrain"},
        {"train/pretrain"},
@@ -243,13 +255,22 @@ void Pipeline::define_stages() {
            evaluate("release_seg", "released SEG/EAGE slices, fine-tuned network", "finetune",
                     s_.text("network.arch"));
        }},
+      {"eval.test_seam",
+       {"train.finetune", "data.test_seam"},
+       {"eval/test_seam"},
+       [this] {
+         if (fs::exists(run_ / "data/test_seam"))
+           evaluate("test_seam", "SEAM salt section windows, fine-tuned network", "finetune",
+                    s_.text("network.arch"));
+       }},
       {"fwi.test_seg", {"models.test_seg", "eval.test_seg"}, {"fwi"}, [this] { fwi_comparison(); }},
       {"compare",
-       {"eval.test_simulated", "eval.test_seg", "eval.release_seg"},
+       {"eval.test_simulated", "eval.test_seg", "eval.release_seg", "eval.test_seam"},
        {},  // compare() keeps each network's work made under the same settings
        [this] { compare(); }},
       {"report",
-       {"eval.test_simulated", "eval.test_seg", "eval.release_seg", "fwi.test_seg", "compare"},
+       {"eval.test_simulated", "eval.test_seg", "eval.release_seg", "eval.test_seam",
+        "fwi.test_seg", "compare"},
        {"report.html", "report.json"},
        [this] { report(); }}};
   // Each stage's settings text: every key that shapes it, with its value.

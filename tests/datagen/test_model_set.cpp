@@ -127,3 +127,45 @@ TEST(ModelSet, FcnvmbReleaseFineTuningSlices) {
   EXPECT_TRUE(refused("svmodel7.mat"));  // missing
   EXPECT_FALSE(fs::exists(dir / "bad.h5"));
 }
+
+// Windows evenly spread along a section: the first at its left end, the last at its right end.
+TEST(ModelSet, WindowStarts) {
+  EXPECT_EQ(vmb::datagen::window_starts(100, 40, 4), (std::vector<int>{0, 20, 40, 60}));
+  EXPECT_EQ(vmb::datagen::window_starts(100, 40, 1), (std::vector<int>{30}));
+  EXPECT_EQ(vmb::datagen::window_starts(40, 40, 2), (std::vector<int>{0, 0}));
+  EXPECT_THROW(vmb::datagen::window_starts(30, 40, 2), vmb::DatagenError);
+  EXPECT_THROW(vmb::datagen::window_starts(100, 40, 0), vmb::DatagenError);
+}
+
+// A deep-water section 60 x 200 at 20 m whose sea floor falls from row 20 (left) to row 30
+// (right), velocity 2000 + x below it: windows of 400 m x 600 m (a 11 x 16 grid at 40 m) from
+// 40 m above the shallowest sea floor in each, resampled to the grid.
+TEST(ModelSet, SectionWindowsBelowTheSeaFloor) {
+  vmb::test::TempDir dir;
+  vmb::VelocityModel section(60, 200, 20.0, 20.0);
+  for (int z = 0; z < 60; ++z)
+    for (int x = 0; x < 200; ++x) section.at(z, x) = z < 20 + x / 20 ? 1490.0f : 2000.0f + x;
+  vmb::io::write_model(dir / "section.h5", section);
+  const vmb::datagen::ModelGrid grid{11, 16, 40.0, 40.0};
+  vmb::datagen::import_section_windows(dir / "w.h5", dir / "section.h5", {}, 3, grid, 40.0);
+  const vmb::datagen::ModelSetReader set(dir / "w.h5");
+  ASSERT_EQ(set.info().count, 3);
+  EXPECT_EQ(set.info().nz, 11);
+  EXPECT_EQ(set.info().nx, 16);
+  // 31 columns a window, starting at 0, 85 (84.5 rounded) and 169; sea floors from row 20, 24 and
+  // 28: tops at rows 18, 22 and 26.
+  EXPECT_NE(set.info().parameters.find("(0, 360) (1700, 440) (3380, 520)"), std::string::npos)
+      << set.info().parameters;
+  const auto first = set.model(0);
+  EXPECT_EQ(first.at(0, 0), 1490.0f);  // two rows of water over the sea floor at x = 0
+  EXPECT_NEAR(first.at(10, 0), 2000.5f, 1.0f);  // sediment, averaged over 2000 + x m/s
+  // Too deep: 60 rows hold 1180 m, not the 2000 m of an 51 x 77 grid at 40 m.
+  try {
+    vmb::datagen::import_section_windows(dir / "x.h5", dir / "section.h5", {}, 2,
+                                         {51, 77, 40.0, 40.0});
+    ADD_FAILURE() << "a section too shallow for the window was taken";
+  } catch (const vmb::DatagenError& e) {
+    EXPECT_NE(std::string(e.what()).find("section.h5"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "x.h5"));
+}

@@ -68,7 +68,7 @@ TEST(Pipeline, TinyPresetRunsEveryStageAndSkipsThemAfter) {
   for (std::size_t at = 0; (at = r.output.find("done before, skipped", at)) != std::string::npos;
        ++at)
     ++skipped;
-  EXPECT_EQ(skipped, 18) << r.output;
+  EXPECT_EQ(skipped, 21) << r.output;
 
   // A fine-tuning key changes: that stage and the ones after it run, the ones before do not.
   const std::string pretrained = read(dir / "run/train/pretrain/checkpoint.pt");
@@ -101,6 +101,32 @@ TEST(Pipeline, ReleasedSegSlicesAreAThirdTestSet) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("test.release_seg: "), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "bad/manifest.tsv"));  // refused before any stage
+}
+
+// Windows of the SEAM salt section are a further real test set, reported apart; test.seam none
+// leaves it out and a missing section is refused before any stage.
+TEST(Pipeline, SeamSectionWindowsAreAFurtherTestSet) {
+  const std::string seam =
+      std::string(VMB_SOURCE_DIR) +
+      "/../shared/data/real-models/deeplogs_seam_i_salt_nz151_nx1751_f32le.bin";
+  if (!fs::exists(seam)) GTEST_SKIP() << "no SEAM section at " << seam;
+  vmb::test::TempDir dir;
+  auto r = vmb::test::run(pipeline(dir / "run", " --quiet --test.release_seg none --test.seam " +
+                                                    seam + " --test.seam_windows 3"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string metrics = read(dir / "run/eval/test_seam/metrics.json");
+  EXPECT_NE(metrics.find("\"samples\": 3"), std::string::npos) << metrics;
+  EXPECT_NE(read(dir / "run/report.json").find("\"test_seam\""), std::string::npos);
+  const std::string report = read(dir / "run/report.html");
+  EXPECT_NE(report.find("Windows of the SEAM salt section"), std::string::npos);
+  EXPECT_NE(report.find("deeplogs_seam_i_salt"), std::string::npos);  // where the set came from
+  r = vmb::test::run(pipeline(dir / "none", " --quiet --test.release_seg none --test.seam none"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "none/eval/test_seam/metrics.json"));
+  r = vmb::test::run(pipeline(dir / "bad", " --test.seam " + std::string(dir / "nowhere.bin")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("test.seam: "), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "bad/manifest.tsv"));
 }
 
 TEST(Pipeline, KilledRunResumesToTheSameResults) {
@@ -418,7 +444,7 @@ TEST(Pipeline, NetworksSideBySide) {
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
-  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 54) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 57) << table.output;
   const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";

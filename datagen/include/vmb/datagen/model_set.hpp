@@ -54,6 +54,23 @@ void import_model_set(const std::string& path, const std::vector<std::string>& f
                       const std::function<void(std::int64_t)>& progress = {},
                       const std::optional<ModelGrid>& grid = std::nullopt);
 
+// The first columns of `count` windows of window_columns, evenly spread over a section of
+// section_columns (the first at 0, the last ending at the section's end; one window: centred).
+// Throws DatagenError when a window does not fit or count < 1.
+std::vector<int> window_starts(int section_columns, int window_columns, int count);
+
+// `count` windows of a long section (read from file with options), each spanning the grid's
+// extent ((nz - 1) dz deep, (nx - 1) dx wide) at window_starts(), resampled to the grid and
+// written as a model set whose source names the file and each window's top left corner. A window
+// starts at the section's top row, or with above_sea_floor_m that far above the shallowest sea
+// floor in its columns (the first row more than 1 % faster than the top one; for a deep-water
+// section, windows of the sediments and salt rather than of the water), as deep as the section
+// allows. Throws DatagenError naming the file when the section is too small.
+void import_section_windows(const std::string& path, const std::string& file,
+                            const io::ModelFileOptions& options, int count, const ModelGrid& grid,
+                            std::optional<double> above_sea_floor_m = std::nullopt,
+                            const std::function<void(std::int64_t)>& progress = {});
+
 // The model files of the FCNVMB release under root, in the authors' layout: subset "train"
 // (train_data/SimulateData/vmodel_train/vmodel1..1600), "test" (vmodel1601..1700 under
 // test_data/SimulateData/vmodel_test), "seg" (test_data/SEGSaltData/vmodel_test/saltv1..10) or
