@@ -288,9 +288,10 @@ std::string datagen_options(const DatasetConfig& c) {
 }
 
 void write_index(const std::string& folder, const std::string& model_set, const DatasetConfig& c,
-                 const ModelSetInfo& set, const Survey& survey, int shards,
-                 const std::string& hash) {
+                 const ModelSetInfo& set, const Survey& survey, int shards, const std::string& hash,
+                 const std::string& recorded) {
   nlohmann::json j;
+  if (!recorded.empty()) j["recorded"] = recorded;
   j["format"] = "vmbkit-dataset";
   j["version"] = io::version();
   j["config_hash"] = hash;
@@ -410,7 +411,8 @@ std::vector<float> stored_sample(const VelocityModel& model, const DatasetConfig
 DatasetReport produce_dataset(const std::string& model_set, const std::string& folder,
                               const DatasetConfig& config, const WorkSplit& split,
                               const std::function<void(std::int64_t, std::int64_t)>& progress,
-                              const std::function<void(const std::string&)>& message) {
+                              const std::function<void(const std::string&)>& message,
+                              const std::optional<RecordedGathers>& recorded) {
   const auto start = Clock::now();
   validate_config(config);
   if (split.parts < 1 || split.part < 0 || split.part >= split.parts)
@@ -424,7 +426,8 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
   const ModelSetInfo& set = reader.info();
   if (set.count <= 0) throw DatagenError("'" + model_set + "' holds no models");
   const Survey survey = make_survey(config.survey, set.nx, set.dx, set.dz);
-  const std::string hash = io::fingerprint(canonical(config, set, survey));
+  const std::string hash = io::fingerprint(canonical(config, set, survey) +
+                                           (recorded ? "|recorded:" + recorded->source : ""));
   if (fs::exists(folder) && !fs::is_directory(folder))
     throw DatagenError("dataset folder '" + folder + "' is a file");
   io::prepare_output_folder({"dataset folder", folder});
@@ -437,7 +440,8 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
                        "folder, or remove it");
   DatasetReport report;
   report.shards = static_cast<int>((set.count + config.shard_size - 1) / config.shard_size);
-  write_index(folder, model_set, config, set, survey, report.shards, hash);
+  write_index(folder, model_set, config, set, survey, report.shards, hash,
+              recorded ? recorded->source : "");
 
   std::vector<ShardLayout> mine;
   std::int64_t total = 0;
@@ -490,7 +494,21 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
       sample.index = layout.first + i;
       VelocityModel model = reader.model(sample.index);
       const auto t0 = Clock::now();
-      Gathers g = simulate(model, survey, wavelet, {config.nt, config.dt}, options);
+      Gathers g;
+      if (recorded) {
+        g.nshots = layout.nshots;
+        g.nt = config.nt;
+        g.nrec = layout.nrec;
+        g.dt = config.dt;
+        g.data = recorded->gathers(sample.index);
+        if (g.data.size() != std::size_t(g.nshots) * g.nt * g.nrec)
+          throw DatagenError(recorded->source + ": sample " + std::to_string(sample.index) +
+                             " holds " + std::to_string(g.data.size()) + " values, not " +
+                             std::to_string(g.nshots) + " shots x " + std::to_string(g.nt) +
+                             " samples x " + std::to_string(g.nrec) + " receivers");
+      } else {
+        g = simulate(model, survey, wavelet, {config.nt, config.dt}, options);
+      }
       report.solver_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       sample.shots = stored_gathers(std::move(g), config);
       sample.velocity = std::move(model.velocity);

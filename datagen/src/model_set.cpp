@@ -207,6 +207,21 @@ void import_section_windows(const std::string& path, const std::string& file,
       [&](std::size_t i) { return file + " window " + std::to_string(i); }, source.str(), progress);
 }
 
+std::string fcnvmb_release_seismic(const std::string& model_file) {
+  namespace fs = std::filesystem;
+  const fs::path model(model_file);
+  const std::string folder = model.parent_path().filename().string();
+  const std::string stem = model.stem().string();
+  const auto digits = stem.find_first_of("0123456789");
+  const std::string kind = stem.substr(0, digits);
+  if (digits == std::string::npos || folder.rfind("vmodel_", 0) != 0 ||
+      (kind != "vmodel" && kind != "svmodel" && kind != "saltv"))
+    throw DatagenError("'" + model_file + "' is not a model file of the FCNVMB release");
+  const std::string seismic = (kind == "vmodel" ? "georec" : "srec") + stem.substr(digits);
+  return (model.parent_path().parent_path() / ("georec_" + folder.substr(7)) / (seismic + ".mat"))
+      .string();
+}
+
 bool fcnvmb_release_has(const std::string& root, const std::string& subset) {
   namespace fs = std::filesystem;
   const char* folder = subset == "seg_train" ? "train_data/SEGSaltData/vmodel_train"

@@ -279,6 +279,49 @@ VelocityModel read_mat(const std::string& path, const ModelFileOptions& o) {
   return m;
 }
 
+}  // namespace
+
+std::vector<float> read_fcnvmb_gathers(const std::string& path, int nt, int nrec, int nshots) {
+  require_file(path);
+  check_mat5_complete(path);
+  std::unique_ptr<mat_t, MatCloser> mat(Mat_Open(path.c_str(), MAT_ACC_RDONLY));
+  if (!mat) fail(path, "not a MATLAB .mat file libmatio can read");
+  std::unique_ptr<matvar_t, VarFreer> var(Mat_VarRead(mat.get(), "Rec"));
+  if (!var) fail(path, "has no variable 'Rec' (the FCNVMB release's gathers)");
+  const std::size_t expected[3] = {std::size_t(nt), std::size_t(nrec), std::size_t(nshots)};
+  const auto shape = [](const std::size_t* d, int rank) {
+    std::string t;
+    for (int k = 0; k < rank; ++k) t += (k ? " x " : "") + std::to_string(d[k]);
+    return t;
+  };
+  if (var->rank != 3 || var->isComplex || !var->data || var->dims[0] != expected[0] ||
+      var->dims[1] != expected[1] || var->dims[2] != expected[2])
+    fail(path, "variable 'Rec' is " + shape(var->dims, var->rank) +
+                   (var->isComplex ? " complex" : "") + ", not a real " + shape(expected, 3) +
+                   " array (time x receiver x shot)");
+  // MATLAB's column-major [nt][nrec][nshots] (time fastest) to [nshots][nt][nrec].
+  std::vector<float> gathers(std::size_t(nshots) * nt * nrec);
+  auto copy = [&](const auto* data) {
+    for (int s = 0; s < nshots; ++s)
+      for (int r = 0; r < nrec; ++r)
+        for (int t = 0; t < nt; ++t)
+          gathers[(std::size_t(s) * nt + t) * nrec + r] =
+              static_cast<float>(data[(std::size_t(s) * nrec + r) * nt + t]);
+  };
+  if (var->class_type == MAT_C_DOUBLE)
+    copy(static_cast<const double*>(var->data));
+  else if (var->class_type == MAT_C_SINGLE)
+    copy(static_cast<const float*>(var->data));
+  else
+    fail(path, "variable 'Rec' is neither double nor single precision");
+  for (std::size_t k = 0; k < gathers.size(); ++k)
+    if (!std::isfinite(gathers[k]))
+      fail(path, "variable 'Rec' holds a non-finite value at element " + std::to_string(k));
+  return gathers;
+}
+
+namespace {
+
 void write_mat(const std::string& path, const VelocityModel& m, const ModelFileOptions& o) {
   std::vector<double> column_major(m.velocity.size());
   for (int ix = 0; ix < m.nx; ++ix)

@@ -176,4 +176,14 @@ std::vector<double> Pipeline::fwi_bands() const {
   return bands;
 }
 
+std::vector<std::string> Pipeline::release_models(const std::string& set) const {
+  if (!released()) return {};
+  if (set == "pretrain" && release_trains()) return release_files("train", "pretrain.models");
+  if (set == "finetune" && release_has_seg_train())
+    return release_files("seg_train", "finetune.models");
+  if (set == "test_simulated") return release_files("test", "test.simulated");
+  if (set == "test_seg") return release_files("seg", "test.seg");
+  return {};
+}
+
 }  // namespace vmb::pipeline

@@ -56,6 +56,8 @@ class Pipeline {
   // The settings table checked each value's type and range while parsing; the physics is checked
   // here as the stages will check it, before any of them runs.
   void check_values() const;
+  // data.fcnvmb_seismic: a release, its survey and every seismic file the sets take.
+  void check_release_seismic() const;
   // A network that cannot train on the one-sample batch a phase's models leave over (InversionNet)
   // is refused now, not after the simulation.
   void check_batches_train(const std::vector<std::string>& networks) const;
@@ -85,6 +87,10 @@ class Pipeline {
   void import_release(const std::string& path, const std::vector<std::string>& files,
                       const std::string& source) const;
   vmb::datagen::DatasetConfig survey() const;
+  // The release's model files a set was imported from, in order; empty for a generated set.
+  std::vector<std::string> release_models(const std::string& set) const;
+  // Simulates a set's models into its dataset, or with data.fcnvmb_seismic stores the release's
+  // gathers of the models it supplied.
   void data(const std::string& set);
   // Where a network's training and evaluation live: the run folder for network.arch,
   // compare/ARCH for the other networks of compare.networks.

@@ -69,6 +69,13 @@ const std::vector<Key>& keys() {
        "which of the release's models a set takes: first (its first N) or spread (every "
        "size/N-th: the release lists its diapirs first, its sills second)",
        kModelStages},
+      {"data.fcnvmb_seismic",
+       {false, false, false, false},
+       R::kAny,
+       "with data.fcnvmb: store the release's own gathers (georec{i}.mat, srec{i}.mat beside its "
+       "models, field Rec) for the sets it supplies instead of simulating them; needs its survey "
+       "(201 x 301 at 10 m, 29 shots, 2000 samples of 1 ms)",
+       kDataStages},
       {"grid.nz", {24, 51, 201, 201}, R::kPositive, "model rows", kModelStages},
       {"grid.nx", {33, 77, 301, 301}, R::kPositive, "model columns", kModelStages},
       {"grid.dx", {10.0, 40.0, 10.0, 10.0}, R::kPositive, "grid spacing, m", kModelStages},

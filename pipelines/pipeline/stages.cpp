@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
@@ -101,14 +102,29 @@ void Pipeline::seam_models() {
 void Pipeline::data(const std::string& set) {
   fs::create_directories(run_ / "data");
   std::unique_ptr<vmb::io::Progress> progress;
+  const vmb::datagen::DatasetConfig config = survey();
+  std::optional<vmb::datagen::RecordedGathers> recorded;
+  const std::vector<std::string> released_models = release_models(set);
+  if (s_.flag("data.fcnvmb_seismic") && !released_models.empty()) {
+    say("  the release's own gathers, not simulated");
+    const int nt = config.nt, nrec = s_.integer("grid.nx"), nshots = config.survey.nshots;
+    recorded = vmb::datagen::RecordedGathers{
+        "the FCNVMB release's seismic files beside " +
+            fs::path(released_models.front()).parent_path().string(),
+        [released_models, nt, nrec, nshots](std::int64_t i) {
+          return vmb::io::read_fcnvmb_gathers(
+              vmb::datagen::fcnvmb_release_seismic(released_models.at(std::size_t(i))), nt, nrec,
+              nshots);
+        }};
+  }
   vmb::datagen::produce_dataset(
-      (run_ / "models" / (set + ".h5")).string(), (run_ / "data" / set).string(), survey(), {},
+      (run_ / "models" / (set + ".h5")).string(), (run_ / "data" / set).string(), config, {},
       [&](std::int64_t done, std::int64_t total) {
         if (!progress)
           progress = std::make_unique<vmb::io::Progress>("  samples", long(total), s_.quiet());
         progress->update(done);
       },
-      [&](const std::string& text) { say(text); });
+      [&](const std::string& text) { say(text); }, recorded);
   if (progress) progress->finish();
 }
 

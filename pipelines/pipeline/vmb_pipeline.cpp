@@ -96,6 +96,7 @@ void Pipeline::check_values() const {
       throw vmb::cli::UsageError(std::string("test.release_seg: ") + e.what());
     }
   }
+  if (s_.flag("data.fcnvmb_seismic")) check_release_seismic();
   if (!seam_section().empty()) {
     if (!fs::exists(seam_section()))
       throw vmb::cli::UsageError("test.seam: '" + seam_section() + "' does not exist");
@@ -284,6 +285,29 @@ void Pipeline::define_stages() {
       it->second += "|" + key.name + "=" + to_text(s_.values().at(key.name));
     }
   runner_.define(std::move(stages), texts);
+}
+
+void Pipeline::check_release_seismic() const {
+  if (!released())
+    throw vmb::cli::UsageError("data.fcnvmb_seismic needs data.fcnvmb, the release folder");
+  // The release's gathers were recorded with the paper's survey on the paper's grid.
+  const std::vector<std::pair<const char*, double>> survey = {
+      {"grid.nz", 201},    {"grid.nx", 301},     {"grid.dx", 10.0},      {"survey.nshots", 29},
+      {"survey.nt", 2000}, {"survey.dt", 0.001}, {"grid.supersample", 1}};
+  for (const auto& [key, value] : survey) {
+    const Value& v = s_.values().at(key);
+    const double have = std::holds_alternative<int>(v) ? std::get<int>(v) : std::get<double>(v);
+    if (std::abs(have - value) > 1e-9 * value)
+      throw vmb::cli::UsageError("data.fcnvmb_seismic: the release's gathers need " +
+                                 std::string(key) + " " + to_text(value) + ", not " + to_text(v));
+  }
+  for (const char* set : {"pretrain", "finetune", "test_simulated", "test_seg"})
+    for (const auto& model : release_models(set)) {
+      const std::string seismic = vmb::datagen::fcnvmb_release_seismic(model);
+      if (!fs::exists(seismic))
+        throw vmb::cli::UsageError("data.fcnvmb_seismic: the release lacks '" + seismic +
+                                   "' (the gathers of '" + model + "')");
+    }
 }
 
 }  // namespace vmb::pipeline

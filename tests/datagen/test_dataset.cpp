@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "run.hpp"
 #include "tiny_dataset.hpp"
 #include "vmb/datagen/dataset.hpp"
+#include "vmb/datagen/error.hpp"
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/io/hdf5.hpp"
 #include "vmb/modeling/resample.hpp"
@@ -163,4 +165,50 @@ TEST(Dataset, MirroredModelGivesReversedGathers) {
   shifted.survey.sx0 = 50.0;
   vmb::datagen::produce_dataset(set, dir / "shifted", shifted);
   EXPECT_FALSE(vmb::datagen::survey_mirrors(vmb::datagen::DatasetReader(dir / "shifted").info()));
+}
+
+// Recorded gathers (the FCNVMB release's own) are stored in place of simulated ones, with the
+// reference's time selection (samples 5 m + 2) applied; the dataset records their source, and a
+// folder holding the simulated dataset of the same models refuses them (never mixed).
+TEST(Dataset, RecordedGathersAreStoredInsteadOfSimulated) {
+  vmb::test::TempDir dir;
+  const auto set = vmb::test::make_salt_set(dir, 4);
+  const auto c = small_config(3, 3, vmb::datagen::Decimation::kFcnvmb, 5);
+  // Sample i's value at (shot s, time t, receiver r): 1e6 i + 1e4 s + 10 t + r / 100.
+  const vmb::datagen::RecordedGathers recorded{"test gathers", [](std::int64_t i) {
+                                                 std::vector<float> g(3 * 300 * 60);
+                                                 for (int s = 0; s < 3; ++s)
+                                                   for (int t = 0; t < 300; ++t)
+                                                     for (int r = 0; r < 60; ++r)
+                                                       g[(s * 300 + t) * 60 + r] =
+                                                           1e3f * i + 1e2f * s + t + r / 100.0f;
+                                                 return g;
+                                               }};
+  const auto report = vmb::datagen::produce_dataset(set, dir / "rec", c, {}, {}, {}, recorded);
+  EXPECT_EQ(report.samples, 4);
+  const vmb::datagen::DatasetReader reader(dir / "rec");
+  std::vector<float> gathers, velocity;
+  reader.read(3, gathers, velocity);
+  ASSERT_EQ(gathers.size(), 3u * 60 * 60);
+  for (int s : {0, 2})
+    for (int m : {0, 59})
+      for (int r : {0, 59})
+        EXPECT_FLOAT_EQ(gathers[(std::size_t(s) * 60 + m) * 60 + r],
+                        3e3f + 1e2f * s + (5 * m + 2) + r / 100.0f);
+  EXPECT_EQ(velocity, vmb::datagen::ModelSetReader(set).model(3).velocity);
+  std::ifstream index(dir / "rec/index.json");
+  const std::string text((std::istreambuf_iterator<char>(index)), {});
+  EXPECT_NE(text.find("\"recorded\": \"test gathers\""), std::string::npos) << text;
+  vmb::datagen::produce_dataset(set, dir / "sim", c);
+  EXPECT_THROW(vmb::datagen::produce_dataset(set, dir / "sim", c, {}, {}, {}, recorded),
+               vmb::DatagenError);
+  // Gathers of the wrong size are refused naming their source.
+  const vmb::datagen::RecordedGathers short_ones{
+      "short gathers", [](std::int64_t) { return std::vector<float>(5); }};
+  try {
+    vmb::datagen::produce_dataset(set, dir / "bad", c, {}, {}, {}, short_ones);
+    ADD_FAILURE() << "gathers of the wrong size were stored";
+  } catch (const vmb::DatagenError& e) {
+    EXPECT_NE(std::string(e.what()).find("short gathers"), std::string::npos) << e.what();
+  }
 }

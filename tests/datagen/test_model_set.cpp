@@ -157,7 +157,7 @@ TEST(ModelSet, SectionWindowsBelowTheSeaFloor) {
   EXPECT_NE(set.info().parameters.find("(0, 360) (1700, 440) (3380, 520)"), std::string::npos)
       << set.info().parameters;
   const auto first = set.model(0);
-  EXPECT_EQ(first.at(0, 0), 1490.0f);  // two rows of water over the sea floor at x = 0
+  EXPECT_EQ(first.at(0, 0), 1490.0f);           // two rows of water over the sea floor at x = 0
   EXPECT_NEAR(first.at(10, 0), 2000.5f, 1.0f);  // sediment, averaged over 2000 + x m/s
   // Too deep: 60 rows hold 1180 m, not the 2000 m of an 51 x 77 grid at 40 m.
   try {
@@ -168,4 +168,17 @@ TEST(ModelSet, SectionWindowsBelowTheSeaFloor) {
     EXPECT_NE(std::string(e.what()).find("section.h5"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(fs::exists(dir / "x.h5"));
+}
+
+// Each release model file pairs with the seismic file of its index beside its folder.
+TEST(ModelSet, FcnvmbReleaseSeismicFiles) {
+  EXPECT_EQ(
+      vmb::datagen::fcnvmb_release_seismic("r/train_data/SimulateData/vmodel_train/vmodel12.mat"),
+      "r/train_data/SimulateData/georec_train/georec12.mat");
+  EXPECT_EQ(
+      vmb::datagen::fcnvmb_release_seismic("r/train_data/SEGSaltData/vmodel_train/svmodel130.mat"),
+      "r/train_data/SEGSaltData/georec_train/srec130.mat");
+  EXPECT_EQ(vmb::datagen::fcnvmb_release_seismic("r/test_data/SEGSaltData/vmodel_test/saltv3.mat"),
+            "r/test_data/SEGSaltData/georec_test/srec3.mat");
+  EXPECT_THROW(vmb::datagen::fcnvmb_release_seismic("models/a.mat"), vmb::DatagenError);
 }

@@ -1,6 +1,7 @@
 // Velocity-model files: round trips through every format, the FCNVMB release, bad files.
 
 #include <gtest/gtest.h>
+#include <matio.h>
 #include <segyio/segy.h>
 
 #include <cstdint>
@@ -260,4 +261,53 @@ TEST(ModelIo, FcnvmbReleaseReads) {
     EXPECT_EQ(hi, set.vmax) << set.folder;
   }
   EXPECT_EQ(files, 1710);
+}
+
+namespace {
+
+// Writes a real nt x nrec x nshots double array named `name` as MATLAB does (column-major),
+// through libmatio: element (t, r, s) is 1000 s + 10 r + t / 100.
+void write_rec(const std::string& path, const char* name, std::size_t nt, std::size_t nrec,
+               std::size_t nshots) {
+  std::vector<double> data(nt * nrec * nshots);
+  for (std::size_t s = 0; s < nshots; ++s)
+    for (std::size_t r = 0; r < nrec; ++r)
+      for (std::size_t t = 0; t < nt; ++t)
+        data[(s * nrec + r) * nt + t] = 1000.0 * s + 10.0 * r + t / 100.0;
+  mat_t* mat = Mat_CreateVer(path.c_str(), nullptr, MAT_FT_MAT5);
+  ASSERT_NE(mat, nullptr);
+  std::size_t dims[3] = {nt, nrec, nshots};
+  matvar_t* var = Mat_VarCreate(name, MAT_C_DOUBLE, MAT_T_DOUBLE, 3, dims, data.data(), 0);
+  ASSERT_NE(var, nullptr);
+  ASSERT_EQ(Mat_VarWrite(mat, var, MAT_COMPRESSION_NONE), 0);
+  Mat_VarFree(var);
+  Mat_Close(mat);
+}
+
+}  // namespace
+
+// The FCNVMB release's gathers (Rec, time x receiver x shot) come back as [shot][time][receiver];
+// a file without Rec, of another shape, or missing is refused naming it.
+TEST(ModelIo, FcnvmbReleaseGathers) {
+  vmb::test::TempDir dir;
+  write_rec(dir / "georec1.mat", "Rec", 20, 7, 3);
+  const auto g = vmb::io::read_fcnvmb_gathers(dir / "georec1.mat", 20, 7, 3);
+  ASSERT_EQ(g.size(), 3u * 20 * 7);
+  for (int s : {0, 2})
+    for (int t : {0, 19})
+      for (int r : {0, 6})
+        EXPECT_FLOAT_EQ(g[(std::size_t(s) * 20 + t) * 7 + r], 1000.0f * s + 10.0f * r + t / 100.0f);
+  auto refused = [&](const std::string& file, int nt, const std::string& what) {
+    try {
+      vmb::io::read_fcnvmb_gathers(file, nt, 7, 3);
+    } catch (const vmb::IoError& e) {
+      const std::string m = e.what();
+      return m.find(file) != std::string::npos && m.find(what) != std::string::npos;
+    }
+    return false;
+  };
+  EXPECT_TRUE(refused(dir / "georec1.mat", 2000, "not a real 2000 x 7 x 3"));
+  write_rec(dir / "georec2.mat", "rec", 20, 7, 3);
+  EXPECT_TRUE(refused(dir / "georec2.mat", 20, "no variable 'Rec'"));
+  EXPECT_TRUE(refused(dir / "georec3.mat", 20, "no such file"));
 }

@@ -177,6 +177,11 @@ TEST(Pipeline, BadConfigurationGetsOneLine) {
   EXPECT_FALSE(fs::exists(dir / "run"));
   expect_error(pipeline(dir / "run", " --fcnvmb-data " + (dir / "missing")), "does not exist");
   expect_error(pipeline(dir / "run", " --network.arch lenet"), "unknown network 'lenet'");
+  expect_error(pipeline(dir / "run", " --data.fcnvmb_seismic true"),
+               "data.fcnvmb_seismic needs data.fcnvmb");
+  expect_error(pipeline(dir / "run", " --finetune.generators salt-basin:2,granite:1"),
+               "finetune.generators: unknown generator 'granite'");
+  expect_error(pipeline(dir / "run", " --test.seam " + (dir / "nowhere.bin")), "test.seam: ");
   expect_error(pipeline(dir / "run", " --compare.networks unetpp,fcnvmb,unetpp"),
                "compare.networks names unetpp twice");
   expect_error(
@@ -444,7 +449,7 @@ TEST(Pipeline, NetworksSideBySide) {
 TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
-  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 57) << table.output;
+  EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 58) << table.output;
   const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
       << "README.md's key table differs from vmb-pipeline --settings-table";

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,12 +76,23 @@ int stored_samples(const DatasetConfig& config);
 std::vector<float> stored_sample(const VelocityModel& model, const DatasetConfig& config,
                                  double max_velocity = 0.0);
 
+// Gathers recorded elsewhere (the FCNVMB release's seismic files), stored in place of
+// simulated ones: gathers(i) gives sample i's [nshots][nt][nrec] for the config's survey and nt,
+// then decimated as the config says. source names them; it enters the settings hash and
+// index.json ("recorded"), so a dataset never mixes recorded and simulated samples.
+struct RecordedGathers {
+  std::string source;
+  std::function<std::vector<float>(std::int64_t)> gathers;
+};
+
 // Produces this part's shards of the dataset in folder (created if its parent exists).
-// progress(done, total) counts this part's samples; message(text) reports repairs.
+// progress(done, total) counts this part's samples; message(text) reports repairs. With
+// recorded, the gathers are recorded's instead of the solver's.
 DatasetReport produce_dataset(const std::string& model_set, const std::string& folder,
                               const DatasetConfig& config, const WorkSplit& split = {},
                               const std::function<void(std::int64_t, std::int64_t)>& progress = {},
-                              const std::function<void(const std::string&)>& message = {});
+                              const std::function<void(const std::string&)>& message = {},
+                              const std::optional<RecordedGathers>& recorded = std::nullopt);
 
 // File name of shard s.
 std::string shard_name(int shard);

@@ -78,6 +78,12 @@ void import_section_windows(const std::string& path, const std::string& file,
 // svmodel1..130). Throws DatagenError naming the folder or the first file that is missing.
 std::vector<std::string> fcnvmb_release_files(const std::string& root, const std::string& subset);
 
+// The seismic file that pairs with a release model file, by its index: in the folder beside the
+// model's (georec_train for vmodel_train, georec_test for vmodel_test), georec{i}.mat for
+// vmodel{i}.mat and srec{i}.mat for the SEG/EAGE slices svmodel{i}.mat and saltv{i}.mat. The
+// path only: it may not exist.
+std::string fcnvmb_release_seismic(const std::string& model_file);
+
 // Whether the release under root holds the subset's folder (the partial copy in ../shared has no
 // seg_train).
 bool fcnvmb_release_has(const std::string& root, const std::string& subset);

@@ -39,6 +39,12 @@ struct ModelFileOptions {
   std::optional<long> sample;         // npy stack: the model to read, 0-based (unset: the only one)
 };
 
+// The gathers of one of the FCNVMB release's seismic files (georec{i}.mat, srec{i}.mat): its
+// variable Rec, a real nt x nrec x nshots array (time x receiver x shot, MATLAB's column-major
+// order), as [nshots][nt][nrec]. IoError naming the file when it is missing, holds no Rec, or Rec
+// has another shape, type or a non-finite value.
+std::vector<float> read_fcnvmb_gathers(const std::string& path, int nt, int nrec, int nshots);
+
 // Reads a model; throws IoError naming the file and the problem (missing, unreadable, wrong
 // format, sizes that do not match nz * nx, no spacing known).
 VelocityModel read_model(const std::string& path, const ModelFileOptions& options = {});
