@@ -160,7 +160,7 @@ void Pipeline::report() {
 // it was imported from.
 void Pipeline::sources_report(std::ostringstream& h, nlohmann::json& j) const {
   h << "<h2>Where each set came from</h2>\n<table><tr><th>set</th><th>models</th><th>source"
-       "</th></tr>\n";
+       "</th><th>gathers</th></tr>\n";
   for (const char* set :
        {"pretrain", "finetune", "test_simulated", "test_seg", "release_seg", "test_seam"}) {
     const fs::path path = run_ / "models" / (std::string(set) + ".h5");
@@ -181,9 +181,17 @@ void Pipeline::sources_report(std::ostringstream& h, nlohmann::json& j) const {
     } else if (info.generator != "import") {
       source = "generated, " + source;
     }
-    j["sources"][set] = {{"models", info.count}, {"source", source}};
+    // The gathers: simulated, or recorded (the release's own) as the dataset's index says.
+    std::string gathers = "simulated";
+    std::ifstream index(run_ / "data" / set / "index.json");
+    if (index) {
+      const auto recorded = nlohmann::json::parse(index, nullptr, false);
+      if (recorded.is_object() && recorded.contains("recorded"))
+        gathers = "recorded: " + recorded["recorded"].get<std::string>();
+    }
+    j["sources"][set] = {{"models", info.count}, {"source", source}, {"gathers", gathers}};
     h << "<tr><th>" << set << "</th><td>" << info.count << "</td><td style=\"text-align:left\">"
-      << html(source) << "</td></tr>\n";
+      << html(source) << "</td><td style=\"text-align:left\">" << html(gathers) << "</td></tr>\n";
   }
   h << "</table>\n";
 }
