@@ -151,7 +151,8 @@ const std::vector<Key>& keys() {
       {"finetune.models",
        {6, 600, 100, 130},
        R::kPositive,
-       "generated SEG-style models to fine-tune on",
+       "models to fine-tune on: drawn by finetune.generators, or the release's SEG/EAGE training "
+       "slices (data.fcnvmb)",
        {"models.finetune"}},
       {"finetune.generators",
        {text("salt-basin:1,seg-like:1"), text("salt-basin:1,seg-like:1"),
