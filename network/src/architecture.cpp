@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "vmb/network/data.hpp"
+#include "vmb/network/error.hpp"
 #include "vmb/network/fcnvmb.hpp"
 #include "vmb/network/inversionnet.hpp"
 #include "vmb/network/unet.hpp"

@@ -1,6 +1,6 @@
 #include "vmb/network/inversionnet.hpp"
 
-#include "vmb/network/data.hpp"
+#include "vmb/network/error.hpp"
 
 namespace vmb::network {
 namespace {

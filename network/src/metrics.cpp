@@ -3,7 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "vmb/network/data.hpp"
+#include "vmb/network/error.hpp"
 
 namespace vmb::network {
 

@@ -10,7 +10,7 @@
 #include <limits>
 #include <sstream>
 
-#include "vmb/network/data.hpp"
+#include "vmb/network/error.hpp"
 
 #ifdef VMB_WITH_DNNL
 #include <oneapi/dnnl/dnnl.h>

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <map>
 
-#include "vmb/network/data.hpp"
+#include "vmb/network/error.hpp"
 #include "vmb/network/fcnvmb.hpp"
 #include "vmb/network/inversionnet.hpp"
 #include "vmb/network/unet.hpp"

@@ -16,16 +16,7 @@
 #include <vector>
 
 #include "vmb/datagen/dataset.hpp"
-
-namespace vmb {
-
-// The one exception type of vmb::network: data, checkpoints or settings that do not fit.
-class NetworkError : public std::runtime_error {
- public:
-  explicit NetworkError(const std::string& what) : std::runtime_error(what) {}
-};
-
-}  // namespace vmb
+#include "vmb/network/error.hpp"
 
 namespace vmb::network {
 
