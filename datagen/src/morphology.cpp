@@ -65,6 +65,14 @@ double outline_length(const std::vector<char>& inside, int nz, int nx) {
   return length;
 }
 
+// The p-quantile (nearest rank) of values; NaN when empty.
+double quantile(std::vector<double> values, double q) {
+  if (values.empty()) return kNaN;
+  std::sort(values.begin(), values.end());
+  const auto k = std::size_t(std::ceil(q * double(values.size())));
+  return values[std::max<std::size_t>(k, 1) - 1];
+}
+
 Spread spread(std::vector<double> values) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
                values.end());
@@ -75,22 +83,10 @@ Spread spread(std::vector<double> values) {
     return s;
   }
   std::sort(values.begin(), values.end());
-  const auto rank = [&](double q) {
-    const auto k = std::size_t(std::ceil(q * double(values.size())));
-    return values[std::max<std::size_t>(k, 1) - 1];
-  };
   s.median = values.size() % 2 ? values[values.size() / 2]
                                : 0.5 * (values[values.size() / 2 - 1] + values[values.size() / 2]);
-  s.p90 = rank(0.9);
+  s.p90 = quantile(values, 0.9);
   return s;
-}
-
-// The p-quantile (nearest rank) of values; NaN when empty.
-double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return kNaN;
-  std::sort(values.begin(), values.end());
-  const auto k = std::size_t(std::ceil(q * double(values.size())));
-  return values[std::max<std::size_t>(k, 1) - 1];
 }
 
 // Dips of sediment layer boundaries, degrees from horizontal: the orientation of the structure
