@@ -53,16 +53,38 @@ VelocityModel finish(const std::string& path, VelocityModel m, const ModelFileOp
   return m;
 }
 
+// The model `o.sample` picks from a file holding `models` of nz x nx (an .npy stack or an HDF5
+// model set): required when there are several, checked against the count.
+std::size_t chosen_sample(const std::string& path, const ModelFileOptions& o, std::size_t models,
+                          int nz, int nx) {
+  const std::string shape_text = std::to_string(models) + (models == 1 ? " model" : " models") +
+                                 " of " + std::to_string(nz) + " x " + std::to_string(nx);
+  if (!o.sample && models != 1) fail(path, "holds " + shape_text + "; choose one (--sample)");
+  const long sample = o.sample.value_or(0);
+  if (sample < 0 || std::size_t(sample) >= models)
+    fail(path,
+         "holds " + shape_text + ": there is no sample " + std::to_string(sample) + " (0-based)");
+  return std::size_t(sample);
+}
+
 // ---- HDF5
 VelocityModel read_hdf5(const std::string& path, const ModelFileOptions& o) {
   H5File file(path, H5File::Mode::kRead);
   const auto dims = file.dims("/velocity");
-  if (dims.size() != 2) fail(path, "/velocity is not two-dimensional");
+  if (dims.size() != 2 && dims.size() != 3)
+    fail(path, "/velocity is neither one model [nz, nx] nor a model set [n, nz, nx]");
   VelocityModel m;
-  m.nz = static_cast<int>(dims[0]);
-  m.nx = static_cast<int>(dims[1]);
+  m.nz = static_cast<int>(dims[dims.size() - 2]);
+  m.nx = static_cast<int>(dims[dims.size() - 1]);
   check_shape(path, o, m.nz, m.nx);
-  m.velocity = file.read("/velocity");
+  if (dims.size() == 2) {
+    if (o.sample)
+      fail(path,
+           "holds one model; a sample number applies to .npy stacks and HDF5 model sets only");
+    m.velocity = file.read("/velocity");
+  } else {
+    m.velocity = file.read_slab("/velocity", chosen_sample(path, o, dims[0], m.nz, m.nx));
+  }
   if (file.has_attribute("dx")) m.dx = file.attribute_double("dx");
   if (file.has_attribute("dz")) m.dz = file.attribute_double("dz");
   return m;
@@ -357,17 +379,10 @@ VelocityModel read_npy_model(const std::string& path, const ModelFileOptions& o)
   const auto& shape = h.shape;
   const std::size_t rank = shape.size();
   const std::size_t models = npy_models(path, h);
-  const std::string shape_text = std::to_string(models) + (models == 1 ? " model" : " models") +
-                                 " of " + std::to_string(shape[rank - 2]) + " x " +
-                                 std::to_string(shape[rank - 1]);
-  if (!o.sample && models != 1) fail(path, "holds " + shape_text + "; choose one (--sample)");
-  const long sample = o.sample.value_or(0);
-  if (sample < 0 || std::size_t(sample) >= models)
-    fail(path,
-         "holds " + shape_text + ": there is no sample " + std::to_string(sample) + " (0-based)");
   VelocityModel m;
   m.nz = static_cast<int>(shape[rank - 2]);
   m.nx = static_cast<int>(shape[rank - 1]);
+  const std::size_t sample = chosen_sample(path, o, models, m.nz, m.nx);
   check_shape(path, o, m.nz, m.nx);
   const std::size_t cells = std::size_t(m.nz) * m.nx;
   m.velocity = read_npy(path, h, std::uint64_t(sample) * cells, cells);
@@ -411,8 +426,8 @@ ModelFormat guess_model_format(const std::string& path) {
 VelocityModel read_model(const std::string& path, const ModelFileOptions& options) {
   const ModelFormat format = format_of(path, options);
   require_file(path);
-  if (options.sample && format != ModelFormat::kNpy)
-    fail(path, "a sample number applies to .npy stacks of models only");
+  if (options.sample && format != ModelFormat::kNpy && format != ModelFormat::kHdf5)
+    fail(path, "a sample number applies to .npy stacks and HDF5 model sets only");
   VelocityModel m;
   switch (format) {
     case ModelFormat::kHdf5:
@@ -437,9 +452,11 @@ VelocityModel read_model(const std::string& path, const ModelFileOptions& option
 
 long models_in_file(const std::string& path, const ModelFileOptions& options) {
   const ModelFormat format = format_of(path, options);
-  if (format != ModelFormat::kNpy) return 1;
+  if (format != ModelFormat::kNpy && format != ModelFormat::kHdf5) return 1;
   require_file(path);
-  return long(npy_models(path, read_npy_header(path)));
+  if (format == ModelFormat::kNpy) return long(npy_models(path, read_npy_header(path)));
+  const auto dims = H5File(path, H5File::Mode::kRead).dims("/velocity");
+  return dims.size() == 3 ? long(dims[0]) : 1;
 }
 
 void write_model(const std::string& path, const VelocityModel& model,

@@ -144,8 +144,8 @@ po::options_description model_file_options(bool grid) {
       "mat-variable", po::value<std::string>(),
       ".mat variable (default: vmodel, svmodel or the only one)")(
       "sample", non_negative<long>("sample"),
-      ".npy stack [n, 1, nz, nx] or [n, nz, nx] (OpenFWI's model files): the model to read, "
-      "0-based");
+      ".npy stack [n, 1, nz, nx] or [n, nz, nx] (OpenFWI's model files) or HDF5 model set "
+      "(vmb-genmodels): the model to read, 0-based");
   if (grid)
     model.add_options()("nz", positive<int>("nz"), "rows (depth) of a raw binary model")(
         "nx", positive<int>("nx"), "columns (x) of a raw binary model")(

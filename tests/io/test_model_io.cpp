@@ -12,6 +12,7 @@
 
 #include "run.hpp"
 #include "vmb/io/error.hpp"
+#include "vmb/io/hdf5.hpp"
 #include "vmb/io/model_io.hpp"
 #include "vmb/io/npy.hpp"
 
@@ -135,6 +136,7 @@ TEST(ModelIo, NpyRoundTripAndStacks) {
   vmb::io::write_model(dir / "m.npy", m);
   expect_same(vmb::io::read_model(dir / "m.npy", o), m);
   EXPECT_EQ(vmb::io::models_in_file(dir / "m.npy"), 1);
+  vmb::io::write_model(dir / "m.h5", m);
   EXPECT_EQ(vmb::io::models_in_file(dir / "m.h5"), 1);  // other formats hold one model
   // OpenFWI's model files: [n, 1, nz, nx]; a sample picks one.
   std::vector<float> stack;
@@ -176,6 +178,37 @@ TEST(ModelIo, NpyRoundTripAndStacks) {
   h5.sample = 0;
   vmb::io::write_model(dir / "m.h5", m);
   EXPECT_NE(error_of([&] { vmb::io::read_model(dir / "m.h5", h5); }).find(".npy stacks"),
+            std::string::npos);
+}
+
+// A model set of vmb-genmodels (/velocity [n, nz, nx]) is a model file whose models `sample`
+// picks, as from an .npy stack, with its spacing.
+TEST(ModelIo, Hdf5ModelSetsPickOne) {
+  vmb::test::TempDir dir;
+  const auto m = sample_model();
+  std::vector<float> set;
+  for (int k = 0; k < 3; ++k)
+    for (float v : m.velocity) set.push_back(v + 1000.0f * k);
+  {
+    vmb::io::H5File file(dir / "set.h5", vmb::io::H5File::Mode::kCreate);
+    file.write("/velocity", {3, vmb::io::Extent(m.nz), vmb::io::Extent(m.nx)}, set.data());
+    file.set_attribute("dx", m.dx);
+    file.set_attribute("dz", m.dz);
+  }
+  EXPECT_EQ(vmb::io::models_in_file(dir / "set.h5"), 3);
+  ModelFileOptions pick;
+  pick.sample = 1;
+  auto expected = m;
+  for (float& v : expected.velocity) v += 1000.0f;
+  expect_same(vmb::io::read_model(dir / "set.h5", pick), expected);
+  pick.sample = 3;
+  EXPECT_NE(error_of([&] {
+              vmb::io::read_model(dir / "set.h5", pick);
+            }).find("holds 3 models of 7 x 11: there is no sample 3"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              vmb::io::read_model(dir / "set.h5");
+            }).find("holds 3 models of 7 x 11; choose one (--sample)"),
             std::string::npos);
 }
 

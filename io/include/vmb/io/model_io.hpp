@@ -1,6 +1,7 @@
 #pragma once
 // Velocity-model files in and out. Every format holds one model [nz][nx] in m/s:
-//   h5    HDF5: dataset /velocity float32 [nz, nx], root attributes dx and dz (m).
+//   h5    HDF5: dataset /velocity float32 [nz, nx], root attributes dx and dz (m); or a model
+//         set of vmb-genmodels, /velocity [n, nz, nx], of which `sample` picks one.
 //   bin   raw float32, nz * nx samples, no header; axis order and endianness given by the caller.
 //   segy  SEG-Y through segyio: one trace per column (x), samples down the column (z); IEEE or
 //         IBM floats. On writing, the sample interval field holds dz in mm (dz * 1000) and the
@@ -36,7 +37,8 @@ struct ModelFileOptions {
   double dx = 0.0, dz = 0.0;          // m; 0: from the file (h5, segy), else default_dx
   double default_dx = 0.0;            // m; for files that carry no spacing; 0: none, dx required
   std::string variable;               // mat: empty picks vmodel, svmodel or the only 2D variable
-  std::optional<long> sample;         // npy stack: the model to read, 0-based (unset: the only one)
+  std::optional<long> sample;         // npy stack or h5 model set: the model to read, 0-based
+                                      // (unset: the only one)
 };
 
 // The gathers of one of the FCNVMB release's seismic files (georec{i}.mat, srec{i}.mat): its
@@ -49,8 +51,9 @@ std::vector<float> read_fcnvmb_gathers(const std::string& path, int nt, int nrec
 // format, sizes that do not match nz * nx, no spacing known).
 VelocityModel read_model(const std::string& path, const ModelFileOptions& options = {});
 
-// How many models path holds: n for an .npy stack [n, nz, nx] or [n, 1, nz, nx], else 1. Each is
-// read with read_model and options.sample set to 0 .. n - 1. IoError as read_model's.
+// How many models path holds: n for an .npy stack [n, nz, nx] or [n, 1, nz, nx] or an HDF5 model
+// set [n, nz, nx], else 1. Each is read with read_model and options.sample set to 0 .. n - 1.
+// IoError as read_model's.
 long models_in_file(const std::string& path, const ModelFileOptions& options = {});
 
 // Writes a model (atomically: under a temporary name, renamed when complete). For bin, the
