@@ -7,7 +7,7 @@
 # m/s figures over 1500), SSIM of velocities scaled to [0, 1].
 #   benchmarks/flatvel_inversionnet.sh [build] [train models] [test models] [epochs] [work folder]
 #                                      [batch size]
-# The defaults (1000, 200, 10, batch 16) are the README's run.
+# The defaults (1000, 200, 10, batch 16) are the run of docs/results/networks-side-by-side.md.
 # Without a work folder a temporary one is used and removed; with one, finished steps are kept.
 set -euo pipefail
 build=${1:-build}

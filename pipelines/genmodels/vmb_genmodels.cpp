@@ -63,7 +63,8 @@ class GenModels {
         "import", po::value<std::vector<std::string>>()->multitoken(),
         "model files to import (any format vmb-simulate reads)");
     source.add(vmb::cli::model_file_options(false));
-    po::options_description params("Generator parameters (defaults per generator; see the README)");
+    po::options_description params(
+        "Generator parameters (defaults per generator; see docs/datasets.md)");
     for (const auto& name : all_parameters())
       params.add_options()(dashed(name).c_str(), po::value<double>(), "");
     po::options_description output("Output");

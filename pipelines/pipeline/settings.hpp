@@ -2,7 +2,7 @@
 // vmb-pipeline's settings: one typed table of every key (its type, its default in each preset,
 // its valid range, a line of documentation, and the stages whose result it shapes). The program
 // options, the INI sections ([grid] nz = 51 is grid.nz), the --dry-run listing, the stage hashes
-// and the README's key table (--settings-table) all follow from it.
+// and the key table of docs/pipeline.md (--settings-table) all follow from it.
 //
 // Each key's value is the chosen preset's (tiny: seconds, for tests; quick: the default, minutes;
 // medium: the paper's geometry within an hour on a CPU; paper), overridden by an INI file and then
@@ -40,7 +40,7 @@ const std::vector<Key>& keys();
 // A value as text: the shortest spelling that reads back as the same value.
 std::string to_text(const Value& value);
 
-// The README's key table (Markdown): key, type, each preset's default, meaning, stages.
+// The key table of docs/pipeline.md (Markdown): key, type, each preset's default, meaning, stages.
 std::string markdown_table();
 
 class Settings {

@@ -2,7 +2,7 @@
 //
 //   vmb-simulate [--model FILE] [survey, time and output options] [--config FILE.ini]
 //
-// With no --model it runs on a built-in layered model with a salt dome. See --help and the README
+// With no --model it runs on a built-in layered model with a salt dome. See --help and docs/simulate.md
 // for every option and the file formats.
 
 #include <cmath>

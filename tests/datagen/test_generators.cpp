@@ -58,7 +58,7 @@ MorphologySummary generated(const std::string& name, std::uint64_t seed, int cou
 }
 
 // The shape statistics of a subset of the FCNVMB release when ../shared has it; otherwise the
-// figures `vmb-genmodels --stats` printed for it (README, "Generated models against the release").
+// figures `vmb-genmodels --stats` printed for it (docs/datasets.md, "Shape statistics").
 MorphologySummary release(const std::string& subset, double salt_min,
                           const MorphologySummary& recorded) {
   const std::string root = std::string(VMB_SHARED_DATA) + "/fcnvmb-release";

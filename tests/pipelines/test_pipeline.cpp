@@ -374,8 +374,8 @@ TEST(Pipeline, InterruptedStageWithChangedSettingsRunsAfresh) {
   EXPECT_EQ(checkpoint.epoch, 2);
 }
 
-// The README's key table is the settings table itself, and every stage a key names exists (the
-// pipeline refuses to start otherwise, which the dry runs of every preset show).
+// docs/pipeline.md's key table is the settings table itself, and every stage a key names exists
+// (the pipeline refuses to start otherwise, which the dry runs of every preset show).
 // compare.networks trains each network as the main one is and sets them side by side: the main
 // network's results are reused, the others trained into compare/NAME; summary.json holds each
 // one's parameters, seconds per epoch, peak memory and every test set's metrics; the report shows
@@ -450,9 +450,10 @@ TEST(Pipeline, SettingsTableIsTheReadmesAndNamesRealStages) {
   const auto table = vmb::test::run(kPipeline + " --settings-table");
   ASSERT_EQ(table.exit_code, 0) << table.output;
   EXPECT_EQ(std::count(table.output.begin(), table.output.end(), '\n'), 2 + 58) << table.output;
-  const std::string readme = vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/README.md");
+  const std::string readme =
+      vmb::test::file_bytes(std::string(VMB_SOURCE_DIR) + "/docs/pipeline.md");
   EXPECT_NE(readme.find(table.output), std::string::npos)
-      << "README.md's key table differs from vmb-pipeline --settings-table";
+      << "docs/pipeline.md's key table differs from vmb-pipeline --settings-table";
   vmb::test::TempDir dir;
   for (const char* preset : {"tiny", "quick", "medium", "paper"}) {
     const auto r = vmb::test::run(kPipeline + " --preset " + preset + " --run.folder " +
