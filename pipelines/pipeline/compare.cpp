@@ -67,7 +67,7 @@ void Pipeline::compare() {
         train(phase, arch);
       }
     for (const auto& [set, phase] : test_sets())
-      if (!fs::exists(root / "eval" / set / "summary.tsv")) {
+      if (!fs::exists(root / "eval" / set / "summary.json")) {
         fs::remove_all(root / "eval" / set);
         evaluate(set, arch + ", " + set, phase, arch);
       }
@@ -93,15 +93,14 @@ void Pipeline::compare() {
       n[std::string(phase) + "_peak_memory_mb"] = bytes / 1e6;
     }
     for (const auto& [set, phase] : test_sets()) {
-      const auto m = summary(set, root);
-      for (const char* who : {"network", "baseline"}) {
-        const auto& v = m.at(who);
-        n["sets"][set][who] = {
-            {"mae", v[2]},
-            {"rmse", v[3]},
-            {"ssim", v[4]},
-            {"data_misfit", std::isnan(v[6]) ? nlohmann::json() : nlohmann::json(v[6])}};
-      }
+      const EvaluationSummary summary =
+          read_evaluation_summary(root / "eval" / set / "summary.json");
+      for (const auto& [who, p] :
+           {std::pair{"network", summary.network}, std::pair{"baseline", summary.baseline}})
+        n["sets"][set][who] = {{"mae", p.metrics.mae},
+                               {"rmse", p.metrics.rmse},
+                               {"ssim", p.metrics.ssim},
+                               {"data_misfit", p.data_misfit}};
     }
   }
   vmb::io::write_text_file((run_ / "compare/summary.json").string(), j.dump(2) + "\n");

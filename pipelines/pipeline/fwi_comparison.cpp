@@ -39,7 +39,7 @@ using Clock = std::chrono::steady_clock;
 // smoothed (fwi.smooth), FWI from the fine-tuned network's prediction, and the network alone,
 // each with its model metrics, its data misfit (full traces, simulated afresh from the true
 // model with the test set's survey) and its seconds. Writes fwi/metrics.csv (per model and
-// method), fwi/summary.tsv (means), fwi/panel_K.png and the FWI models fwi/model_K_*.h5.
+// method), fwi/summary.json (means), fwi/panel_K.png and the FWI models fwi/model_K_*.h5.
 void Pipeline::fwi_comparison() {
   const int count = std::min(s_.integer("fwi.models"), samples("test_seg"));
   if (count == 0) return say("  fwi.models is 0: no FWI comparison");
@@ -74,7 +74,7 @@ void Pipeline::fwi_comparison() {
   std::ostringstream csv;
   csv << "model,method,mae,rmse,ssim,data_misfit,seconds\n";
   static const char* kMethods[] = {"network", "fwi_smooth", "fwi_network"};
-  std::map<std::string, std::vector<double>> sums;
+  std::map<std::string, FwiMethodSummary> means;
   vmb::io::Progress progress("  FWI runs", 2L * count, s_.quiet());
   for (int k = 0; k < count; ++k) {
     const vmb::VelocityModel& truth = models[k];
@@ -108,11 +108,13 @@ void Pipeline::fwi_comparison() {
           vmb::simulate(model, geometry, wavelet, time, options).data, observed.data);
       csv << k << ',' << method << ',' << m.mae << ',' << m.rmse << ',' << m.ssim << ',' << misfit
           << ',' << seconds << '\n';
-      auto& sum = sums[method];
-      sum.resize(5, 0.0);
-      for (const auto& [at, value] :
-           {std::pair{0, m.mae}, {1, m.rmse}, {2, m.ssim}, {3, misfit}, {4, seconds}})
-        sum[at] += value / count;
+      auto& mean = means[method];
+      mean.method = method;
+      mean.mae += m.mae / count;
+      mean.rmse += m.rmse / count;
+      mean.ssim += m.ssim / count;
+      mean.data_misfit += misfit / count;
+      mean.seconds += seconds / count;
     }
     vmb::io::write_png(
         (run_ / "fwi" / ("panel_" + std::to_string(k) + ".png")).string(),
@@ -127,13 +129,9 @@ void Pipeline::fwi_comparison() {
   }
   progress.finish();
   vmb::io::write_text_file((run_ / "fwi/metrics.csv").string(), csv.str());
-  std::ostringstream summary;
-  for (const char* method : kMethods) {
-    summary << method;
-    for (double v : sums.at(method)) summary << '\t' << v;
-    summary << '\n';
-  }
-  vmb::io::write_text_file((run_ / "fwi/summary.tsv").string(), summary.str());
+  FwiSummary summary;
+  for (const char* method : kMethods) summary.methods.push_back(means.at(method));
+  write_summary(run_ / "fwi/summary.json", summary);
 }
 
 }  // namespace vmb::pipeline

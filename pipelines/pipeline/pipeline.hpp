@@ -6,6 +6,7 @@
 //   stages.cpp          the stages' bodies: model sets, datasets, training, evaluation
 //   compare.cpp         networks side by side (compare.networks)
 //   fwi_comparison.cpp  FWI from the network's prediction and from the smoothed truth
+//   results.*           the typed results stages hand on (evaluation and FWI summaries, JSON)
 //   report.cpp          report.html and report.json
 //   cost.cpp            the --dry-run cost model
 //   settings.*          the settings table, presets and parsing
@@ -18,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "results.hpp"
 #include "settings.hpp"
 #include "stage_runner.hpp"
 #include "vmb/datagen/dataset.hpp"
@@ -121,7 +123,7 @@ class Pipeline {
   // smoothed (fwi.smooth), FWI from the fine-tuned network's prediction, and the network alone,
   // each with its model metrics, its data misfit (full traces, simulated afresh from the true
   // model with the test set's survey) and its seconds. Writes fwi/metrics.csv (per model and
-  // method), fwi/summary.tsv (means), fwi/panel_K.png and the FWI models fwi/model_K_*.h5.
+  // method), fwi/summary.json (means), fwi/panel_K.png and the FWI models fwi/model_K_*.h5.
   void fwi_comparison();
   // The data misfit of the evaluated predictions and of the baseline (the checkpoint's mean
   // training model): each re-simulated with the test set's survey and stored as the test set
@@ -148,9 +150,6 @@ class Pipeline {
   void dry_run() const;
   // The loss history of a training stage, from its loss.csv.
   std::vector<std::pair<int, double>> losses(const std::string& phase) const;
-  // Mean metrics of an evaluation: rows network and baseline of its summary.tsv.
-  std::map<std::string, std::vector<double>> summary(const std::string& set,
-                                                     const fs::path& root) const;
   void report();
   // Where each model set came from: its generators (a mixture's parts and weights) or the files
   // it was imported from.

@@ -49,30 +49,6 @@ std::vector<std::pair<int, double>> Pipeline::losses(const std::string& phase) c
   return out;
 }
 
-// Mean metrics of an evaluation: rows network and baseline of its summary.tsv.
-std::map<std::string, std::vector<double>> Pipeline::summary(const std::string& set,
-                                                             const fs::path& root) const {
-  std::map<std::string, std::vector<double>> out;
-  const fs::path path = root / "eval" / set / "summary.tsv";
-  std::ifstream in(path);
-  std::string who;
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream row(line);
-    if (!(row >> who)) continue;
-    // Six image metrics, then the data misfit (NaN in summaries written before it existed).
-    std::vector<double> m(7, std::nan(""));
-    for (double& v : m) {
-      std::string t;
-      if (!(row >> t)) break;
-      v = std::strtod(t.c_str(), nullptr);
-    }
-    out[who] = m;
-  }
-  if (!out.count("network") || !out.count("baseline"))
-    throw vmb::IoError("'" + path.string() + "' is damaged: run the pipeline again");
-  return out;
-}
-
 void Pipeline::report() {
   static const char* titles[] = {"PSNR (paper, dB)",     "SSIM (paper)", "MAE (m/s)",
                                  "RMSE (m/s)",           "SSIM",         "PSNR (dB)",
@@ -113,25 +89,24 @@ void Pipeline::report() {
         std::pair{"test_seam",
                   "Windows of the SEAM salt section, resampled to this grid (fine-tuned "
                   "network)"}}) {
-    if (!fs::exists(run_ / "eval" / set / "summary.tsv")) continue;
-    const auto m = summary(set, run_);
+    const fs::path path = run_ / "eval" / set / "summary.json";
+    if (!fs::exists(path)) continue;
+    const EvaluationSummary summary = read_evaluation_summary(path);
     h << "<h2>" << label << "</h2>\n<table><tr><th></th>";
     for (const char* t : titles) h << "<th>" << t << "</th>";
     h << "</tr>\n";
-    for (const char* who : {"network", "baseline"}) {
-      const std::vector<double>& v = m.at(who);
-      const vmb::network::Metrics metrics{v[0], v[1], v[2], v[3], v[4], v[5]};
-      j["metrics"][set][who] = nlohmann::json::parse(vmb::network::to_json(metrics));
-      if (!std::isnan(v[6])) j["metrics"][set][who]["data_misfit"] = v[6];
+    for (const auto& [who, p] :
+         {std::pair{"network", summary.network}, std::pair{"baseline", summary.baseline}}) {
+      j["metrics"][set][who] = nlohmann::json::parse(vmb::network::to_json(p.metrics));
+      j["metrics"][set][who]["data_misfit"] = p.data_misfit;
       h << "<tr><th>" << (who[0] == 'n' ? "network" : "mean training model") << "</th>";
-      for (int k = 0; k < 7; ++k) {
-        char cell[32];
-        std::snprintf(cell, sizeof cell,
-                      k == 2 || k == 3 ? "%.1f" : (k == 1 || k == 4 || k == 6 ? "%.4f" : "%.2f"),
-                      v[k]);
-        h << "<td>" << (std::isnan(v[k]) ? std::string("-") : std::string(cell)) << "</td>";
-      }
-      h << "</tr>\n";
+      const auto& m = p.metrics;
+      char cells[256];
+      std::snprintf(cells, sizeof cells,
+                    "<td>%.2f</td><td>%.4f</td><td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.2f</td>"
+                    "<td>%.4f</td>",
+                    m.paper_psnr, m.paper_ssim, m.mae, m.rmse, m.ssim, m.psnr, p.data_misfit);
+      h << cells << "</tr>\n";
     }
     h << "</table>\n";
     pictures(h, fs::path("eval") / set);
@@ -198,15 +173,10 @@ void Pipeline::sources_report(std::ostringstream& h, nlohmann::json& j) const {
 
 // The FWI comparison's section of the report, when the stage ran on any model.
 void Pipeline::fwi_report(std::ostringstream& h, nlohmann::json& j) const {
-  std::ifstream in(run_ / "fwi/summary.tsv");
-  std::vector<std::pair<std::string, std::vector<double>>> rows;
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream row(line);
-    std::string method;
-    std::vector<double> v(5);
-    if (row >> method >> v[0] >> v[1] >> v[2] >> v[3] >> v[4]) rows.emplace_back(method, v);
-  }
-  if (rows.empty()) return;
+  const fs::path path = run_ / "fwi/summary.json";
+  if (!fs::exists(path)) return;
+  const FwiSummary summary = read_fwi_summary(path);
+  if (summary.methods.empty()) return;
   static const std::map<std::string, std::string> names = {
       {"network", "network alone"},
       {"fwi_smooth", "FWI from the smoothed true model (the paper's comparison)"},
@@ -214,14 +184,17 @@ void Pipeline::fwi_report(std::ostringstream& h, nlohmann::json& j) const {
   h << "<h2>FWI on SEG-style test models (mean of " << s_.integer("fwi.models")
     << ")</h2>\n<table><tr><th></th><th>MAE (m/s)</th><th>RMSE (m/s)</th><th>SSIM</th>"
        "<th>data misfit (rel. L2)</th><th>seconds</th></tr>\n";
-  for (const auto& [method, v] : rows) {
-    j["fwi"][method] = {
-        {"mae", v[0]}, {"rmse", v[1]}, {"ssim", v[2]}, {"data_misfit", v[3]}, {"seconds", v[4]}};
+  for (const auto& m : summary.methods) {
+    j["fwi"][m.method] = {{"mae", m.mae},
+                          {"rmse", m.rmse},
+                          {"ssim", m.ssim},
+                          {"data_misfit", m.data_misfit},
+                          {"seconds", m.seconds}};
     char cells[160];
     std::snprintf(cells, sizeof cells,
-                  "<td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.4f</td><td>%.1f</td>", v[0], v[1],
-                  v[2], v[3], v[4]);
-    h << "<tr><th>" << names.at(method) << "</th>" << cells << "</tr>\n";
+                  "<td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.4f</td><td>%.1f</td>", m.mae,
+                  m.rmse, m.ssim, m.data_misfit, m.seconds);
+    h << "<tr><th>" << names.at(m.method) << "</th>" << cells << "</tr>\n";
   }
   h << "</table>\n";
   pictures(h, "fwi");

@@ -229,12 +229,9 @@ void Pipeline::evaluate(const std::string& set, const std::string& label, const 
   c.quiet = s_.quiet();
   const auto r = vmb::network::evaluate(c);
   const auto [network_misfit, baseline_misfit] = data_misfit(set, root, c.checkpoint, r);
-  std::ostringstream t;
-  for (const auto& [who, m, misfit] : {std::tuple{"network", r.network_mean, network_misfit},
-                                       std::tuple{"baseline", r.baseline_mean, baseline_misfit}})
-    t << who << '\t' << m.paper_psnr << '\t' << m.paper_ssim << '\t' << m.mae << '\t' << m.rmse
-      << '\t' << m.ssim << '\t' << m.psnr << '\t' << misfit << '\n';
-  vmb::io::write_text_file((root / "eval" / set / "summary.tsv").string(), t.str());
+  write_summary(
+      root / "eval" / set / "summary.json",
+      EvaluationSummary{{r.network_mean, network_misfit}, {r.baseline_mean, baseline_misfit}});
 }
 
 }  // namespace vmb::pipeline

@@ -151,7 +151,8 @@ TEST(Pipeline, KilledRunResumesToTheSameResults) {
   for (const char* set : {"test_simulated", "test_seg"}) {
     const std::string f = std::string("eval/") + set + "/predictions.h5";
     EXPECT_TRUE(read(dir / ("whole/" + f)) == read(dir / ("killed/" + f))) << f;
-    const std::string s = std::string("eval/") + set + "/summary.tsv";
+    const std::string s = std::string("eval/") + set + "/summary.json";
+    ASSERT_TRUE(fs::exists(dir / ("whole/" + s))) << s;
     EXPECT_EQ(read(dir / ("whole/" + s)), read(dir / ("killed/" + s))) << s;
   }
 }
