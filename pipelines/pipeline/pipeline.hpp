@@ -40,9 +40,14 @@ double relative_difference(const std::vector<float>& d, const std::vector<float>
 
 class Pipeline {
  public:
+  static cli::po::options_description options(int argc, char** argv) {
+    return Settings::options(argc, argv);
+  }
+  static std::string unknown_option_hint() { return Settings::unknown_option_hint(); }
   // Checks every setting (UsageError naming the key) and lays out the stages.
-  explicit Pipeline(const Settings& s);
-  // Runs the stages not finished under their settings (or, with --dry-run, prints the plan).
+  explicit Pipeline(const cli::po::variables_map& vm);
+  // Runs the stages not finished under their settings (or, with --dry-run, prints the plan; with
+  // --settings-table, the key table).
   void run();
 
  private:
@@ -162,7 +167,7 @@ class Pipeline {
   void pictures(std::ostringstream& h, const fs::path& folder) const;
   // Text as HTML: the characters markup gives a meaning escaped.
   static std::string html(const std::string& text);
-  const Settings& s_;
+  const Settings s_;
   fs::path run_;
   StageRunner runner_;
 };

@@ -377,6 +377,14 @@ std::string valid_keys() {
   return list;
 }
 
+// The column of a preset's defaults in the table; UsageError for an unknown preset.
+std::size_t preset_column(const std::string& preset) {
+  const auto at = std::find(kPresets.begin(), kPresets.end(), preset);
+  if (at == kPresets.end())
+    throw cli::UsageError("unknown preset '" + preset + "' (tiny, quick, medium or paper)");
+  return std::size_t(at - kPresets.begin());
+}
+
 }  // namespace
 
 std::string markdown_table() {
@@ -397,9 +405,10 @@ std::string markdown_table() {
   return t.str();
 }
 
-bool Settings::parse(int argc, char** argv) {
+po::options_description Settings::options(int argc, char** argv) {
   // The preset sets the defaults of every other key, so it is resolved first: from the command
   // line, else from the INI file's top-level `preset = ...`, else quick.
+  std::string preset = "quick";
   {
     po::options_description first;
     first.add_options()("preset", po::value<std::string>())("config", po::value<std::string>());
@@ -410,7 +419,7 @@ bool Settings::parse(int argc, char** argv) {
       throw cli::UsageError(e.what());
     }
     if (vm.count("preset")) {
-      preset_ = vm["preset"].as<std::string>();
+      preset = vm["preset"].as<std::string>();
     } else if (vm.count("config")) {
       const std::string path = cli::config_path(vm);
       std::ifstream file(path);
@@ -422,13 +431,10 @@ bool Settings::parse(int argc, char** argv) {
       } catch (const po::error& e) {
         throw cli::UsageError("config file '" + path + "': " + e.what());
       }
-      if (from_file.count("preset")) preset_ = from_file["preset"].as<std::string>();
+      if (from_file.count("preset")) preset = from_file["preset"].as<std::string>();
     }
   }
-  const auto preset = std::find(kPresets.begin(), kPresets.end(), preset_);
-  if (preset == kPresets.end())
-    throw cli::UsageError("unknown preset '" + preset_ + "' (tiny, quick, medium or paper)");
-  const std::size_t column = preset - kPresets.begin();
+  const std::size_t column = preset_column(preset);
   po::options_description settings(
       "Settings (defaults: the preset's; INI sections [run], [grid], ... give run.*, grid.*)");
   for (const auto& k : keys())
@@ -436,7 +442,7 @@ bool Settings::parse(int argc, char** argv) {
                            po::value<std::string>()->default_value(to_text(k.defaults[column])),
                            k.doc.c_str());
   po::options_description general("Pipeline");
-  general.add_options()("preset", po::value<std::string>()->default_value(preset_),
+  general.add_options()("preset", po::value<std::string>()->default_value(preset),
                         "tiny | quick | medium | paper (also `preset = ...` in the INI file)")(
       "fcnvmb-data", po::value<std::string>(),
       "the FCNVMB release folder: use its models (same as data.fcnvmb)")(
@@ -446,26 +452,18 @@ bool Settings::parse(int argc, char** argv) {
       "settings-table", po::bool_switch(), "print every key as a Markdown table and exit");
   po::options_description all;
   all.add(general).add(settings);
-  po::variables_map vm;
-  try {
-    if (!cli::parse(argc, argv, all, vm, "vmb-pipeline",
-                    "[--preset tiny|quick|medium|paper] [--config FILE.ini] [--KEY VALUE ...]"))
-      return false;
-  } catch (const cli::UsageError& e) {
-    const std::string what = e.what();
-    if (what.find("unrecognised option") != std::string::npos)
-      throw cli::UsageError(what + "; valid keys: " + valid_keys());
-    throw;
-  }
-  if (vm["settings-table"].as<bool>()) {
-    std::printf("%s", markdown_table().c_str());
-    return false;
-  }
+  return all;
+}
+
+std::string Settings::unknown_option_hint() { return "valid keys: " + valid_keys(); }
+
+Settings::Settings(const po::variables_map& vm)
+    : preset_(vm["preset"].as<std::string>()),
+      dry_run_(vm["dry-run"].as<bool>()),
+      quiet_(vm["quiet"].as<bool>()),
+      settings_table_(vm["settings-table"].as<bool>()) {
   for (const auto& k : keys()) values_[k.name] = parse_value(k, vm[k.name].as<std::string>());
   if (vm.count("fcnvmb-data")) values_["data.fcnvmb"] = vm["fcnvmb-data"].as<std::string>();
-  dry_run_ = vm["dry-run"].as<bool>();
-  quiet_ = vm["quiet"].as<bool>();
-  return true;
 }
 
 const std::string& Settings::text(const std::string& key) const {

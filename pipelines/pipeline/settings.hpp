@@ -45,13 +45,21 @@ std::string markdown_table();
 
 class Settings {
  public:
-  // Parses the command line; returns false when --help, --version or --settings-table was
-  // handled.
-  bool parse(int argc, char** argv);
+  // Every key as an option, its default the preset's: the preset comes from the command line,
+  // else from the INI file named by --config (`preset = ...`), else quick. UsageError for an
+  // unknown preset or an unreadable INI file.
+  static cli::po::options_description options(int argc, char** argv);
+  // What an unknown option's message adds: the valid keys.
+  static std::string unknown_option_hint();
+  // The settings of the parsed options (cli::parse over options()); UsageError naming a key
+  // whose value has the wrong type or lies out of its range.
+  explicit Settings(const cli::po::variables_map& vm);
 
   const std::string& preset() const { return preset_; }
   bool dry_run() const { return dry_run_; }
   bool quiet() const { return quiet_; }
+  // --settings-table: print the key table instead of running.
+  bool settings_table() const { return settings_table_; }
   const std::map<std::string, Value>& values() const { return values_; }
 
   const std::string& text(const std::string& key) const;
@@ -60,8 +68,8 @@ class Settings {
   bool flag(const std::string& key) const;
 
  private:
-  std::string preset_ = "quick";
-  bool dry_run_ = false, quiet_ = false;
+  std::string preset_;
+  bool dry_run_ = false, quiet_ = false, settings_table_ = false;
   std::map<std::string, Value> values_;
 };
 

@@ -21,6 +21,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "driver.hpp"
 #include "options.hpp"
 #include "pipeline.hpp"
 #include "vmb/datagen/dataset.hpp"
@@ -47,13 +48,18 @@ namespace vmb::pipeline {
 
 using Clock = std::chrono::steady_clock;
 
-Pipeline::Pipeline(const Settings& s)
-    : s_(s), run_(s.text("run.folder")), runner_(run_, [this](const std::string& t) { say(t); }) {
+Pipeline::Pipeline(const cli::po::variables_map& vm)
+    : s_(vm), run_(s_.text("run.folder")), runner_(run_, [this](const std::string& t) { say(t); }) {
+  if (s_.settings_table()) return;  // prints the table, runs nothing
   check_values();
   define_stages();
 }
 
 void Pipeline::run() {
+  if (s_.settings_table()) {
+    std::printf("%s", markdown_table().c_str());
+    return;
+  }
   if (s_.dry_run()) return dry_run();
   vmb::network::set_threads(s_.integer("run.threads"));
   vmb::io::prepare_output_folder({"run folder", run_.string()});
@@ -317,10 +323,7 @@ void Pipeline::check_release_seismic() const {
 }  // namespace vmb::pipeline
 
 int main(int argc, char** argv) {
-  return vmb::cli::guarded_main("vmb-pipeline", [&] {
-    vmb::pipeline::Settings settings;
-    if (!settings.parse(argc, argv)) return 0;
-    vmb::pipeline::Pipeline(settings).run();
-    return 0;
-  });
+  return vmb::cli::run_tool<vmb::pipeline::Pipeline>(
+      argc, argv, "vmb-pipeline",
+      "[--preset tiny|quick|medium|paper] [--config FILE.ini] [--KEY VALUE ...]");
 }
