@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "shard_format.hpp"
 #include "vmb/datagen/error.hpp"
 #include "vmb/datagen/model_set.hpp"
 #include "vmb/io/atomic_file.hpp"
@@ -29,20 +30,14 @@
 namespace vmb::datagen {
 namespace {
 
+using detail::datagen_options;
+using detail::mode_name;
+using detail::read_index;
+using detail::shard_complete;
+using detail::ShardLayout;
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-const char* mode_name(Decimation d) {
-  switch (d) {
-    case Decimation::kNone:
-      return "none";
-    case Decimation::kAntiAlias:
-      return "antialias";
-    case Decimation::kFcnvmb:
-      return "fcnvmb";
-  }
-  return "?";
-}
 
 void validate_config(const DatasetConfig& c) {
   if (c.shard_size <= 0) throw DatagenError("shard size must be positive");
@@ -94,26 +89,10 @@ std::vector<float> stored_gathers(Gathers&& g, const DatasetConfig& c) {
   return out;
 }
 
-SolverOptions solver_options(const DatasetConfig& c) {
-  SolverOptions options;
-  options.order = c.order;
-  options.pml_width = c.pml;
-  options.free_surface = c.free_surface;
-  options.threads = c.threads;
-  return options;
-}
-
 struct Sample {
   std::int64_t index = 0;
   std::vector<float> shots;     // [nshots][nt_stored][nrec]
   std::vector<float> velocity;  // [nz][nx]
-};
-
-struct ShardLayout {
-  int shard = 0;
-  std::int64_t first = 0;
-  int count = 0;
-  int nshots = 0, nt = 0, nrec = 0, nz = 0, nx = 0;
 };
 
 // The one thread that writes a shard: the simulating thread hands it finished samples.
@@ -231,62 +210,6 @@ class ShardWriter {
   bool abort_ = false;
 };
 
-// Whether the shard file holds this shard of this dataset, complete. Sets why when it does not.
-bool shard_complete(const std::string& path, const ShardLayout& layout, const std::string& hash,
-                    std::string& why) {
-  try {
-    io::H5File f(path, io::H5File::Mode::kRead);
-    if (f.attribute_string("config_hash") != hash) {
-      why = "it was made with other settings";
-      return false;
-    }
-    const std::vector<io::Extent> shots{io::Extent(layout.count), io::Extent(layout.nshots),
-                                        io::Extent(layout.nt), io::Extent(layout.nrec)};
-    if (f.dims("/shots") != shots ||
-        f.dims("/velocity") != std::vector<io::Extent>{io::Extent(layout.count),
-                                                       io::Extent(layout.nz),
-                                                       io::Extent(layout.nx)}) {
-      why = "holds datasets of the wrong shape";
-      return false;
-    }
-    const auto index = f.read_int64("/index");
-    for (int i = 0; i < layout.count; ++i)
-      if (index.size() != std::size_t(layout.count) || index[i] != layout.first + i) {
-        why = "holds the wrong samples";
-        return false;
-      }
-    // Reading the last sample checks the file reaches its end.
-    f.read_slab("/shots", io::Extent(layout.count - 1));
-    return true;
-  } catch (const std::exception& e) {
-    why = e.what();
-    return false;
-  }
-}
-
-// The vmb-datagen options that make a dataset with these settings (all but --models, --out).
-std::string datagen_options(const DatasetConfig& c) {
-  std::ostringstream s;
-  s.precision(17);
-  s << "--nshots " << c.survey.nshots;
-  auto optional = [&](const char* name, const auto& value) {
-    if (value) s << " --" << name << ' ' << *value;
-  };
-  optional("sx0", c.survey.sx0);
-  optional("sx1", c.survey.sx1);
-  optional("sz", c.survey.sz);
-  optional("nrec", c.survey.nrec);
-  optional("rx0", c.survey.rx0);
-  optional("rx1", c.survey.rx1);
-  optional("rz", c.survey.rz);
-  s << " --nt " << c.nt << " --dt " << c.dt << " --f0 " << c.f0 << " --order " << c.order
-    << " --pml " << c.pml << (c.free_surface ? " --free-surface" : "") << " --decimation "
-    << mode_name(c.decimation) << " --decimation-factor " << c.decimation_factor
-    << " --decimation-offset " << c.decimation_offset << " --shard-size " << c.shard_size
-    << " --compression " << c.compression;
-  return s.str();
-}
-
 void write_index(const std::string& folder, const std::string& model_set, const DatasetConfig& c,
                  const ModelSetInfo& set, const Survey& survey, int shards, const std::string& hash,
                  const std::string& recorded) {
@@ -318,21 +241,6 @@ void write_index(const std::string& folder, const std::string& model_set, const 
   io::write_text_file((fs::path(folder) / "index.json").string(), j.dump(2) + "\n");
 }
 
-// The folder's index.json, parsed; null if there is none. DatagenError if it is damaged.
-nlohmann::json read_index(const std::string& folder) {
-  const fs::path path = fs::path(folder) / "index.json";
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return nullptr;
-  std::ifstream in(path);
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw DatagenError("'" + path.string() +
-                       "' is damaged (not valid JSON): remove the folder "
-                       "and make the dataset again");
-  }
-}
-
 // The config_hash recorded in the folder's index.json; empty if there is none.
 std::string recorded_hash(const std::string& folder) {
   const nlohmann::json j = read_index(folder);
@@ -340,16 +248,6 @@ std::string recorded_hash(const std::string& folder) {
   if (!j.contains("config_hash") || !j["config_hash"].is_string())
     throw DatagenError("'" + folder + "/index.json' has no config_hash: not a vmbkit dataset");
   return j["config_hash"].get<std::string>();
-}
-
-// Shell quoting for a word of a command line shown to the user.
-std::string quoted(const std::string& word) {
-  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789/._-+=:,") == std::string::npos)
-    return word;
-  std::string q = "'";
-  for (char ch : word) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return q + "'";
 }
 
 // Temporary files a killed run of this shard left behind.
@@ -366,6 +264,17 @@ std::string shard_name(int shard) {
   std::snprintf(buf, sizeof buf, "shard_%05d.h5", shard);
   return buf;
 }
+
+SolverOptions solver_options(const DatasetConfig& c) {
+  SolverOptions options;
+  options.order = c.order;
+  options.pml_width = c.pml;
+  options.free_surface = c.free_surface;
+  options.threads = c.threads;
+  return options;
+}
+
+TimeAxis time_axis(const DatasetConfig& c) { return {c.nt, c.dt}; }
 
 int stored_samples(const DatasetConfig& c) {
   switch (c.decimation) {
@@ -403,9 +312,9 @@ std::vector<float> stored_sample(const VelocityModel& model, const DatasetConfig
   SolverOptions options = solver_options(config);
   options.max_velocity = max_velocity;
   const Survey survey = make_survey(config.survey, model.nx, model.dx, model.dz);
-  return stored_gathers(simulate(model, survey, ricker(config.f0, config.nt, config.dt),
-                                 {config.nt, config.dt}, options),
-                        config);
+  return stored_gathers(
+      simulate(model, survey, ricker(config.f0, config.nt, config.dt), time_axis(config), options),
+      config);
 }
 
 DatasetReport produce_dataset(const std::string& model_set, const std::string& folder,
@@ -507,7 +416,7 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
                              std::to_string(g.nshots) + " shots x " + std::to_string(g.nt) +
                              " samples x " + std::to_string(g.nrec) + " receivers");
       } else {
-        g = simulate(model, survey, wavelet, {config.nt, config.dt}, options);
+        g = simulate(model, survey, wavelet, time_axis(config), options);
       }
       report.solver_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
       sample.shots = stored_gathers(std::move(g), config);
@@ -522,132 +431,6 @@ DatasetReport produce_dataset(const std::string& model_set, const std::string& f
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return report;
-}
-
-DatasetReader::DatasetReader(const std::string& folder) {
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec))
-    throw DatagenError("dataset folder '" + folder + "' does not exist");
-  const nlohmann::json j = read_index(folder);
-  if (j.is_null())
-    throw DatagenError("'" + folder +
-                       "' holds no dataset (no index.json): make it with vmb-datagen");
-  info_.folder = folder;
-  try {
-    if (j.at("format").get<std::string>() != "vmbkit-dataset") throw DatagenError("");
-    info_.config_hash = j.at("config_hash").get<std::string>();
-    info_.command = "vmb-datagen --models " + quoted(j.at("model_set").get<std::string>()) +
-                    " --out " + quoted(fs::absolute(folder).lexically_normal().string()) + " " +
-                    j.at("options").get<std::string>();
-    info_.samples = j.at("samples").get<std::int64_t>();
-    info_.nshots = j.at("nshots").get<int>();
-    info_.nt = j.at("nt").get<int>();
-    info_.nrec = j.at("nrec").get<int>();
-    info_.nz = j.at("nz").get<int>();
-    info_.nx = j.at("nx").get<int>();
-    info_.dx = j.at("dx").get<double>();
-    info_.dz = j.at("dz").get<double>();
-    info_.dt = j.at("dt").get<double>();
-    info_.decimation = j.at("decimation").get<std::string>();
-    for (const auto& e : j.at("shards"))
-      shards_.push_back({(fs::path(folder) / e.at("file").get<std::string>()).string(),
-                         e.at("first").get<std::int64_t>(), e.at("count").get<int>()});
-  } catch (const std::exception&) {
-    throw DatagenError("'" + folder +
-                       "/index.json' is not a vmbkit dataset index (fields missing "
-                       "or of the wrong type)");
-  }
-  if (info_.samples <= 0 || shards_.empty())
-    throw DatagenError("dataset '" + folder + "' holds no samples");
-  std::int64_t next = 0;
-  for (const auto& e : shards_) {
-    if (e.first != next || e.count <= 0)
-      throw DatagenError("'" + folder + "/index.json' lists shards that do not follow each other");
-    next += e.count;
-  }
-  if (next != info_.samples)
-    throw DatagenError("'" + folder + "/index.json' lists " + std::to_string(next) +
-                       " samples in its shards, not " + std::to_string(info_.samples));
-
-  std::vector<std::string> problems;
-  for (std::size_t s = 0; s < shards_.size(); ++s) {
-    const ShardEntry& e = shards_[s];
-    ShardLayout layout;
-    layout.shard = int(s);
-    layout.first = e.first;
-    layout.count = e.count;
-    layout.nshots = info_.nshots;
-    layout.nt = info_.nt;
-    layout.nrec = info_.nrec;
-    layout.nz = info_.nz;
-    layout.nx = info_.nx;
-    std::string why;
-    const std::string name = fs::path(e.path).filename().string();
-    if (!fs::exists(e.path, ec))
-      problems.push_back(name + " missing");
-    else if (!shard_complete(e.path, layout, info_.config_hash, why))
-      problems.push_back(name + " unfinished (" + why + ")");
-  }
-  if (!problems.empty()) {
-    std::string list;
-    for (std::size_t k = 0; k < std::min<std::size_t>(problems.size(), 4); ++k)
-      list += (k ? ", " : "") + problems[k];
-    if (problems.size() > 4) list += ", ...";
-    throw DatagenError("dataset '" + folder +
-                       "' is incomplete: " + std::to_string(problems.size()) + " of " +
-                       std::to_string(shards_.size()) + " shards missing or unfinished (" + list +
-                       "); complete it with: " + info_.command);
-  }
-  const io::H5File first(shards_.front().path, io::H5File::Mode::kRead);
-  info_.sources_x = first.attribute_doubles("sources_x");
-  info_.sources_z = first.attribute_doubles("sources_z");
-  info_.receivers_x = first.attribute_doubles("receivers_x");
-  info_.receivers_z = first.attribute_doubles("receivers_z");
-  if (info_.sources_x.size() != std::size_t(info_.nshots) ||
-      info_.sources_z.size() != std::size_t(info_.nshots) ||
-      info_.receivers_x.size() != std::size_t(info_.nrec) ||
-      info_.receivers_z.size() != std::size_t(info_.nrec))
-    throw DatagenError("dataset '" + folder + "': " + shards_.front().path +
-                       " records a survey of another size than its gathers'");
-}
-
-bool survey_mirrors(const DatasetInfo& info) {
-  const double width = (info.nx - 1) * info.dx, tolerance = 1e-6 * info.dx;
-  auto mirrors = [&](const std::vector<double>& x, const std::vector<double>& z) {
-    for (std::size_t i = 0, n = x.size(); i < n; ++i)
-      if (std::abs(x[i] + x[n - 1 - i] - width) > tolerance ||
-          std::abs(z[i] - z[n - 1 - i]) > tolerance)
-        return false;
-    return !x.empty();
-  };
-  return mirrors(info.sources_x, info.sources_z) && mirrors(info.receivers_x, info.receivers_z);
-}
-
-void DatasetReader::read(std::int64_t i, std::vector<float>& gathers,
-                         std::vector<float>& velocity) const {
-  if (i < 0 || i >= info_.samples)
-    throw DatagenError("sample " + std::to_string(i) + " is not in dataset '" + info_.folder + "'");
-  const ShardEntry& e = shards_[std::size_t(i / shards_.front().count)];
-  const io::Extent local = io::Extent(i - e.first);
-  io::H5File f(e.path, io::H5File::Mode::kRead);
-  gathers = f.read_slab("/shots", local);
-  velocity = f.read_slab("/velocity", local);
-  const std::string where = "dataset '" + info_.folder + "' sample " + std::to_string(i) + " (" +
-                            fs::path(e.path).filename().string() + ")";
-  io::check_finite(gathers.data(),
-                   {std::size_t(info_.nshots), std::size_t(info_.nt), std::size_t(info_.nrec)},
-                   {"shot", "time sample", "receiver"}, where + " gathers");
-  io::check_finite(velocity.data(), {std::size_t(info_.nz), std::size_t(info_.nx)},
-                   {"row", "column"}, where + " velocity");
-}
-
-std::vector<float> DatasetReader::shard_velocities(int s) const {
-  const ShardEntry& e = shards_.at(std::size_t(s));
-  io::H5File f(e.path, io::H5File::Mode::kRead);
-  std::vector<float> v = f.read("/velocity");
-  io::check_finite(v.data(), {std::size_t(e.count), std::size_t(info_.nz), std::size_t(info_.nx)},
-                   {"sample", "row", "column"}, "'" + e.path + "' velocity");
-  return v;
 }
 
 }  // namespace vmb::datagen

@@ -26,8 +26,6 @@ void check_architecture(const std::string& name) {
   throw NetworkError("unknown network '" + name + "' (" + known + ")");
 }
 
-bool output_bounded(const std::string& arch) { return arch == "inversionnet"; }
-
 namespace {
 
 // The trainable parameter count of an architecture as a function of its width w: every weight
@@ -81,13 +79,6 @@ VelocityNet make_network(const NetworkConfig& config) {
   if (config.arch == "unet") return held(std::make_shared<UnetImpl>(config));
   if (config.arch == "unetpp") return held(std::make_shared<UnetPlusPlusImpl>(config));
   return held(std::make_shared<FcnvmbImpl>(config, matched_width(config)));  // unet-wide
-}
-
-std::int64_t parameter_count(torch::nn::Module& module) {
-  std::int64_t n = 0;
-  for (const auto& p : module.parameters())
-    if (p.requires_grad()) n += p.numel();
-  return n;
 }
 
 std::string summary(VelocityNet& net) {

@@ -97,6 +97,19 @@ std::vector<double> frequencies(const std::string& list, const std::string& what
   return out;
 }
 
+SolverOptions solver_options(const po::variables_map& vm) {
+  SolverOptions options;
+  options.order = vm["order"].as<int>();
+  options.pml_width = vm["pml"].as<int>();
+  options.free_surface = vm["free-surface"].as<bool>();
+  if (vm.count("threads")) options.threads = vm["threads"].as<int>();
+  return options;
+}
+
+TimeAxis time_axis(const po::variables_map& vm) {
+  return {vm["nt"].as<int>(), vm["dt"].as<double>()};
+}
+
 po::options_description threads_options() {
   po::options_description threads("Threads");
   threads.add_options()("threads", non_negative<int>("threads")->default_value(0),

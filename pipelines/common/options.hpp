@@ -16,31 +16,43 @@
 
 namespace vmb::cli {
 
-// A value that must lie in [lo, hi] (finite for floating point); anything else is a UsageError
-// naming the option, raised while the options are parsed, before any work.
+// The one range check of the toolkit's settings: UsageError "NAME V is out of range: it must ..."
+// unless v lies in [lo, hi] (finite for floating point). name is how the user spells the setting
+// (--dx for an option, grid.dx for a pipeline key).
+template <typename T>
+void check_range(const std::string& name, T v, T lo, T hi) {
+  bool ok = v >= lo && v <= hi;
+  if constexpr (std::is_floating_point_v<T>) ok = ok && std::isfinite(v);
+  if (ok) return;
+  std::ostringstream msg;
+  msg << name << " " << v << " is out of range: ";
+  if (hi == std::numeric_limits<T>::max())
+    msg << (lo == T(0) ? "it must not be negative"
+                       : (lo == T(1) && std::is_integral_v<T> ? "it must be at least 1"
+                                                              : "it must be positive"));
+  else
+    msg << "it must lie in " << lo << " .. " << hi;
+  throw UsageError(msg.str());
+}
+
+// The bounds of a positive value (at least 1 for whole numbers) and of a non-negative one.
+template <typename T>
+constexpr T positive_min() {
+  return std::is_integral_v<T> ? T(1) : std::numeric_limits<T>::min();
+}
+
+// A value that must lie in [lo, hi]; anything else is a UsageError naming the option
+// (check_range), raised while the options are parsed, before any work.
 template <typename T>
 po::typed_value<T>* bounded(const std::string& name, T lo, T hi) {
-  return po::value<T>()->notifier([name, lo, hi](const T& v) {
-    bool ok = v >= lo && v <= hi;
-    if constexpr (std::is_floating_point_v<T>) ok = ok && std::isfinite(v);
-    if (ok) return;
-    std::ostringstream msg;
-    msg << "--" << name << " " << v << " is out of range: ";
-    if (hi == std::numeric_limits<T>::max())
-      msg << (lo == T(0) ? "it must not be negative"
-                         : (lo == T(1) && std::is_integral_v<T> ? "it must be at least 1"
-                                                                : "it must be positive"));
-    else
-      msg << "it must lie in " << lo << " .. " << hi;
-    throw UsageError(msg.str());
-  });
+  return po::value<T>()->notifier(
+      [name, lo, hi](const T& v) { check_range("--" + name, v, lo, hi); });
 }
 
 // > 0 (at least 1 for whole numbers).
 template <typename T>
 po::typed_value<T>* positive(const std::string& name) {
-  if constexpr (std::is_integral_v<T>) return bounded<T>(name, T(1), std::numeric_limits<T>::max());
-  return bounded<T>(name, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+  return bounded<T>(name, positive_min<T>(), std::numeric_limits<T>::max());
 }
 
 // >= 0.
@@ -59,6 +71,10 @@ SurveyLayout survey_layout(const po::variables_map& vm);
 
 // --nt --dt --f0 --order --pml --free-surface
 po::options_description physics_options();
+// Their translation: the solver's settings (with --threads where the tool has it) and the time
+// axis.
+SolverOptions solver_options(const po::variables_map& vm);
+TimeAxis time_axis(const po::variables_map& vm);
 
 // --threads: CPU threads (0: the OpenMP default, OMP_NUM_THREADS or every core); run_tool sets it.
 po::options_description threads_options();

@@ -86,13 +86,15 @@ class Datagen {
   void run() {
     vmb::datagen::DatasetConfig c;
     c.survey = vmb::cli::survey_layout(vm_);
-    c.nt = vm_["nt"].as<int>();
-    c.dt = vm_["dt"].as<double>();
+    const auto time = vmb::cli::time_axis(vm_);
+    const auto solver = vmb::cli::solver_options(vm_);
+    c.nt = time.nt;
+    c.dt = time.dt;
     c.f0 = vm_["f0"].as<double>();
-    c.order = vm_["order"].as<int>();
-    c.pml = vm_["pml"].as<int>();
-    c.free_surface = vm_["free-surface"].as<bool>();
-    c.threads = vm_["threads"].as<int>();
+    c.order = solver.order;
+    c.pml = solver.pml_width;
+    c.free_surface = solver.free_surface;
+    c.threads = solver.threads;
     c.decimation = parse_decimation(vm_["decimation"].as<std::string>());
     c.decimation_factor = vm_["decimation-factor"].as<int>();
     c.decimation_offset = vm_["decimation-offset"].as<int>();

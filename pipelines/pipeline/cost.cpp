@@ -1,34 +1,13 @@
-#include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <map>
-#include <sstream>
-#include <tuple>
+#include "cost.hpp"
 
-#include "options.hpp"
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
 #include "pipeline.hpp"
-#include "vmb/datagen/dataset.hpp"
-#include "vmb/datagen/error.hpp"
-#include "vmb/datagen/model_set.hpp"
-#include "vmb/io/atomic_file.hpp"
-#include "vmb/io/check.hpp"
-#include "vmb/io/checksum.hpp"
-#include "vmb/io/error.hpp"
-#include "vmb/io/gathers_io.hpp"
-#include "vmb/io/hdf5.hpp"
-#include "vmb/io/model_io.hpp"
-#include "vmb/io/picture.hpp"
-#include "vmb/io/progress.hpp"
-#include "vmb/modeling/fwi.hpp"
-#include "vmb/modeling/metrics.hpp"
+#include "vmb/datagen/generators.hpp"
 #include "vmb/modeling/solver.hpp"
-#include "vmb/modeling/wavelet.hpp"
-#include "vmb/network/evaluate.hpp"
-#include "vmb/network/metrics.hpp"
+#include "vmb/network/precision.hpp"
 #include "vmb/network/train.hpp"
 
 namespace vmb::pipeline {
@@ -45,10 +24,8 @@ double Pipeline::max_velocity() const {
   return vmax;
 }
 
-// Estimates for --dry-run: the solver at 2 G updates/s counting its internal sub-steps, a
-// training step per sample from bench_train on [29, 400, 301]: 0.06 s that do not depend on the
-// width (the input's and the output's element-wise work) plus 3.55 s (fp32) or 1.67 s (bf16)
-// times (width / 64)^2, all scaled by the input's area (widths 8, 16 and 64 measured).
+// Estimates for --dry-run from the measured constants of cost.hpp: the solver counting its
+// internal sub-steps, a training step per sample scaled by the width and the input's area.
 void Pipeline::dry_run() const {
   std::printf("preset %s, resolved settings:\n", s_.preset().c_str());
   for (const auto& key : vmb::pipeline::keys())
@@ -62,15 +39,17 @@ void Pipeline::dry_run() const {
   const double dx = s_.number("grid.dx");
   const int substeps =
       vmb::substeps_for(s_.number("survey.dt"), s_.integer("survey.order"), max_velocity(), dx, dx);
-  const double per_sample_s =
-      double(nz + 2 * pml) * (nx + 2 * pml) * nshots * double(nt) * substeps / 2e9;
+  const double per_sample_s = double(nz + 2 * pml) * (nx + 2 * pml) * nshots * double(nt) *
+                              substeps / cost::kSolverUpdatesPerSecond;
   const double per_sample_b = 4.0 * nshots * stored * nx;
   const double w = s_.integer("network.width") / 64.0;
   const bool fp32 = vmb::network::choose_precision(s_.text("network.precision"),
                                                    vmb::network::choose_device("auto")) ==
                     vmb::network::Precision::kFp32;
-  const double step_s =
-      (0.06 + (fp32 ? 3.55 : 1.67) * w * w) * (double(stored) * nx) / (400.0 * 301.0) + 0.002;
+  const double fixed = fp32 ? cost::kTrainFixedSecondsFp32 : cost::kTrainFixedSecondsBf16;
+  const double width64 = fp32 ? cost::kTrainWidth64SecondsFp32 : cost::kTrainWidth64SecondsBf16;
+  const double step_s = (fixed + width64 * w * w) * (double(stored) * nx) / (400.0 * 301.0) +
+                        cost::kStepOverheadSeconds;
   std::printf("stages (estimates on this 2-core machine):\n");
   double total_s = 0, total_b = 0;
   for (const auto& stage : runner_.stages()) {
@@ -79,7 +58,7 @@ void Pipeline::dry_run() const {
     double secs = 0, bytes = 0;
     const std::string set = stage.name.substr(stage.name.find('.') + 1);
     if (stage.name.rfind("models.", 0) == 0) {
-      secs = 0.03 * samples(set) * nz * nx / (201.0 * 301.0);
+      secs = cost::kModelSeconds201x301 * samples(set) * nz * nx / (201.0 * 301.0);
       bytes = 4.0 * samples(set) * nz * nx;
     } else if (stage.name.rfind("data.", 0) == 0) {
       secs = per_sample_s * samples(set);
@@ -87,7 +66,7 @@ void Pipeline::dry_run() const {
     } else if (stage.name.rfind("train.", 0) == 0) {
       secs = step_s * samples(set) * s_.integer(set + ".epochs");
     } else if (stage.name.rfind("eval.", 0) == 0) {
-      secs = step_s / 3 * samples(set);
+      secs = step_s * cost::kEvaluationShareOfStep * samples(set);
     }
     if (!skip) {
       total_s += secs;

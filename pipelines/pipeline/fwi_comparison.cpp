@@ -63,13 +63,10 @@ void Pipeline::fwi_comparison() {
   // Bounds a little beyond the test models' range: known roughly to anyone who inverts.
   settings.vmin = 0.9 * vmin;
   settings.vmax = 1.1 * vmax;
-  vmb::SolverOptions options;
-  options.order = config.order;
-  options.pml_width = config.pml;
-  options.threads = config.threads;
+  vmb::SolverOptions options = vmb::datagen::solver_options(config);
   options.max_velocity = settings.vmax;
   const auto wavelet = vmb::ricker(config.f0, config.nt, config.dt);
-  const vmb::TimeAxis time{config.nt, config.dt};
+  const vmb::TimeAxis time = vmb::datagen::time_axis(config);
 
   std::ostringstream csv;
   csv << "model,method,mae,rmse,ssim,data_misfit,seconds\n";

@@ -8,7 +8,7 @@
 //   fwi_comparison.cpp  FWI from the network's prediction and from the smoothed truth
 //   results.*           the typed results stages hand on (evaluation and FWI summaries, JSON)
 //   report.cpp          report.html and report.json
-//   cost.cpp            the --dry-run cost model
+//   cost.*              the --dry-run cost model and its measured constants
 //   settings.*          the settings table, presets and parsing
 
 #include <filesystem>
@@ -148,10 +148,8 @@ class Pipeline {
   void define_stages();
   // The fastest velocity the pipeline's models can hold: what sets the solver's time step.
   double max_velocity() const;
-  // Estimates for --dry-run: the solver at 2 G updates/s counting its internal sub-steps, a
-  // training step per sample from bench_train on [29, 400, 301]: 0.06 s that do not depend on the
-  // width (the input's and the output's element-wise work) plus 3.55 s (fp32) or 1.67 s (bf16)
-  // times (width / 64)^2, all scaled by the input's area (widths 8, 16 and 64 measured).
+  // Prints the settings, the stages and their estimated time and disk use (the measured
+  // constants of cost.hpp).
   void dry_run() const;
   // The loss history of a training stage, from its loss.csv.
   std::vector<std::pair<int, double>> losses(const std::string& phase) const;

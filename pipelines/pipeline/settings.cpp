@@ -4,7 +4,10 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
+
+#include "options.hpp"
 
 namespace vmb::pipeline {
 namespace {
@@ -338,6 +341,15 @@ const Key& key_named(const std::string& name) {
 }
 
 // The text of a key's value as the key's type, range-checked: UsageError naming the key.
+// A key's range, checked as every tool's options are (cli::check_range).
+template <typename T>
+void check_range(const Key& key, T v) {
+  if (key.range == Range::kPositive)
+    cli::check_range(key.name, v, cli::positive_min<T>(), std::numeric_limits<T>::max());
+  if (key.range == Range::kNonNegative)
+    cli::check_range(key.name, v, T(0), std::numeric_limits<T>::max());
+}
+
 Value parse_value(const Key& key, const std::string& s) {
   const std::string& name = key.name;
   const Value& like = key.defaults[0];
@@ -352,19 +364,14 @@ Value parse_value(const Key& key, const std::string& s) {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size())
       throw cli::UsageError(name + " must be a whole number, not '" + s + "'");
-    if (key.range == Range::kPositive && n <= 0)
-      throw cli::UsageError(name + " must be a positive whole number");
-    if (key.range == Range::kNonNegative && n < 0)
-      throw cli::UsageError(name + " must not be negative");
+    check_range(key, n);
     return n;
   }
   double x = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(x))
     throw cli::UsageError(name + " must be a number, not '" + s + "'");
-  if (key.range == Range::kPositive && !(x > 0)) throw cli::UsageError(name + " must be positive");
-  if (key.range == Range::kNonNegative && !(x >= 0))
-    throw cli::UsageError(name + " must not be negative");
+  check_range(key, x);
   return x;
 }
 

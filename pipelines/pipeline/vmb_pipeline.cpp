@@ -138,13 +138,10 @@ void Pipeline::check_values() const {
     throw vmb::cli::UsageError(e.what());
   }
   try {
-    vmb::ricker(s_.number("survey.f0"), s_.integer("survey.nt"), s_.number("survey.dt"));
-    vmb::SolverOptions solver;
-    solver.order = s_.integer("survey.order");
-    solver.pml_width = s_.integer("survey.pml");
-    vmb::validate(solver);
-    vmb::datagen::selected_samples(s_.integer("survey.nt"), s_.integer("survey.decimation"),
-                                   std::min(2, s_.integer("survey.decimation") - 1));
+    const auto config = survey();
+    vmb::ricker(config.f0, config.nt, config.dt);
+    vmb::validate(vmb::datagen::solver_options(config));
+    vmb::datagen::selected_samples(config.nt, config.decimation_factor, config.decimation_offset);
     for (const char* g : {"fcnvmb-salt", "seg-like"}) vmb::datagen::resolve(generator(g));
   } catch (const std::exception& e) {
     throw vmb::cli::UsageError(e.what());

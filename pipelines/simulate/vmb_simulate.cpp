@@ -2,8 +2,8 @@
 //
 //   vmb-simulate [--model FILE] [survey, time and output options] [--config FILE.ini]
 //
-// With no --model it runs on a built-in layered model with a salt dome. See --help and docs/simulate.md
-// for every option and the file formats.
+// With no --model it runs on a built-in layered model with a salt dome. See --help and
+// docs/simulate.md for every option and the file formats.
 
 #include <cmath>
 #include <cstdio>
@@ -102,14 +102,10 @@ class Simulate {
   }
 
   void simulate() {
-    const vmb::TimeAxis time{vm_["nt"].as<int>(), vm_["dt"].as<double>()};
+    const vmb::TimeAxis time = vmb::cli::time_axis(vm_);
     const double f0 = vm_["f0"].as<double>();
-    vmb::SolverOptions options;
-    options.order = vm_["order"].as<int>();
-    options.pml_width = vm_["pml"].as<int>();
-    options.free_surface = vm_["free-surface"].as<bool>();
+    vmb::SolverOptions options = vmb::cli::solver_options(vm_);
     options.snapshot_every = vm_["snapshots"].as<int>();
-    options.threads = vm_["threads"].as<int>();
     record_.wavelet = vmb::ricker(f0, time.nt, time.dt);
     vmb::io::Progress progress("vmb-simulate: shots", static_cast<long>(survey_.sources.size()),
                                quiet_);

@@ -4,7 +4,8 @@
 // v = 2000 m/s, dx = dz = 10 m, Ricker f0 = 16.7 Hz: 12 grid points per wavelength at the peak
 // frequency (4.8 at fmax = 2.5 f0). Receivers at 200, 350 and 500 m from the source (1.7 to 4.2
 // wavelengths). dt = 0.25 ms (Courant number 0.05) keeps the time error far below the spatial one.
-// The dispersion error grows with the distance travelled; the printed figures go into docs/solver.md.
+// The dispersion error grows with the distance travelled; the printed figures go into
+// docs/solver.md.
 
 #include <gtest/gtest.h>
 

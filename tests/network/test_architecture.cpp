@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "vmb/network/architecture.hpp"
 #include "vmb/network/error.hpp"
 #include "vmb/network/fcnvmb.hpp"
 #include "vmb/network/inversionnet.hpp"

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "vmb/modeling/model.hpp"
+#include "vmb/modeling/solver.hpp"
 #include "vmb/modeling/survey.hpp"
 
 namespace vmb::datagen {
@@ -65,6 +66,11 @@ struct DatasetReport {
   double solver_seconds = 0.0;
   double seconds = 0.0;
 };
+
+// The solver settings and the simulated time axis of a dataset made with `config`: what its
+// samples were simulated with, for anything that must simulate as it did.
+SolverOptions solver_options(const DatasetConfig& config);
+TimeAxis time_axis(const DatasetConfig& config);
 
 // Samples stored per trace after decimation.
 int stored_samples(const DatasetConfig& config);

@@ -26,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-#include "vmb/network/architecture.hpp"
+#include "vmb/network/velocity_net.hpp"
 
 namespace vmb::network {
 

@@ -1,12 +1,9 @@
 #pragma once
-// Training and fine-tuning a network (any of architectures()), checkpoints, and prediction with a
-// trained network.
+// Training and fine-tuning a network (any of architectures()), and prediction with a trained
+// network.
 //
-// A run folder holds checkpoint.pt (written atomically every k epochs and at the end), loss.csv
-// (epoch, train and validation MSE on the normalised labels, seconds) and loss.png.
-// A checkpoint holds the weights, the Adam state, the epoch, the loss history, the architecture,
-// its width and input and output shapes, the time selection, the normalisation and the mean
-// training model (for the baseline), so evaluation and prediction apply exactly what training did.
+// A run folder holds checkpoint.pt (checkpoint.hpp; written atomically every k epochs and at the
+// end), loss.csv (epoch, train and validation MSE on the normalised labels, seconds) and loss.png.
 
 #include <torch/torch.h>
 
@@ -16,6 +13,7 @@
 #include <vector>
 
 #include "vmb/network/architecture.hpp"
+#include "vmb/network/checkpoint.hpp"
 #include "vmb/network/data.hpp"
 #include "vmb/network/precision.hpp"
 
@@ -60,28 +58,6 @@ struct TrainConfig {
   bool quiet = false;
 };
 
-struct EpochLoss {
-  int epoch = 0;  // 1-based
-  double train = 0.0, validation = 0.0, seconds = 0.0;
-};
-
-// Everything a trained network needs to be used again.
-struct Checkpoint {
-  VelocityNet net{nullptr};
-  std::vector<EpochLoss> history;
-  int epoch = 0;
-  TimeSelection time;
-  Normalisation norm;
-  std::vector<std::int64_t> input_shape;  // nshots, nt, nrec after the time selection
-  torch::Tensor mean_model;               // [nz, nx], m/s
-  std::uint64_t seed = 0;
-  // The settings that shaped the run, as JSON text: the data (by their datasets' settings
-  // hashes), the network, the normalisation and the optimisation, not the number of epochs (a
-  // run may be resumed to train further). A resumed run must match them. Empty in checkpoints
-  // written before vmbkit 0.2.
-  std::string settings;
-};
-
 // The learning rate of epoch `epoch` (0-based) under the config's schedule; throws NetworkError
 // for an unknown schedule or a gamma outside (0, 1].
 double learning_rate(const TrainConfig& config, int epoch);
@@ -91,12 +67,6 @@ double learning_rate(const TrainConfig& config, int epoch);
 // from the checkpoint's (naming each difference), and when the loss becomes NaN or infinite,
 // leaving the last good checkpoint in place.
 std::vector<EpochLoss> train(const TrainConfig& config);
-
-// Loads a checkpoint, rebuilding its architecture (fcnvmb in checkpoints that name none) and
-// checking every field's type, shape and range; throws NetworkError if it is missing, damaged or
-// not a vmbkit checkpoint, or if `network` names another architecture than it holds (empty:
-// any).
-Checkpoint load_checkpoint(const std::string& path, const std::string& network = "");
 
 // The size of the smallest batch an epoch of `samples` in batches of `batch_size` makes: the last.
 inline std::int64_t smallest_batch(std::int64_t samples, std::int64_t batch_size) {

@@ -25,8 +25,8 @@
 #include <utility>
 #include <vector>
 
-#include "vmb/network/architecture.hpp"
 #include "vmb/network/fcnvmb.hpp"
+#include "vmb/network/velocity_net.hpp"
 
 namespace vmb::network {
 
