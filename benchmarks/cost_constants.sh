@@ -31,7 +31,7 @@ fit() {  # precision -> "fixed width64"
   s16=$(step 16 "$1")
   s64=$(step 64 "$1")
   awk -v s16="$s16" -v s64="$s64" \
-    'BEGIN { wide = (s64 - s16) / (1 - 1 / 16); printf "%.3f %.3f", s64 - wide, wide }'
+    'BEGIN { wide = (s64 - s16) / (1 - 1 / 16); printf "%.3f %.3f\n", s64 - wide, wide }'
 }
 read -r fixed32 wide32 < <(fit fp32)
 summary=$("$build/pipelines/vmb-train" --summary)

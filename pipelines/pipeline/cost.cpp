@@ -58,7 +58,9 @@ void Pipeline::dry_run() const {
     double secs = 0, bytes = 0;
     const std::string set = stage.name.substr(stage.name.find('.') + 1);
     if (stage.name.rfind("models.", 0) == 0) {
-      secs = cost::kModelSeconds201x301 * samples(set) * nz * nx / (201.0 * 301.0);
+      const double supersample = s_.integer("grid.supersample");
+      secs = cost::kModelSeconds201x301 * samples(set) * nz * nx * supersample * supersample /
+             (201.0 * 301.0);
       bytes = 4.0 * samples(set) * nz * nx;
     } else if (stage.name.rfind("data.", 0) == 0) {
       secs = per_sample_s * samples(set);
